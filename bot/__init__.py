@@ -1,0 +1,1 @@
+"""Slack-facing layer of Aplauso: app factory, listeners, views, catalogs and the CLI."""

@@ -1,0 +1,34 @@
+"""Builds the Bolt app with an explicit client, signing secret and listener pool."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.executor import TrackingExecutor
+from bot.listeners import register_all
+from bot.surfaces import Surfaces
+
+LISTENER_WORKERS = 32
+
+
+def create_app(ctx: AppContext) -> tuple[App, Surfaces, TrackingExecutor]:
+    """Token verification is off so that start-up never waits on Slack; Bolt still calls
+    auth.test on the first request, through the same client and base URL.
+
+    The listener pool is larger than Bolt's default of 5 because listeners wait on Slack's Web
+    API after acknowledging, and a small pool would let slow calls starve new requests.
+    """
+    executor = TrackingExecutor(LISTENER_WORKERS, thread_name_prefix="aplauso-listener")
+    app = App(
+        client=ctx.client,
+        signing_secret=ctx.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
+        token_verification_enabled=False,
+        request_verification_enabled=not ctx.settings.socket_mode,
+        listener_executor=executor,
+        logger=logging.getLogger("aplauso.bolt"),
+    )
+    surfaces = register_all(app, ctx)
+    return app, surfaces, executor

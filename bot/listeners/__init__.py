@@ -1,0 +1,18 @@
+"""Listeners, one module per feature. Each parses, calls a service, renders a view."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.context import AppContext
+from bot.listeners import aplauso_command, coming_soon, errors, home
+from bot.surfaces import Surfaces
+
+
+def register_all(app: App, ctx: AppContext) -> Surfaces:
+    surfaces = Surfaces(app)
+    errors.register(app)
+    aplauso_command.register(surfaces, ctx)
+    home.register(surfaces, ctx)
+    coming_soon.register(surfaces, ctx)
+    return surfaces

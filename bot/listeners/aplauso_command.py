@@ -1,0 +1,40 @@
+"""`/aplauso`: help today; my data, pulse on/off, settings and report as features land."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.context import AppContext
+from bot.listeners.replies import reply_privately
+from bot.surfaces import Surfaces
+from bot.views.help import help_blocks, help_text
+from engagement.help import help_value_names
+
+
+def parse_subcommand(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def register(surfaces: Surfaces, ctx: AppContext) -> None:
+    @surfaces.command("/aplauso")
+    def aplauso_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        user_id = str(command.get("user_id", ""))
+        subcommand = parse_subcommand(str(command.get("text") or ""))
+        with ctx.database.unit_of_work() as uow:
+            lang = ctx.language_in(uow, user_id)
+            values = help_value_names(uow, lang)
+        unknown = subcommand if subcommand not in ("", "help") else None
+        reply_privately(
+            respond=respond,
+            client=client,
+            channel_id=command.get("channel_id"),
+            user_id=user_id,
+            text=help_text(lang),
+            blocks=help_blocks(lang, values, unknown_subcommand=unknown),
+        )

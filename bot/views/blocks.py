@@ -1,0 +1,112 @@
+"""Small Block Kit constructors that keep every text inside Slack's limits.
+
+Truncating here, at the one place blocks are built, means a 5,000-character kudos message can
+never make Slack refuse a whole message or view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+SECTION_TEXT_MAX = 3000
+FIELD_TEXT_MAX = 2000
+HEADER_TEXT_MAX = 150
+BUTTON_TEXT_MAX = 75
+CONTEXT_ELEMENTS_MAX = 10
+ACTIONS_ELEMENTS_MAX = 25
+MESSAGE_BLOCKS_MAX = 50
+VIEW_BLOCKS_MAX = 100
+MODAL_TITLE_MAX = 24
+ID_MAX = 255
+BUTTON_VALUE_MAX = 2000
+PRIVATE_METADATA_MAX = 3000
+OPTION_TEXT_MAX = 75
+OPTION_VALUE_MAX = 150
+FALLBACK_TEXT_MAX = 3000
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escapes what a person wrote so `<!channel>` or `<@U1>` in it notifies nobody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(text: str, limit: int = SECTION_TEXT_MAX, *, emoji: bool = True) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit), "emoji": emoji}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, HEADER_TEXT_MAX)}
+
+
+def section(
+    text: str, *, accessory: dict[str, Any] | None = None, block_id: str | None = None
+) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if accessory:
+        block["accessory"] = accessory
+    if block_id:
+        block["block_id"] = block_id[:ID_MAX]
+    return block
+
+
+def fields_section(fields: list[str]) -> Block:
+    return {"type": "section", "fields": [mrkdwn(f, FIELD_TEXT_MAX) for f in fields[:10]]}
+
+
+def context(*texts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [mrkdwn(text) for text in texts[:CONTEXT_ELEMENTS_MAX]],
+    }
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(
+    text: str,
+    action_id: str,
+    *,
+    value: str | None = None,
+    style: str | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, BUTTON_TEXT_MAX),
+        "action_id": action_id[:ID_MAX],
+    }
+    if value is not None:
+        element["value"] = value[:BUTTON_VALUE_MAX]
+    if style in ("primary", "danger"):
+        element["style"] = style
+    if url:
+        element["url"] = url
+    return element
+
+
+def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements[:ACTIONS_ELEMENTS_MAX])}
+    if block_id:
+        block["block_id"] = block_id[:ID_MAX]
+    return block
+
+
+def fit_message(blocks: list[Block]) -> list[Block]:
+    """Keeps a message within the block count, dropping from the end (least important last)."""
+    return blocks[:MESSAGE_BLOCKS_MAX]
+
+
+def fit_view(blocks: list[Block]) -> list[Block]:
+    return blocks[:VIEW_BLOCKS_MAX]

@@ -1,0 +1,1 @@
+"""Domain services of Aplauso in plain Python: no Slack payloads, no SQL, only rules."""

@@ -1,0 +1,1 @@
+"""Persistence for Aplauso: SQLModel tables, engine and sessions, repositories, migrations."""

@@ -1,0 +1,103 @@
+"""Engine and session factory for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL lets readers run beside the writer; BEGIN IMMEDIATE takes the write lock up front.
+
+    pysqlite's default deferred transactions fail at once with "database is locked" when two
+    writers upgrade a read lock at the same moment, ignoring the busy timeout. Taking the lock
+    at BEGIN makes concurrent writers wait in line instead, which the exactly-once claims need.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(database_url: str) -> Engine:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_pre_ping=True,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+class HealthProbe:
+    """Asks the database on a fresh connection each time, so a probe reports the truth now.
+
+    A pooled connection can outlive the database file or server it came from; a health check
+    must see an outage as soon as new work would, and see the recovery just as soon.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        url = engine.url
+        connect_args: dict[str, Any] = (
+            {"timeout": 2} if url.get_backend_name() == "sqlite" else {"connect_timeout": 2}
+        )
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            # mode=rw: never create an empty database file where the real one went missing
+            url = url.set(
+                database=f"file:{url.database}", query={**url.query, "mode": "rw", "uri": "true"}
+            )
+        self._engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+
+    def __call__(self) -> str | None:
+        """None when the database answers, else a short reason with no credentials in it."""
+        try:
+            with self._engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # any driver error means "unreachable" to a health check
+            return type(error).__name__
+        return None
+
+
+def check_database(engine: Engine) -> str | None:
+    return HealthProbe(engine)()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commits on success, rolls back on any error."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

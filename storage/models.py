@@ -1,0 +1,132 @@
+"""SQLModel tables. Alembic migrations in `storage/migrations` must agree with these (a test checks).
+
+Only the people directory holds Slack user ids next to names; tables added for pulse answers
+and anonymous feedback must never hold a person id (see DESIGN.md, Anonymity).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+DEFAULT_REACTIONS = ["clap", "aplauso"]
+
+
+class WorkspaceSettings(SQLModel, table=True):
+    """The single row of settings admins may change from Slack; defaults live here and in the migration."""
+
+    __tablename__ = "workspace_settings"
+
+    id: int = Field(default=1, primary_key=True)
+    default_language: str = Field(default="en", max_length=5)
+    kudos_daily_limit: int = Field(default=5)
+    kudos_reactions: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_REACTIONS), sa_column=Column(JSON, nullable=False)
+    )
+    show_leaderboard: bool = Field(default=True)
+    pulse_weekday: int = Field(default=1)  # Monday is 0, as in datetime.weekday()
+    pulse_hour: int = Field(default=10)
+    reminder_delay_days: int = Field(default=2)
+    digest_weekday: int = Field(default=0)
+    digest_hour: int = Field(default=9)
+    anonymity_k: int = Field(default=5)
+    feedback_daily_limit: int = Field(default=10)
+
+
+class ServiceValue(SQLModel, table=True):
+    """A value kudos can be tagged with; retired values stay on old kudos but cannot be chosen."""
+
+    __tablename__ = "service_values"
+
+    key: str = Field(primary_key=True, max_length=40)
+    emoji: str = Field(max_length=60)
+    name_en: str = Field(max_length=60)
+    name_es: str = Field(max_length=60)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    position: int = Field(default=0)
+    retired: bool = Field(default=False)
+
+
+class Person(SQLModel, table=True):
+    """The people directory, a cache of Slack's users refreshed at most daily."""
+
+    __tablename__ = "people"
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=120)
+    display_name: str = Field(default="", max_length=120)
+    real_name: str = Field(default="", max_length=200)
+    locale: str | None = Field(default=None, max_length=16)
+    tz: str | None = Field(default=None, max_length=64)
+    is_bot: bool = Field(default=False)
+    deleted: bool = Field(default=False)
+    synced_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Team(SQLModel, table=True):
+    """A group of people with one manager; may mirror a Slack user group."""
+
+    __tablename__ = "teams"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    manager_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("people.user_id"), nullable=False)
+    )
+    channel_id: str | None = Field(default=None, max_length=32)
+    usergroup_id: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class TeamMember(SQLModel, table=True):
+    """Membership; a person may belong to several teams."""
+
+    __tablename__ = "team_members"
+
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    )
+    user_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("people.user_id"), primary_key=True)
+    )
+
+
+class TeamSupplier(SQLModel, table=True):
+    """The teams whose service a team rates (its internal suppliers)."""
+
+    __tablename__ = "team_suppliers"
+    __table_args__ = (UniqueConstraint("team_id", "supplier_team_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
+    )
+    supplier_team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
+class Admin(SQLModel, table=True):
+    """People who may change workspace settings from Slack."""
+
+    __tablename__ = "admins"
+
+    user_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("people.user_id"), primary_key=True)
+    )
+    added_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack event ids already handled: Bolt does not deduplicate retried events, this table does."""
+
+    __tablename__ = "processed_events"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=64)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -1,0 +1,188 @@
+"""Queries over the tables, grouped by aggregate. Callers own the transaction (see UnitOfWork)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Admin,
+    Person,
+    ProcessedEvent,
+    ServiceValue,
+    Team,
+    TeamMember,
+    TeamSupplier,
+    WorkspaceSettings,
+)
+
+
+def _dialect_insert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _insert_ignoring_duplicates(session: Session, table: type, values: dict[str, object]) -> bool:
+    """INSERT that reports False instead of failing when the row's key exists already.
+
+    The unique key is the exactly-once guard: two instances racing to record the same thing
+    both succeed at the SQL level, and exactly one of them learns that it was first.
+    """
+    insert = _dialect_insert(session)
+    key_column = next(iter(table.__table__.primary_key.columns))  # type: ignore[attr-defined]
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(key_column)
+    return session.execute(statement).first() is not None
+
+
+class SettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self) -> WorkspaceSettings:
+        settings = self._session.get(WorkspaceSettings, 1)
+        if settings is None:  # only possible if someone deleted the row by hand
+            settings = WorkspaceSettings(id=1)
+            self._session.add(settings)
+            self._session.flush()
+        return settings
+
+    def values(self, *, include_retired: bool = False) -> list[ServiceValue]:
+        query = select(ServiceValue).order_by(col(ServiceValue.position), col(ServiceValue.key))
+        if not include_retired:
+            query = query.where(col(ServiceValue.retired).is_(False))
+        return list(self._session.exec(query))
+
+
+class PeopleRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user_id: str) -> Person | None:
+        return self._session.get(Person, user_id)
+
+    def get_many(self, user_ids: Iterable[str]) -> dict[str, Person]:
+        ids = list(set(user_ids))
+        if not ids:
+            return {}
+        rows = self._session.exec(select(Person).where(col(Person.user_id).in_(ids)))
+        return {person.user_id: person for person in rows}
+
+    def upsert(self, person: Person) -> Person:
+        """Insert-or-update in one statement: two requests meeting a new person at once
+        must both succeed, not race on the primary key."""
+        values = person.model_dump()
+        statement = _dialect_insert(self._session)(Person).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={key: value for key, value in values.items() if key != "user_id"},
+        )
+        self._session.execute(statement)
+        stored = self._session.get(Person, person.user_id, populate_existing=True)
+        assert stored is not None
+        return stored
+
+    def find_by_name(self, name: str) -> list[Person]:
+        """People whose handle, display or real name is `name`, case-insensitively."""
+        lowered = name.lower()
+        query = select(Person).where(
+            (func.lower(col(Person.name)) == lowered)
+            | (func.lower(col(Person.display_name)) == lowered)
+            | (func.lower(col(Person.real_name)) == lowered)
+        )
+        return list(self._session.exec(query))
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(Person)) or 0)
+
+
+class TeamRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def by_name(self, name: str) -> Team | None:
+        query = select(Team).where(func.lower(col(Team.name)) == name.lower())
+        return self._session.exec(query).first()
+
+    def all(self) -> list[Team]:
+        return list(self._session.exec(select(Team).order_by(col(Team.name))))
+
+    def add(self, team: Team) -> Team:
+        self._session.add(team)
+        self._session.flush()
+        return team
+
+    def member_ids(self, team_id: int) -> list[str]:
+        query = select(TeamMember.user_id).where(col(TeamMember.team_id) == team_id)
+        return sorted(self._session.exec(query))
+
+    def member_counts(self) -> dict[int, int]:
+        query = select(col(TeamMember.team_id), func.count()).group_by(col(TeamMember.team_id))
+        return {team_id: count for team_id, count in self._session.execute(query)}
+
+    def replace_members(self, team_id: int, user_ids: Sequence[str]) -> None:
+        self._session.execute(delete(TeamMember).where(col(TeamMember.team_id) == team_id))
+        for user_id in dict.fromkeys(user_ids):
+            self._session.add(TeamMember(team_id=team_id, user_id=user_id))
+        self._session.flush()
+
+    def teams_of(self, user_id: str) -> list[Team]:
+        query = (
+            select(Team)
+            .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
+            .where(col(TeamMember.user_id) == user_id)
+            .order_by(col(Team.name))
+        )
+        return list(self._session.exec(query))
+
+    def managed_by(self, user_id: str) -> list[Team]:
+        return list(self._session.exec(select(Team).where(col(Team.manager_id) == user_id)))
+
+    def supplier_ids(self, team_id: int) -> list[int]:
+        query = select(TeamSupplier.supplier_team_id).where(col(TeamSupplier.team_id) == team_id)
+        return list(self._session.exec(query))
+
+    def replace_suppliers(self, team_id: int, supplier_ids: Sequence[int]) -> None:
+        self._session.execute(delete(TeamSupplier).where(col(TeamSupplier.team_id) == team_id))
+        for supplier_id in dict.fromkeys(supplier_ids):
+            self._session.add(TeamSupplier(team_id=team_id, supplier_team_id=supplier_id))
+        self._session.flush()
+
+
+class AdminRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def is_admin(self, user_id: str) -> bool:
+        return self._session.get(Admin, user_id) is not None
+
+    def all_ids(self) -> list[str]:
+        return sorted(self._session.exec(select(Admin.user_id)))
+
+    def add(self, user_id: str, now: datetime) -> bool:
+        return _insert_ignoring_duplicates(
+            self._session, Admin, {"user_id": user_id, "added_at": now}
+        )
+
+    def remove(self, user_id: str) -> bool:
+        admin = self._session.get(Admin, user_id)
+        if admin is None:
+            return False
+        self._session.delete(admin)
+        self._session.flush()
+        return True
+
+
+class EventRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def claim(self, event_id: str, kind: str, now: datetime) -> bool:
+        """True the first time an event id is seen, False for every retry of it."""
+        return _insert_ignoring_duplicates(
+            self._session, ProcessedEvent, {"event_id": event_id, "kind": kind, "received_at": now}
+        )

@@ -1,0 +1,104 @@
+"""Fresh, migrated databases for tests: SQLite by default, PostgreSQL when DATABASE_URL says so.
+
+Migrations run once per session into a template; each test gets a copy of it, so every test
+starts from exactly what `aplauso db upgrade` produces, quickly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import environment_value
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+
+def configured_url() -> str | None:
+    return environment_value("DATABASE_URL")
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+@dataclass
+class DatabaseFactory:
+    workdir: Path
+    server_url: str | None = None
+    template: str = ""
+    created: list[str] = field(default_factory=list)
+
+    @property
+    def postgres(self) -> bool:
+        return self.server_url is not None and is_postgres(self.server_url)
+
+    def _admin(self) -> Engine:
+        assert self.server_url is not None
+        return create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+
+    def _url_for(self, name: str) -> str:
+        assert self.server_url is not None
+        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def prepare(self) -> None:
+        if self.postgres:
+            self.template = f"aplauso_tpl_{uuid.uuid4().hex[:10]}"
+            admin = self._admin()
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{self.template}"'))
+            admin.dispose()
+            engine = make_engine(self._url_for(self.template))
+        else:
+            self.template = str(self.workdir / "template.db")
+            engine = make_engine(f"sqlite:///{self.template}")
+        upgrade(engine)
+        engine.dispose()
+
+    def new_url(self) -> str:
+        if self.postgres:
+            name = f"aplauso_t_{uuid.uuid4().hex[:12]}"
+            admin = self._admin()
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
+            admin.dispose()
+            self.created.append(name)
+            return self._url_for(name)
+        target = self.workdir / f"{uuid.uuid4().hex[:12]}.db"
+        shutil.copyfile(self.template, target)
+        return f"sqlite:///{target}"
+
+    def empty_url(self) -> str:
+        """An empty database (no migrations), for migration tests."""
+        if self.postgres:
+            name = f"aplauso_e_{uuid.uuid4().hex[:12]}"
+            admin = self._admin()
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            admin.dispose()
+            self.created.append(name)
+            return self._url_for(name)
+        return f"sqlite:///{self.workdir / (uuid.uuid4().hex[:12] + '.db')}"
+
+    def drop(self, url: str) -> None:
+        if not self.postgres:
+            return
+        name = make_url(url).database
+        admin = self._admin()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    def cleanup(self) -> None:
+        if not self.postgres:
+            return
+        admin = self._admin()
+        with admin.connect() as connection:
+            for name in [*self.created, self.template]:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

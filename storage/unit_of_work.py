@@ -12,6 +12,7 @@ from storage.db import session_scope
 from storage.repositories import (
     AdminRepository,
     EventRepository,
+    KudosRepository,
     PeopleRepository,
     SettingsRepository,
     TeamRepository,
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.teams = TeamRepository(session)
         self.admins = AdminRepository(session)
         self.events = EventRepository(session)
+        self.kudos = KudosRepository(session)
 
 
 class Database:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
-from bot.listeners import aplauso_command, coming_soon, errors, home
+from bot.listeners import aplauso_command, coming_soon, direct_messages, errors, home, kudos
 from bot.surfaces import Surfaces
 
 
@@ -14,5 +14,7 @@ def register_all(app: App, ctx: AppContext) -> Surfaces:
     errors.register(app)
     aplauso_command.register(surfaces, ctx)
     home.register(surfaces, ctx)
+    kudos.register(surfaces, ctx)
+    direct_messages.register(surfaces, ctx)
     coming_soon.register(surfaces, ctx)
     return surfaces

@@ -31,13 +31,5 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             text=t(lang, "errors.not_available_yet"),
         )
 
-    surfaces.command("/kudos")(tell_not_yet)
     surfaces.command("/feedback")(tell_not_yet)
-    surfaces.global_shortcut("give_kudos")(tell_not_yet)
-    surfaces.message_shortcut("kudos_message")(tell_not_yet)
-
-    def ignore(event: dict[str, Any]) -> None:
-        """Acknowledged by Bolt; nothing to do until the feature lands."""
-
-    for name in ("reaction_added", "reaction_removed", "app_mention", "message.im"):
-        surfaces.event(name)(ignore)
+    surfaces.app.action("home_send_feedback")(tell_not_yet)

@@ -12,6 +12,7 @@ from bot.context import AppContext
 from bot.surfaces import Surfaces
 from bot.views.home import HomeData, ValueLine, home_view
 from engagement.directory import display_name
+from engagement.kudos import home_stats
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
                 ValueLine(v.emoji, v.name_es if lang == "es" else v.name_en)
                 for v in uow.settings.values()
             ]
-            data = HomeData(name=display_name(person) if person else "", values=values)
+            stats = home_stats(uow, user_id, ctx.now())
+            data = HomeData(name=display_name(person) if person else "", values=values, stats=stats)
         try:
             client.views_publish(user_id=user_id, view=home_view(data, lang))
         except SlackClientError as error:

@@ -1,0 +1,498 @@
+"""Everything Aplauso shows about kudos: the modal, the DMs, the celebration and the refusals.
+
+Pure functions from plain data (engagement.kudos_model) to Block Kit, so listeners stay thin and
+every surface can be checked against Slack's limits in unit tests. Two rules hold throughout:
+what a person wrote is escaped (a kudos must never turn into an `@channel`), and every message
+carries a plain `text` fallback, which is what notifications and screen readers show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.i18n import t
+from bot.views.blocks import (
+    FALLBACK_TEXT_MAX,
+    OPTION_TEXT_MAX,
+    SECTION_TEXT_MAX,
+    Block,
+    actions,
+    button,
+    clip,
+    context,
+    escape_mrkdwn,
+    fit_message,
+    fit_view,
+    header,
+    plain,
+    section,
+)
+from engagement.kudos_model import MESSAGE_MAX, UNDO_MINUTES, GivenKudos, SourceKind, ValueInfo
+
+KUDOS_MODAL_CALLBACK = "kudos_modal"
+RECEIVERS_BLOCK = "kudos_receivers"
+VALUE_BLOCK = "kudos_value"
+MESSAGE_BLOCK = "kudos_message"
+CELEBRATE_BLOCK = "kudos_celebrate"
+RECEIVERS_ACTION = "receivers"
+VALUE_ACTION = "value"
+MESSAGE_ACTION = "message"
+CELEBRATE_ACTION = "celebrate"
+CELEBRATE_OPTION_VALUE = "celebrate"
+UNDO_ACTION = "kudos_undo"
+THANKS_BACK_ACTION = "kudos_thanks_back"
+GIVE_KUDOS_ACTION = "home_give_kudos"
+
+MAX_MODAL_RECEIVERS = 10
+MODAL_QUOTE_MAX = 300
+RETURNED_TEXT_MAX = 2900
+FALLBACK_QUOTE_MAX = 150
+STATIC_SELECT_OPTIONS_MAX = 100
+PLACEHOLDER_MAX = 150
+LABEL_MAX = 2000
+HASHTAG_SHOWN_MAX = 40
+USER_WRITTEN_PARAM_MAX = 80
+# Reason-key parameters that hold what a person typed (`@name`, a user group); the others are
+# mentions or texts the service formats, which escaping would break.
+USER_WRITTEN_PARAMS = frozenset({"name", "usergroup"})
+SKIP_REASONS = frozenset({"self", "bot", "deactivated", "unknown"})
+
+Message = tuple[str, list[Block]]
+
+_USER_ID = re.compile(r"[UW][A-Z0-9_]{1,40}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def mention(user_id: str) -> str:
+    """`<@U123>` so Slack shows the person's current name; anything else is shown as text."""
+    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape_mrkdwn(user_id)
+
+
+def people(user_ids: Sequence[str], lang: str) -> str:
+    """`<@a>, <@b> and <@c>`: reads like a sentence in either language."""
+    mentions = [mention(user_id) for user_id in user_ids]
+    if len(mentions) <= 1:
+        return "".join(mentions)
+    return f"{', '.join(mentions[:-1])} {t(lang, 'kudos.and')} {mentions[-1]}"
+
+
+def escaped_clip(text: str, limit: int) -> str:
+    """Escapes then clips without cutting an `&amp;` in half, so the result is at most `limit`."""
+    pieces = [escape_mrkdwn(char) for char in text]
+    return _join_within(pieces, limit)
+
+
+def blockquote(text: str, limit: int) -> str:
+    """What a person wrote as a Slack block quote, escaped, every line quoted, within `limit`.
+
+    Escaping `>` too means a line of theirs cannot end the quote early.
+    """
+    pieces = ["> "] + ["\n> " if char == "\n" else escape_mrkdwn(char) for char in text]
+    return _join_within(pieces, limit)
+
+
+def _join_within(pieces: Sequence[str], limit: int) -> str:
+    if sum(len(piece) for piece in pieces) <= limit:
+        return "".join(pieces)
+    kept: list[str] = []
+    size = 0
+    for piece in pieces:
+        if size + len(piece) > limit - 1:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) + "…"
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link whose URL cannot break out of the `<…|…>` syntax."""
+    safe_url = escape_mrkdwn(url.replace("|", "%7C"))
+    return f"<{safe_url}|{escape_mrkdwn(label)}>"
+
+
+def _fallback(text: str) -> str:
+    return clip(text, FALLBACK_TEXT_MAX) or t("en", "common.app_name")
+
+
+def _normalized(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if char.isalnum() and char.isascii())
+
+
+def value_hashtag(value: ValueInfo, lang: str) -> str:
+    """The hashtag to suggest for a value, in the reader's language when the aliases tell it.
+
+    Aliases mix languages (`helpful`, `servicial`, …), so the one matching the localized name
+    (`Servicial` → `servicial`, `Fácil de tratar` → `facil`) is picked; failing that, the key.
+    """
+    name = _normalized(value.name(lang))
+    aliases = [alias for alias in value.aliases if alias]
+    if name in aliases:
+        return f"#{name}"
+    prefixes = [alias for alias in aliases if len(alias) >= 4 and name.startswith(alias)]
+    if prefixes:
+        return f"#{max(prefixes, key=len)}"
+    return f"#{value.key}"
+
+
+def _value_line(value: ValueInfo | None, lang: str) -> str | None:
+    return t(lang, "kudos.value", value=value.label(lang)) if value else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The modal
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, LABEL_MAX),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, LABEL_MAX)
+    return block
+
+
+def _value_option(value: ValueInfo, lang: str) -> dict[str, Any]:
+    return {"text": plain(value.label(lang), OPTION_TEXT_MAX), "value": value.key}
+
+
+def kudos_modal(
+    lang: str,
+    values: Sequence[ValueInfo],
+    *,
+    private_metadata: str,
+    initial_receivers: Sequence[str] = (),
+    initial_value: str | None = None,
+    initial_message: str = "",
+    quote: str | None = None,
+    quote_permalink: str | None = None,
+    celebrate: bool = True,
+) -> dict[str, Any]:
+    """The *Give kudos* form, pre-filled from whatever surface opened it.
+
+    The shortcut opens it empty; the message shortcut passes the message as `quote` and its
+    author as receiver; `/kudos` with a problem reopens it with what was typed, so nothing is lost.
+    The value is optional because a plain thank-you is better than none.
+    """
+    blocks: list[Block] = [section(t(lang, "kudos.modal.intro"))]
+    if quote:
+        intro = t(lang, "kudos.modal.quote_intro")
+        if quote_permalink:
+            intro += " · " + link(quote_permalink, t(lang, "kudos.view_message"))
+        blocks.append(section(f"{intro}\n{blockquote(quote, MODAL_QUOTE_MAX)}"))
+
+    receivers: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": RECEIVERS_ACTION,
+        "placeholder": plain(t(lang, "kudos.modal.receivers_placeholder"), PLACEHOLDER_MAX),
+        "max_selected_items": MAX_MODAL_RECEIVERS,
+    }
+    initial_users = list(dict.fromkeys(user for user in initial_receivers if user))
+    if initial_users:
+        receivers["initial_users"] = initial_users[:MAX_MODAL_RECEIVERS]
+    blocks.append(_input(RECEIVERS_BLOCK, t(lang, "kudos.modal.receivers_label"), receivers))
+
+    if values:
+        options = [_value_option(value, lang) for value in values[:STATIC_SELECT_OPTIONS_MAX]]
+        select: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": VALUE_ACTION,
+            "placeholder": plain(t(lang, "kudos.modal.value_placeholder"), PLACEHOLDER_MAX),
+            "options": options,
+        }
+        chosen = [option for option in options if option["value"] == initial_value]
+        if chosen:
+            select["initial_option"] = chosen[0]
+        blocks.append(
+            _input(VALUE_BLOCK, t(lang, "kudos.modal.value_label"), select, optional=True)
+        )
+
+    message: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": MESSAGE_ACTION,
+        "multiline": True,
+        "min_length": 1,
+        "max_length": MESSAGE_MAX,
+        "placeholder": plain(t(lang, "kudos.modal.message_placeholder"), PLACEHOLDER_MAX),
+    }
+    if initial_message:
+        message["initial_value"] = initial_message[:MESSAGE_MAX]
+    blocks.append(
+        _input(
+            MESSAGE_BLOCK,
+            t(lang, "kudos.modal.message_label"),
+            message,
+            hint=t(lang, "kudos.modal.message_hint"),
+        )
+    )
+
+    option = {
+        "text": plain(t(lang, "kudos.modal.celebrate_option"), OPTION_TEXT_MAX),
+        "value": CELEBRATE_OPTION_VALUE,
+    }
+    checkboxes: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": CELEBRATE_ACTION,
+        "options": [option],
+    }
+    if celebrate:
+        checkboxes["initial_options"] = [option]
+    blocks.append(
+        _input(CELEBRATE_BLOCK, t(lang, "kudos.modal.celebrate_label"), checkboxes, optional=True)
+    )
+
+    return {
+        "type": "modal",
+        "callback_id": KUDOS_MODAL_CALLBACK,
+        "title": plain(t(lang, "kudos.modal.title"), 24),
+        "submit": plain(t(lang, "kudos.modal.submit"), 24),
+        "close": plain(t(lang, "kudos.modal.close"), 24),
+        "private_metadata": private_metadata,
+        "blocks": fit_view(blocks),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages about one kudos
+
+
+def _source_link(kudos: GivenKudos, lang: str) -> Block | None:
+    if not kudos.permalink:
+        return None
+    return context(link(kudos.permalink, t(lang, "kudos.view_message")))
+
+
+def _short(message: str) -> str:
+    """A one-line taste of the message for notifications; plain, but still escaped."""
+    flat = " ".join(message.split())
+    return escaped_clip(flat, FALLBACK_QUOTE_MAX)
+
+
+def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
+    """The moment that matters most: someone learns their help was noticed.
+
+    It quotes the giver's words, names the value, and offers a one-click way to say thanks back,
+    because recognition that flows both ways is what builds the habit.
+    """
+    giver = mention(kudos.giver_id)
+    by_reaction = kudos.source_kind == SourceKind.REACTION
+    headline_key = "kudos.dm.headline_reaction" if by_reaction else "kudos.dm.headline"
+    lines = [t(lang, headline_key, giver=giver)]
+    value = _value_line(kudos.value, lang)
+    if value:
+        lines.append(value)
+    blocks: list[Block] = [section("\n".join(lines))]
+    if kudos.message.strip():
+        blocks.append(section(blockquote(kudos.message, SECTION_TEXT_MAX)))
+    source = _source_link(kudos, lang)
+    if source:
+        blocks.append(source)
+    blocks.append(
+        actions(
+            button(
+                t(lang, "kudos.dm.thanks_back"),
+                THANKS_BACK_ACTION,
+                value=kudos.giver_id,
+                style="primary",
+            )
+        )
+    )
+    text = t(lang, "kudos.dm.text_reaction" if by_reaction else "kudos.dm.text", giver=giver)
+    if kudos.message.strip():
+        text += f" “{_short(kudos.message)}”"
+    return _fallback(text), fit_message(blocks)
+
+
+def _skipped_line(user_id: str, reason: str, lang: str) -> str:
+    known = reason if reason in SKIP_REASONS else "unknown"
+    return "• " + t(lang, f"kudos.confirm.skipped_{known}", user=mention(user_id))
+
+
+def _remaining_line(remaining: int, lang: str) -> str:
+    if remaining <= 0:
+        return t(lang, "kudos.confirm.remaining_none")
+    if remaining == 1:
+        return t(lang, "kudos.confirm.remaining_one")
+    return t(lang, "kudos.confirm.remaining_many", count=remaining)
+
+
+def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = True) -> Message:
+    """Tells the giver it worked, who was left out and why, and how many kudos are left today.
+
+    The Undo button is there for slips (wrong person, typo) and only while undo is possible;
+    a duplicate (a retry or a double submit) created nothing, so there is nothing to undo.
+    """
+    if kudos.duplicate:
+        text = t(lang, "kudos.confirm.duplicate")
+        return _fallback(text), [section(text)]
+
+    if kudos.receiver_ids:
+        headline = t(lang, "kudos.confirm.sent", receivers=people(kudos.receiver_ids, lang))
+    else:
+        headline = t(lang, "kudos.confirm.nobody")
+    lines = [headline]
+    value = _value_line(kudos.value, lang)
+    if value and kudos.receiver_ids:
+        lines.append(value)
+    blocks: list[Block] = [section("\n".join(lines))]
+
+    if kudos.skipped:
+        skipped = [t(lang, "kudos.confirm.skipped_title")]
+        skipped += [_skipped_line(s.user_id, s.reason, lang) for s in kudos.skipped]
+        blocks.append(section("\n".join(skipped)))
+
+    notes = [_remaining_line(kudos.remaining_today, lang)]
+    if kudos.receiver_ids:
+        if not kudos.celebrate:
+            notes.append(t(lang, "kudos.confirm.private"))
+        elif kudos.celebration_channel:
+            notes.append(
+                t(lang, "kudos.confirm.celebrated", channel=f"<#{kudos.celebration_channel}>")
+            )
+    blocks.append(context(" ".join(notes)))
+
+    if undo_available and kudos.receiver_ids:
+        blocks.append(
+            section(
+                t(lang, "kudos.confirm.undo_hint", minutes=UNDO_MINUTES),
+                accessory=button(
+                    t(lang, "kudos.confirm.undo"),
+                    UNDO_ACTION,
+                    value=str(kudos.kudos_id),
+                    style="danger",
+                ),
+            )
+        )
+    return _fallback(headline), fit_message(blocks)
+
+
+def _single(text: str) -> Message:
+    return _fallback(text), [section(text)]
+
+
+def undo_done(lang: str) -> Message:
+    """Confirms the undo, so the giver is not left wondering whether it went through."""
+    return _single(t(lang, "kudos.undo.done"))
+
+
+def undo_too_late(lang: str) -> Message:
+    """Said kindly: undo is a short safety net, not a way to rewrite history."""
+    return _single(t(lang, "kudos.errors.undo_expired"))
+
+
+def undo_not_yours(lang: str) -> Message:
+    """Someone pressed an Undo that was not theirs (a forwarded or shared message)."""
+    return _single(t(lang, "kudos.errors.not_your_kudos"))
+
+
+def channel_post(kudos: GivenKudos, lang: str) -> Message:
+    """The public celebration: recognition seen by others is what makes good service contagious.
+
+    Everyone involved is mentioned in the fallback text too, so they are notified.
+    """
+    giver = mention(kudos.giver_id)
+    receivers = people(kudos.receiver_ids, lang)
+    lines = [t(lang, "kudos.channel.headline", giver=giver, receivers=receivers)]
+    value = _value_line(kudos.value, lang)
+    if value:
+        lines.append(value)
+    blocks: list[Block] = [section("\n".join(lines))]
+    if kudos.message.strip():
+        blocks.append(section(blockquote(kudos.message, SECTION_TEXT_MAX)))
+    source = _source_link(kudos, lang)
+    if source:
+        blocks.append(source)
+    text = t(lang, "kudos.channel.text", giver=giver, receivers=receivers)
+    return _fallback(text), fit_message(blocks)
+
+
+def _problem_params(params: Mapping[str, object]) -> dict[str, object]:
+    return {
+        key: escaped_clip(str(value), USER_WRITTEN_PARAM_MAX)
+        if key in USER_WRITTEN_PARAMS
+        else value
+        for key, value in params.items()
+    }
+
+
+def kudos_problem(
+    lang: str, reason_key: str, params: Mapping[str, object], returned_text: str | None
+) -> Message:
+    """Why a kudos was refused, in words the giver can act on, and their text handed back.
+
+    Losing a carefully written thank-you to a typo in a name is how people stop giving them.
+    `name` and `usergroup` are what the person typed, so they are escaped here.
+    """
+    reason = t(lang, reason_key, **_problem_params(params))
+    blocks: list[Block] = [section(reason)]
+    if returned_text and returned_text.strip():
+        fence = "```"
+        budget = RETURNED_TEXT_MAX - 2 * len(fence) - 2
+        body = escaped_clip(returned_text, budget)
+        blocks.append(context(t(lang, "kudos.problem.returned")))
+        blocks.append(section(f"{fence}\n{body}\n{fence}"))
+    return _fallback(reason), fit_message(blocks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Help and notes
+
+
+def _emoji_code(reaction: str) -> str:
+    name = reaction.strip().strip(":")
+    return f":{name}:" if name else ""
+
+
+def kudos_help(
+    lang: str, values: Sequence[ValueInfo], reactions: Sequence[str], daily_limit: int
+) -> Message:
+    """`/kudos help`: every way to thank someone, short enough to read in ten seconds."""
+    ways = [
+        t(lang, "kudos.help.ways_title"),
+        t(lang, "kudos.help.way_command"),
+        t(lang, "kudos.help.way_shortcut"),
+        t(lang, "kudos.help.way_message"),
+    ]
+    emoji = [code for code in (_emoji_code(r) for r in reactions) if code]
+    if emoji:
+        ways.append(t(lang, "kudos.help.way_reaction", reactions=" ".join(emoji[:10])))
+    ways.append(t(lang, "kudos.help.way_mention"))
+    blocks: list[Block] = [header(t(lang, "kudos.help.title")), section("\n".join(ways))]
+    if values:
+        listed = [f"`{value_hashtag(v, lang)}` {v.label(lang)}" for v in values]
+        blocks.append(section(t(lang, "kudos.help.values_title") + "\n" + "\n".join(listed)))
+    blocks.append(
+        context(
+            t(lang, "kudos.help.limit", limit=daily_limit),
+            t(lang, "kudos.help.channel"),
+            t(lang, "kudos.help.home"),
+        )
+    )
+    return _fallback(t(lang, "kudos.help.text")), fit_message(blocks)
+
+
+def unknown_hashtag_note(lang: str, hashtag: str, values: Sequence[ValueInfo]) -> str:
+    """One mrkdwn line: the kudos still went out, and here are the hashtags that would have worked.
+
+    The kudos is not refused for a typo in a hashtag; the thank-you matters more than the tag.
+    """
+    shown = escaped_clip(hashtag.lstrip("#").replace("`", ""), HASHTAG_SHOWN_MAX)
+    listed = ", ".join(f"`{value_hashtag(v, lang)}`" for v in values) or "—"
+    return clip(t(lang, "kudos.hashtag.unknown", hashtag=shown, values=listed), SECTION_TEXT_MAX)

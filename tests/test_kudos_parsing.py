@@ -1,0 +1,471 @@
+"""Kudos text parsing: receivers, hashtags and the words shown, from Slack and plain text."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from engagement.kudos_model import ValueInfo
+from engagement.kudos_parsing import (
+    ParsedKudosText,
+    choose_value,
+    match_value,
+    normalize_tag,
+    parse_kudos_text,
+)
+
+# The same data as DEFAULT_VALUES in storage/migrations/versions/0001_initial_schema.py,
+# copied so these tests do not depend on a migration module.
+DEFAULT_VALUE_DATA: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    (
+        "knowledgeable",
+        ":bulb:",
+        "Knowledgeable",
+        "Conocedor",
+        (
+            "knowledgeable",
+            "knowledge",
+            "expert",
+            "conocedor",
+            "conocedora",
+            "conocimiento",
+            "experto",
+            "experta",
+        ),
+    ),
+    (
+        "empowered",
+        ":zap:",
+        "Empowered",
+        "Resolutivo",
+        (
+            "empowered",
+            "empowerment",
+            "resolutivo",
+            "resolutiva",
+            "empoderado",
+            "empoderada",
+            "autonomia",
+        ),
+    ),
+    (
+        "helpful",
+        ":handshake:",
+        "Helpful",
+        "Servicial",
+        ("helpful", "kind", "servicial", "amable", "util", "atento", "atenta"),
+    ),
+    (
+        "honest",
+        ":ballot_box_with_check:",
+        "Honest",
+        "Honesto",
+        ("honest", "honesty", "honesto", "honesta", "honestidad", "transparente"),
+    ),
+    (
+        "convenient",
+        ":sparkles:",
+        "Convenient",
+        "Fácil de tratar",
+        ("convenient", "easy", "facil", "comodo", "conveniente", "practico", "practica"),
+    ),
+    (
+        "timely",
+        ":stopwatch:",
+        "Timely",
+        "Oportuno",
+        ("timely", "quick", "fast", "oportuno", "oportuna", "rapido", "rapida", "agil"),
+    ),
+    (
+        "reliable",
+        ":anchor:",
+        "Reliable",
+        "Confiable",
+        ("reliable", "dependable", "confiable", "fiable", "cumplidor", "cumplidora"),
+    ),
+    (
+        "personal_touch",
+        ":heart:",
+        "Personal touch",
+        "Trato personal",
+        (
+            "personaltouch",
+            "personal_touch",
+            "personal",
+            "tratopersonal",
+            "trato_personal",
+            "cercano",
+            "cercana",
+        ),
+    ),
+)
+VALUES = tuple(
+    ValueInfo(key, emoji, name_en, name_es, aliases)
+    for key, emoji, name_en, name_es, aliases in DEFAULT_VALUE_DATA
+)
+BY_KEY = {value.key: value for value in VALUES}
+BOT = "UBOT"
+
+
+def parse(text: str) -> ParsedKudosText:
+    return parse_kudos_text(text, bot_user_id=BOT, values=VALUES)
+
+
+# --- receivers -------------------------------------------------------------------------------
+
+
+def test_slack_mentions_before_a_value_are_receivers_and_leave_only_the_words() -> None:
+    parsed = parse("<@U1> <@U2|luis> #helpful thanks for unblocking the release")
+
+    assert parsed.user_ids == ("U1", "U2")
+    assert parsed.hashtags == ("helpful",)
+    assert choose_value(parsed.hashtags, VALUES) == (BY_KEY["helpful"], ())
+    assert parsed.message == "thanks for unblocking the release"
+
+
+def test_plain_at_names_are_receivers_and_a_spanish_alias_picks_the_value() -> None:
+    parsed = parse("@ana @luis #servicial gracias")
+
+    assert parsed.names == ("ana", "luis")
+    assert parsed.user_ids == ()
+    assert choose_value(parsed.hashtags, VALUES) == (BY_KEY["helpful"], ())
+    assert parsed.message == "gracias"
+
+
+def test_enterprise_grid_w_ids_are_receivers() -> None:
+    assert parse("<@W123> nice").user_ids == ("W123",)
+
+
+@pytest.mark.parametrize(
+    ("text", "group_id"),
+    [
+        ("<!subteam^S1|@it-team> #timely fixed the VPN", "S1"),
+        ("<!subteam^S1> #timely fixed the VPN", "S1"),
+    ],
+)
+def test_a_user_group_is_a_receiver(text: str, group_id: str) -> None:
+    parsed = parse(text)
+
+    assert parsed.usergroup_ids == (group_id,)
+    assert parsed.user_ids == ()
+    assert parsed.names == ()
+    assert choose_value(parsed.hashtags, VALUES) == (BY_KEY["timely"], ())
+    assert parsed.message == "fixed the VPN"
+
+
+def test_the_bot_mention_is_neither_a_receiver_nor_part_of_the_message() -> None:
+    parsed = parse("<@UBOT> thanks <@U1> for the demo #helpful")
+
+    assert parsed.user_ids == ("U1",)
+    assert parsed.message == "thanks <@U1> for the demo"
+
+
+def test_the_bot_followed_by_receivers_leaves_only_the_words() -> None:
+    parsed = parse("<@UBOT> <@U1> and <@U2>: kudos para el equipo")
+
+    assert parsed.user_ids == ("U1", "U2")
+    assert parsed.message == "kudos para el equipo"
+
+
+def test_without_a_bot_id_every_user_mention_is_a_receiver() -> None:
+    assert parse_kudos_text("<@UBOT> <@U1> hi").user_ids == ("UBOT", "U1")
+
+
+def test_a_mention_later_in_the_sentence_is_a_receiver_but_stays_in_the_words() -> None:
+    parsed = parse("@ana thanks for helping @luis with the migration")
+
+    assert parsed.names == ("ana", "luis")
+    assert parsed.message == "thanks for helping @luis with the migration"
+
+
+def test_receivers_joined_by_commas_and_conjunctions_are_all_cut() -> None:
+    parsed = parse("<@U1>, <@U2> and @ana y @luis &amp; @marta & @rosa: gracias")
+
+    assert parsed.user_ids == ("U1", "U2")
+    assert parsed.names == ("ana", "luis", "marta", "rosa")
+    assert parsed.message == "gracias"
+
+
+def test_a_conjunction_not_followed_by_a_receiver_stays_in_the_words() -> None:
+    assert parse("@ana and the whole team, thank you").message == "and the whole team, thank you"
+
+
+def test_duplicated_mentions_are_reported_once_in_order() -> None:
+    parsed = parse("<@U2> <@U1> <@U2|luis> @ana @Ana @ana <!subteam^S1> <!subteam^S1|@x> hi")
+
+    assert parsed.user_ids == ("U2", "U1")
+    assert parsed.names == ("ana",)
+    assert parsed.usergroup_ids == ("S1",)
+    assert parsed.message == "hi"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("@josé gracias", ("josé",)),
+        ("@ana.torres thanks", ("ana.torres",)),
+        ("@luis_p thanks", ("luis_p",)),
+        ("@maría-josé gracias", ("maría-josé",)),
+        (
+            "@ana, @luis. @marta! @rosa: @jo; (@pau) done",
+            ("ana", "luis", "marta", "rosa", "jo", "pau"),
+        ),
+        ("thanks @ana.", ("ana",)),
+        ("@ana's fix was great", ("ana",)),
+    ],
+)
+def test_plain_names_allow_unicode_dots_and_underscores_but_not_trailing_punctuation(
+    text: str, names: tuple[str, ...]
+) -> None:
+    assert parse(text).names == names
+
+
+def test_a_decomposed_accent_is_still_part_of_the_name() -> None:
+    assert parse("@jose\u0301 gracias").names == ("josé",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write to ana@example.com for access",
+        "write to ana.torres@example.com",
+        "see https://medium.com/@ana for the post",
+        "see x.com/@ana",
+        "<mailto:ana@example.com|ana@example.com>",
+    ],
+)
+def test_email_addresses_and_urls_are_not_mentions(text: str) -> None:
+    parsed = parse(text)
+
+    assert parsed.names == ()
+    assert parsed.message == text
+
+
+@pytest.mark.parametrize("broadcast", ["<!channel>", "<!here>", "<!here|here>", "<!everyone>"])
+def test_channel_wide_mentions_are_never_receivers_and_are_removed(broadcast: str) -> None:
+    parsed = parse(f"{broadcast} <@U1> great launch {broadcast} today")
+
+    assert parsed.user_ids == ("U1",)
+    assert parsed.names == ()
+    assert parsed.message == "great launch today"
+
+
+def test_plain_channel_wide_words_are_not_names() -> None:
+    parsed = parse("@here @ana thanks @channel")
+
+    assert parsed.names == ("ana",)
+    assert parsed.message == "thanks"
+
+
+# --- hashtags ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<@U1> see https://x.com/a#b thanks",
+        "<@U1> see <https://x.com/a#b> thanks",
+        "<@U1> see <https://x.com/a#b|the doc> thanks",
+        "<@U1> see www.x.com/page#section thanks",
+        "<@U1> see x.com/#section thanks",
+    ],
+)
+def test_a_hash_inside_a_url_is_not_a_hashtag(text: str) -> None:
+    parsed = parse(text)
+
+    assert parsed.hashtags == ()
+    assert parsed.message == text.removeprefix("<@U1> ")
+
+
+def test_a_channel_link_is_not_a_hashtag_and_stays_in_the_words() -> None:
+    parsed = parse("<@U1> thanks for the help in <#C123|general> #helpful")
+
+    assert parsed.hashtags == ("helpful",)
+    assert parsed.message == "thanks for the help in <#C123|general>"
+
+
+def test_a_number_is_not_a_hashtag() -> None:
+    parsed = parse("<@U1> closed ticket #4521 fast")
+
+    assert parsed.hashtags == ()
+    assert parsed.message == "closed ticket #4521 fast"
+
+
+def test_hashtags_keep_their_spelling_without_the_hash_and_lose_trailing_punctuation() -> None:
+    parsed = parse("#helpful, #trato_personal! #Fácil. #trato-personal)")
+
+    assert parsed.hashtags == ("helpful", "trato_personal", "Fácil")
+
+
+def test_an_unknown_hashtag_stays_in_the_words_and_is_reported_as_unknown() -> None:
+    parsed = parse("<@U1> #rockstar #helpful you saved the day")
+
+    assert parsed.hashtags == ("rockstar", "helpful")
+    assert parsed.message == "#rockstar you saved the day"
+    assert choose_value(parsed.hashtags, VALUES) == (BY_KEY["helpful"], ("rockstar",))
+
+
+def test_without_values_every_hashtag_stays_in_the_words() -> None:
+    parsed = parse_kudos_text("<@U1> #helpful thanks")
+
+    assert parsed.hashtags == ("helpful",)
+    assert parsed.message == "#helpful thanks"
+
+
+def test_a_value_hashtag_is_removed_anywhere_and_punctuation_closes_up() -> None:
+    parsed = parse("<@U1> great job #helpful! Also #timely, as always")
+
+    assert parsed.message == "great job! Also, as always"
+
+
+def test_a_value_hashtag_in_parentheses_leaves_no_empty_parentheses() -> None:
+    assert parse("<@U1> saved the demo (#timely) again").message == "saved the demo again"
+
+
+def test_a_value_hashtag_before_the_receivers_is_cut_with_them() -> None:
+    assert parse("#helpful @ana: thanks").message == "thanks"
+
+
+# --- values -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["#Fácil", "#facil", "#FACIL", "FÁCIL", " Facil "])
+def test_normalize_tag_ignores_case_accents_and_the_hash(tag: str) -> None:
+    assert normalize_tag(tag) == "facil"
+
+
+@pytest.mark.parametrize(
+    ("tag", "normalized"),
+    [
+        ("trato-personal", "trato_personal"),
+        ("Trato personal", "trato_personal"),
+        ("Fácil de tratar", "facil_de_tratar"),
+        ("ﬁable", "fiable"),
+        ("", ""),
+        ("#", ""),
+    ],
+)
+def test_normalize_tag_turns_spaces_and_hyphens_into_underscores(tag: str, normalized: str) -> None:
+    assert normalize_tag(tag) == normalized
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "Trato_Personal",
+        "tratopersonal",
+        "trato-personal",
+        "#trato_personal",
+        "PersonalTouch",
+        "personal-touch",
+        "cercana",
+    ],
+)
+def test_personal_touch_matches_however_it_is_written(tag: str) -> None:
+    assert match_value(tag, VALUES) == BY_KEY["personal_touch"]
+
+
+@pytest.mark.parametrize("tag", ["FÁCIL", "#Fácil", "facil-de-tratar", "fácildetratar", "Easy"])
+def test_convenient_matches_by_alias_or_spanish_name(tag: str) -> None:
+    assert match_value(tag, VALUES) == BY_KEY["convenient"]
+
+
+def test_a_value_matches_by_its_english_or_spanish_name_without_aliases() -> None:
+    teamwork = ValueInfo("teamwork", ":people_holding_hands:", "Team player", "Buen compañero")
+
+    assert match_value("team-player", [teamwork]) == teamwork
+    assert match_value("buencompañero", [teamwork]) == teamwork
+    assert match_value("TEAMWORK", [teamwork]) == teamwork
+
+
+def test_a_key_wins_over_another_values_alias() -> None:
+    fast = ValueInfo("fast", ":rocket:", "Fast", "Veloz")
+
+    assert match_value("fast", [*VALUES, fast]) == fast
+    assert match_value("quick", [*VALUES, fast]) == BY_KEY["timely"]
+
+
+@pytest.mark.parametrize("tag", ["rockstar", "", "#"])
+def test_an_unknown_hashtag_matches_nothing(tag: str) -> None:
+    assert match_value(tag, VALUES) is None
+
+
+def test_choose_value_takes_the_first_match_and_lists_unknown_tags_once() -> None:
+    chosen, unknown = choose_value(["wow", "timely", "helpful", "Wow", "rockstar"], VALUES)
+
+    assert chosen == BY_KEY["timely"]
+    assert unknown == ("wow", "rockstar")
+
+
+def test_choose_value_with_no_hashtags_or_no_values_chooses_nothing() -> None:
+    assert choose_value([], VALUES) == (None, ())
+    assert choose_value(["helpful"], []) == (None, ("helpful",))
+
+
+# --- the words --------------------------------------------------------------------------------
+
+
+def test_empty_text_gives_empty_everything() -> None:
+    empty = ParsedKudosText((), (), (), (), "")
+
+    assert parse("") == empty
+    assert parse("   \n\t ") == empty
+
+
+def test_a_multiline_message_keeps_its_line_breaks_and_collapses_spaces() -> None:
+    parsed = parse("<@U1>   thanks  for:\n  - the   fix\n\n\n\n- the   docs #helpful\n#timely")
+
+    assert parsed.message == "thanks for:\n- the fix\n\n- the docs"
+
+
+def test_receivers_on_their_own_first_line_are_cut_with_the_line_break() -> None:
+    assert parse("<@U1> <@U2>\nthanks\nfor everything").message == "thanks\nfor everything"
+
+
+def test_only_receivers_leave_an_empty_message() -> None:
+    parsed = parse("<@U1> @ana #helpful")
+
+    assert parsed.message == ""
+    assert parsed.user_ids == ("U1",)
+
+
+def test_a_realistic_5000_character_message_is_parsed_quickly() -> None:
+    sentence = "thanks @ana for the help with <https://x.com/a#b|the doc> #helpful and more. "
+    text = "<@U1> <@U2> " + sentence * (5000 // len(sentence))
+
+    started = time.perf_counter()
+    parsed = parse(text)
+    elapsed = time.perf_counter() - started
+
+    assert len(text) >= 4900
+    assert parsed.user_ids == ("U1", "U2")
+    assert parsed.names == ("ana",)
+    assert elapsed < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@a" * 50_000,
+        "#" * 100_000,
+        "<" * 100_000,
+        "<" + "a" * 100_000,
+        "<a" * 50_000,
+        "a" * 100_000,
+        "a." * 50_000,
+        "#a" * 50_000,
+        "@a " * 33_000,
+        "#helpful " * 11_000,
+        "<@U1> " * 16_000,
+        "http://" * 14_000,
+        "a@b." * 25_000,
+        "&amp; " * 16_000 + "@a",
+        "@a-" * 33_000,
+        "- " * 50_000,
+    ],
+)
+def test_hostile_100k_inputs_are_parsed_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    parse(text)
+    assert time.perf_counter() - started < 1.0

@@ -23,6 +23,7 @@ from bot.background_server import BackgroundServer
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime, open_database
 from bot.slack_directory import SlackDirectory
+from bot.views import kudos as kudos_views
 from engagement.clock import ManualClock
 from engagement.directory import sync_people
 from engagement.teams import TeamSpec, set_team
@@ -57,6 +58,44 @@ class DemoStageImpl:
 
     def advance(self, delta: timedelta) -> None:
         self.clock.advance(delta)
+
+    def submit_kudos_modal(
+        self, user_id: str, receivers: list[str], message: str, value: str | None
+    ) -> object:
+        """Fills and submits the modal the person has open, as Slack would send it."""
+        fake = self.kit.fake
+        assert fake is not None
+        view = fake.open_modals(user_id)[-1]
+        state: dict[str, Any] = {
+            kudos_views.RECEIVERS_BLOCK: {
+                kudos_views.RECEIVERS_ACTION: {
+                    "type": "multi_users_select",
+                    "selected_users": receivers,
+                }
+            },
+            kudos_views.VALUE_BLOCK: {
+                kudos_views.VALUE_ACTION: {
+                    "type": "static_select",
+                    "selected_option": {"value": value} if value else None,
+                }
+            },
+            kudos_views.MESSAGE_BLOCK: {
+                kudos_views.MESSAGE_ACTION: {"type": "plain_text_input", "value": message}
+            },
+            kudos_views.CELEBRATE_BLOCK: {
+                kudos_views.CELEBRATE_ACTION: {
+                    "type": "checkboxes",
+                    "selected_options": [{"value": kudos_views.CELEBRATE_OPTION_VALUE}],
+                }
+            },
+        }
+        return self.kit.view_submission(
+            kudos_views.KUDOS_MODAL_CALLBACK,
+            user_id=user_id,
+            view_id=str(view["id"]),
+            state_values=state,
+            private_metadata=str(view.get("private_metadata") or ""),
+        )
 
     def run_job(self, name: str) -> str:
         job = JOBS.get(name)

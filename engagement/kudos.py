@@ -115,11 +115,18 @@ def _refuse_without_receivers(skipped: Sequence[SkippedReceiver]) -> DomainError
 def _celebration_channel(
     uow: UnitOfWork, receivers: Sequence[Person], kudos_channel: str | None
 ) -> str | None:
-    """A receiving team's own channel when it has one, else the workspace kudos channel."""
+    """The own channel of a team every receiver belongs to, else the workspace kudos channel.
+
+    Thanking all of IT should not land in Sales' channel because one IT member is also in Sales.
+    """
+    shared: dict[int, str] | None = None
     for person in receivers:
-        for team in uow.teams.teams_of(person.user_id):
-            if team.channel_id:
-                return team.channel_id
+        channels = {
+            t.id: t.channel_id for t in uow.teams.teams_of(person.user_id) if t.id and t.channel_id
+        }
+        shared = channels if shared is None else {k: v for k, v in shared.items() if k in channels}
+    if shared:
+        return next(iter(shared.values()))
     return kudos_channel
 
 

@@ -22,6 +22,10 @@ class DemoStage(Protocol):
 
     def run_job(self, name: str) -> str: ...
 
+    def submit_kudos_modal(
+        self, user_id: str, receivers: list[str], message: str, value: str | None
+    ) -> object: ...
+
 
 @dataclass(frozen=True)
 class Step:
@@ -60,6 +64,104 @@ def unknown_subcommand_step(user_id: str) -> Step:
     )
 
 
+def slash_kudos_step(user_id: str, text: str, narration: str) -> Step:
+    return Step(
+        f"{_first_name(user_id)} {narration}: `/kudos {text}`",
+        lambda stage: stage.kit.slash_command(
+            "/kudos", text, user_id=user_id, channel_id=GENERAL_CHANNEL
+        ),
+    )
+
+
+def reaction_step(reactor: str, author: str, text: str) -> Step:
+    def act(stage: DemoStage) -> object:
+        fake = stage.kit.fake
+        assert fake is not None
+        ts = fake.add_message(GENERAL_CHANNEL, author, text)
+        return stage.kit.reaction_added(reactor, "clap", GENERAL_CHANNEL, ts)
+
+    return Step(
+        f"{_first_name(author)} posts “{text}” in #general and {_first_name(reactor)} reacts :clap:",
+        act,
+    )
+
+
+def message_shortcut_step(user_id: str, author: str, text: str) -> Step:
+    def act(stage: DemoStage) -> object:
+        fake = stage.kit.fake
+        assert fake is not None
+        ts = fake.add_message(GENERAL_CHANNEL, author, text)
+        message = {"type": "message", "user": author, "ts": ts, "text": text}
+        return stage.kit.message_shortcut(
+            "kudos_message", user_id=user_id, channel_id=GENERAL_CHANNEL, message=message
+        )
+
+    return Step(
+        f"{_first_name(author)} posts “{text}”; {_first_name(user_id)} picks *Give kudos for this* on it",
+        act,
+    )
+
+
+def modal_submit_step(user_id: str, receivers: list[str], message: str, value: str | None) -> Step:
+    names = ", ".join(_first_name(r) for r in receivers)
+    return Step(
+        f"{_first_name(user_id)} fills the modal for {names} and presses Send",
+        lambda stage: stage.submit_kudos_modal(user_id, receivers, message, value),
+    )
+
+
+def kudos_steps() -> list[Step]:
+    return [
+        slash_kudos_step(
+            "U04EMMA",
+            "<@U09JAVIER> #timely thanks for getting the order to the client the same day",
+            "(Sales) thanks Javier from Logistics",
+        ),
+        slash_kudos_step(
+            "U02ANA",
+            "@pablo #servicial gracias por configurarme el portátil en diez minutos",
+            "(Ventas) da las gracias a Pablo de IT por su nombre",
+        ),
+        Step(
+            "Luis opens the *Give kudos* shortcut",
+            lambda stage: stage.kit.global_shortcut("give_kudos", user_id="U03LUIS"),
+        ),
+        modal_submit_step(
+            "U03LUIS", ["U18GRACE"], "Gracias por avisar antes del corte del servidor", "reliable"
+        ),
+        reaction_step("U10NOAH", "U19TOMAS", "VPN restarted, everyone can connect again"),
+        message_shortcut_step(
+            "U06OLIVIA", "U20HANNAH", "I added the missing invoices to the report"
+        ),
+        modal_submit_step("U06OLIVIA", ["U20HANNAH"], "You saved our month-end close!", "helpful"),
+        Step(
+            "Diego mentions the bot: `@Aplauso gracias @Daniel por revisar el contrato tan rápido #oportuno`",
+            lambda stage: stage.kit.app_mention(
+                "U05DIEGO",
+                "<@UAPLAUSOBOT> gracias <@U23DANIEL> por revisar el contrato tan rápido #oportuno",
+                GENERAL_CHANNEL,
+            ),
+        ),
+        slash_kudos_step(
+            "U07SOFIA",
+            "<!subteam^S0ITTEAM|@it-team> #reliable la migración salió perfecta",
+            "agradece a todo el equipo de IT",
+        ),
+        slash_kudos_step("U04EMMA", "<@U04EMMA> I am amazing", "tries to thank herself"),
+        slash_kudos_step(
+            "U01CARMEN",
+            "<@U02ANA> <@U03LUIS> <@U05DIEGO> <@U06OLIVIA> <@U07SOFIA> #personal_touch ¡gracias por la semana!",
+            "agradece a cinco personas de su equipo",
+        ),
+        slash_kudos_step(
+            "U01CARMEN",
+            "<@U04EMMA> y a ti también",
+            "intenta uno más, por encima del límite diario",
+        ),
+        home_step("U02ANA"),
+    ]
+
+
 def scenario() -> list[Step]:
     """The week, in order. Feature work appends its own steps here."""
     return [
@@ -68,4 +170,5 @@ def scenario() -> list[Step]:
         unknown_subcommand_step("U10NOAH"),
         home_step("U04EMMA"),
         home_step("U03LUIS"),
+        *kudos_steps(),
     ]

@@ -194,3 +194,17 @@ def test_kudos_remember_which_team_served_which(database: Database, clock: Manua
     assert stats.top_values[0][0].key == "helpful"
     assert stats.leaderboard is not None
     assert [(t.team_name, t.leaders) for t in stats.leaderboard] == [("IT", (("ULUIS", 1),))]
+
+
+def test_a_team_channel_is_used_only_when_every_receiver_is_in_that_team(
+    database: Database, clock: ManualClock
+) -> None:
+    with database.unit_of_work() as uow:
+        set_team(uow, TeamSpec("IT", "UEVE", ["ULUIS", "UMAX"]), fetch, clock())
+        set_team(uow, TeamSpec("Sales", "UANA", ["UMAX"], channel_id="CSALES"), fetch, clock())
+        both = give_kudos(
+            uow, request("UZOE", "ULUIS", "UMAX", key="a"), fetch, clock(), kudos_channel="CK"
+        )
+        one = give_kudos(uow, request("UZOE", "UMAX", key="b"), fetch, clock(), kudos_channel="CK")
+    assert both.celebration_channel == "CK"
+    assert one.celebration_channel == "CSALES"

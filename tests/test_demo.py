@@ -1,0 +1,28 @@
+"""`aplauso demo` plays the scripted week and shows what Slack would show, in both languages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from bot.demo import run_demo
+
+
+def test_the_demo_plays_every_kind_of_kudos_in_both_languages(tmp_path: Path) -> None:
+    output = io.StringIO()
+    assert run_demo(out=tmp_path, stream=output) == 0
+    text = output.getvalue()
+    assert "Help for Aplauso" in text or "recognition and engagement" in text
+    assert "reconocimiento y compromiso" in text
+    assert "Kudos sent to @Javier" in text
+    assert "Reconocimiento enviado a @Pablo" in text
+    assert "reacción" in text  # a reaction kudos, told to a Spanish speaker
+    assert "yourself" in text  # the self-kudos attempt is refused kindly
+    assert "límite" in text  # the over-the-limit attempt
+    assert "Demo finished" in text
+    calls = sorted((tmp_path / "slack-calls").glob("*.json"))
+    assert calls
+    first = json.loads(calls[0].read_text())
+    assert {"seq", "method", "params", "ok", "response"} <= set(first)
+    assert (tmp_path / "transcript.txt").read_text().startswith("Aplauso demo")

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -232,3 +233,40 @@ def test_jobs_that_are_not_built_yet_say_so(env: dict[str, str]) -> None:
     result = aplauso("jobs", "run", "digest", "--at", "2026-11-30T09:00:00+00:00", env=env)
     assert result.returncode == 1
     assert "not available" in result.stderr
+
+
+def test_socket_mode_still_serves_health_on_port(env: dict[str, str]) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
+        env={**env, "SLACK_APP_TOKEN": "xapp-1-sandbox"},
+        cwd=env["APLAUSO_TEST_CWD"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline and status is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    status = r.status
+            except OSError:
+                time.sleep(0.05)
+        assert status == 200
+        try:
+            urllib.request.urlopen(
+                urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}"),
+                timeout=2,
+            )
+            events_status = 200
+        except urllib.error.HTTPError as error:
+            events_status = error.code
+        assert events_status == 404  # events arrive over the socket, not over HTTP
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert "Socket Mode on" in stderr
+    assert "xapp-1-sandbox" not in stderr

@@ -8,6 +8,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.context import AppContext
+from bot.listeners.admin_settings import is_admin_subcommand, run_admin_subcommand
 from bot.listeners.replies import reply_privately
 from bot.surfaces import Surfaces
 from bot.views.help import help_blocks, help_text
@@ -25,7 +26,20 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
     ) -> None:
         ack()
         user_id = str(command.get("user_id", ""))
-        subcommand = parse_subcommand(str(command.get("text") or ""))
+        raw_text = str(command.get("text") or "").strip()
+        if is_admin_subcommand(raw_text):
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                answer = run_admin_subcommand(uow, user_id, raw_text, lang)
+            reply_privately(
+                respond=respond,
+                client=client,
+                channel_id=command.get("channel_id"),
+                user_id=user_id,
+                text=answer,
+            )
+            return
+        subcommand = parse_subcommand(raw_text)
         with ctx.database.unit_of_work() as uow:
             lang = ctx.language_in(uow, user_id)
             values = help_value_names(uow, lang)

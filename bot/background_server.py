@@ -21,7 +21,20 @@ class BackgroundServer:
             ident="aplauso",
             clear_untrusted_proxy_headers=True,
         )
-        self._thread = threading.Thread(target=self._server.run, name="aplauso-http", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="aplauso-http", daemon=True)
+
+    def _serve(self) -> None:
+        """waitress's own run() loops forever; stepping the loop lets stop() end it before any
+        socket is closed, so no poll ever sees a closed file descriptor."""
+        adjustments = self._server.adj
+        while not self._stopping.is_set():
+            self._server.asyncore.loop(
+                timeout=0.05,
+                map=self._server._map,
+                use_poll=adjustments.asyncore_use_poll,
+                count=1,
+            )
 
     @property
     def url(self) -> str:
@@ -32,9 +45,13 @@ class BackgroundServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        for channel in list(self._server._map.values()):
+            if channel is not self._server:
+                channel.close()
         self._server.close()
         self._server.task_dispatcher.shutdown()
-        self._thread.join(timeout=5)
 
     def __enter__(self) -> BackgroundServer:
         return self.start()

@@ -9,6 +9,28 @@ from typing import Any
 from waitress.server import create_server
 
 
+def serve_until(server: Any, stopping: threading.Event) -> None:
+    """Steps waitress's loop until `stopping` is set.
+
+    waitress's own run() loops forever and swallows exceptions raised inside it, so neither
+    a signal handler nor another thread can end it cleanly; a flag checked between short
+    polls can, and no poll ever sees a socket closed under it.
+    """
+    while not stopping.is_set():
+        server.asyncore.loop(
+            timeout=0.05, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1
+        )
+
+
+def close_server(server: Any) -> None:
+    """Closes every open connection, then the listening socket and the worker threads."""
+    for channel in list(server._map.values()):
+        if channel is not server:
+            channel.close()
+    server.close()
+    server.task_dispatcher.shutdown()
+
+
 class BackgroundServer:
     def __init__(
         self, wsgi_app: Any, *, host: str = "127.0.0.1", port: int = 0, threads: int = 8
@@ -25,16 +47,7 @@ class BackgroundServer:
         self._thread = threading.Thread(target=self._serve, name="aplauso-http", daemon=True)
 
     def _serve(self) -> None:
-        """waitress's own run() loops forever; stepping the loop lets stop() end it before any
-        socket is closed, so no poll ever sees a closed file descriptor."""
-        adjustments = self._server.adj
-        while not self._stopping.is_set():
-            self._server.asyncore.loop(
-                timeout=0.05,
-                map=self._server._map,
-                use_poll=adjustments.asyncore_use_poll,
-                count=1,
-            )
+        serve_until(self._server, self._stopping)
 
     @property
     def url(self) -> str:
@@ -47,11 +60,7 @@ class BackgroundServer:
     def stop(self) -> None:
         self._stopping.set()
         self._thread.join(timeout=5)
-        for channel in list(self._server._map.values()):
-            if channel is not self._server:
-                channel.close()
-        self._server.close()
-        self._server.task_dispatcher.shutdown()
+        close_server(self._server)
 
     def __enter__(self) -> BackgroundServer:
         return self.start()

@@ -12,6 +12,7 @@ from slack_bolt import App
 from waitress.server import create_server
 
 from bot.app import create_app
+from bot.background_server import close_server, serve_until
 from bot.config import Settings
 from bot.context import AppContext
 from bot.executor import TrackingExecutor
@@ -62,14 +63,6 @@ def build_runtime(settings: Settings, database: Database, clock: Clock = system_
     return Runtime(context=context, bolt_app=bolt_app, surfaces=surfaces, executor=executor)
 
 
-class _Shutdown(Exception):
-    pass
-
-
-def _raise_shutdown(signum: int, _frame: FrameType | None) -> None:
-    raise _Shutdown(signal.Signals(signum).name)
-
-
 def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
     """Runs until SIGTERM or SIGINT, then stops taking requests, the scheduler and the pool."""
     settings.require_for_serve()
@@ -86,8 +79,14 @@ def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
         ident="aplauso",
     )
     socket_handler = None
-    signal.signal(signal.SIGTERM, _raise_shutdown)
-    signal.signal(signal.SIGINT, _raise_shutdown)
+    stopping = threading.Event()
+
+    def request_shutdown(signum: int, _frame: FrameType | None) -> None:
+        logger.info("%s received, shutting down", signal.Signals(signum).name)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, request_shutdown)
+    signal.signal(signal.SIGINT, request_shutdown)
     try:
         if scheduler is not None:
             scheduler.start()
@@ -103,16 +102,13 @@ def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
             logger.info("Socket Mode on; /healthz on port %s", port)
         else:
             logger.info("listening on port %s: POST /slack/events, GET /healthz", port)
-        server.run()
-    except _Shutdown as reason:
-        logger.info("%s received, shutting down", reason)
+        serve_until(server, stopping)
     finally:
-        server.close()
+        close_server(server)
         if socket_handler is not None:
             socket_handler.close()  # type: ignore[no-untyped-call]
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=True)
-        server.task_dispatcher.shutdown()
         runtime.executor.shutdown(wait=True, cancel_futures=False)
         database.dispose()
     return 0

@@ -48,6 +48,7 @@ from slack_sdk import WebClient  # noqa: E402
 from sqlalchemy import Engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.machine import machine_busy_seconds  # noqa: E402
 from bot.background_server import BackgroundServer  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.http_server import AplausoWSGI  # noqa: E402
@@ -125,17 +126,6 @@ def kudos_bodies(fake: FakeSlack, count: int, start: int) -> list[str]:
         )
         bodies.append(urlencode(fields))
     return bodies
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds all processes have used since boot (Linux /proc/stat; NaN elsewhere)."""
-    try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    except OSError:
-        return float("nan")
-    ticks = [int(field) for field in fields[:8]]
-    idle = ticks[3] + ticks[4]  # idle + iowait
-    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:

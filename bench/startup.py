@@ -39,6 +39,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.machine import machine_busy_seconds  # noqa: E402
 from sandbox.fake_slack import FakeSlack  # noqa: E402
 
 POLL_SECONDS = 0.005
@@ -56,17 +57,6 @@ class ServeRun:
     stop_seconds: float
     exit_code: int | None  # None: still running STOP_TIMEOUT_SECONDS after SIGTERM, killed
     signal_swallowed: bool  # waitress logged the shutdown exception and kept serving
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds all processes have used since boot (Linux /proc/stat; NaN elsewhere)."""
-    try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    except OSError:
-        return float("nan")
-    ticks = [int(field) for field in fields[:8]]
-    idle = ticks[3] + ticks[4]  # idle + iowait
-    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def own_cpu_seconds() -> float:

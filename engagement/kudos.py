@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +20,7 @@ from engagement.kudos_model import (
     TeamLeaders,
     ValueInfo,
 )
-from storage.models import Kudos, Person
+from storage.models import Kudos, Person, ServiceValue
 from storage.unit_of_work import UnitOfWork
 
 MAX_RECEIVERS = 25
@@ -45,11 +44,12 @@ def start_of_local_month(now: datetime, zone: ZoneInfo) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
+def value_info(value: ServiceValue) -> ValueInfo:
+    return ValueInfo(value.key, value.emoji, value.name_en, value.name_es, tuple(value.aliases))
+
+
 def active_values(uow: UnitOfWork) -> list[ValueInfo]:
-    return [
-        ValueInfo(v.key, v.emoji, v.name_en, v.name_es, tuple(v.aliases))
-        for v in uow.settings.values()
-    ]
+    return [value_info(v) for v in uow.settings.values()]
 
 
 def _value_by_key(uow: UnitOfWork, key: str | None, *, include_retired: bool) -> ValueInfo | None:
@@ -57,9 +57,7 @@ def _value_by_key(uow: UnitOfWork, key: str | None, *, include_retired: bool) ->
         return None
     for value in uow.settings.values(include_retired=include_retired):
         if value.key == key:
-            return ValueInfo(
-                value.key, value.emoji, value.name_en, value.name_es, tuple(value.aliases)
-            )
+            return value_info(value)
     return None
 
 
@@ -251,7 +249,7 @@ def undo_kudos(uow: UnitOfWork, kudos_id: int, user_id: str, now: datetime) -> G
         uow.kudos.withdraw(kudos, now)
     giver = uow.people.get(user_id)
     remaining = remaining_today(uow, giver, now) if giver else 0
-    return replace(_given_from_row(uow, kudos, remaining, duplicate=False))
+    return _given_from_row(uow, kudos, remaining, duplicate=False)
 
 
 def withdraw_reaction(
@@ -278,10 +276,7 @@ def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
     month = start_of_local_month(now, zone)
     settings = uow.settings.get()
     values = {v.key: v for v in active_values(uow)}
-    all_values = {
-        v.key: ValueInfo(v.key, v.emoji, v.name_en, v.name_es, tuple(v.aliases))
-        for v in uow.settings.values(include_retired=True)
-    }
+    all_values = {v.key: value_info(v) for v in uow.settings.values(include_retired=True)}
     leaderboard: tuple[TeamLeaders, ...] | None = None
     if settings.show_leaderboard:
         per_team: dict[str, list[tuple[str, int]]] = {}

@@ -181,6 +181,18 @@ def test_admins_are_added_and_removed(env: dict[str, str]) -> None:
     assert unknown.returncode == 1
 
 
+def first_health_status(port: int, timeout: float = 30) -> int | None:
+    """Polls /healthz until the server answers or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                return int(r.status)
+        except OSError:
+            time.sleep(0.05)
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -200,16 +212,7 @@ def test_serve_answers_health_and_a_signed_help_then_stops_cleanly_on_sigterm(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        status = None
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    status = r.status
-                    break
-            except OSError:
-                time.sleep(0.05)
-        assert status == 200
+        assert first_health_status(port) == 200
         kit = SignedSlackClient(f"http://127.0.0.1:{port}", SIGNING_SECRET, fake=fake)
         assert (
             kit.slash_command("/aplauso", "help", user_id="U04EMMA", channel_id="C0GENERAL").status
@@ -246,15 +249,7 @@ def test_socket_mode_still_serves_health_on_port(env: dict[str, str]) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        status = None
-        while time.monotonic() < deadline and status is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    status = r.status
-            except OSError:
-                time.sleep(0.05)
-        assert status == 200
+        assert first_health_status(port) == 200
         try:
             urllib.request.urlopen(
                 urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}"),

@@ -360,7 +360,6 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
         try:
             with ctx.database.unit_of_work() as uow:
                 given = desk.give(uow, request)
-                lang = ctx.language_in(uow, user_id)
         except DomainError as error:
             lang = ctx.language_for(user_id)
             on_receivers = error.key in (
@@ -387,7 +386,6 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             )
             return
         ack()
-        del lang
         desk.confirm(client, given, respond=None, channel_id=metadata.get("channel"))
         deliver_kudos(ctx, client, given)
 

@@ -285,6 +285,20 @@ def _short(message: str) -> str:
     return escaped_clip(flat, FALLBACK_QUOTE_MAX)
 
 
+def _kudos_body(kudos: GivenKudos, lang: str, lines: list[str]) -> list[Block]:
+    """What every telling of a kudos shows under its headline: value, quoted words, source."""
+    value = _value_line(kudos.value, lang)
+    if value:
+        lines = [*lines, value]
+    blocks: list[Block] = [section("\n".join(lines))]
+    if kudos.message.strip():
+        blocks.append(section(blockquote(kudos.message, SECTION_TEXT_MAX)))
+    source = _source_link(kudos, lang)
+    if source:
+        blocks.append(source)
+    return blocks
+
+
 def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
     """The moment that matters most: someone learns their help was noticed.
 
@@ -295,15 +309,7 @@ def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
     by_reaction = kudos.source_kind == SourceKind.REACTION
     headline_key = "kudos.dm.headline_reaction" if by_reaction else "kudos.dm.headline"
     lines = [t(lang, headline_key, giver=giver)]
-    value = _value_line(kudos.value, lang)
-    if value:
-        lines.append(value)
-    blocks: list[Block] = [section("\n".join(lines))]
-    if kudos.message.strip():
-        blocks.append(section(blockquote(kudos.message, SECTION_TEXT_MAX)))
-    source = _source_link(kudos, lang)
-    if source:
-        blocks.append(source)
+    blocks = _kudos_body(kudos, lang, lines)
     blocks.append(
         actions(
             button(
@@ -410,15 +416,7 @@ def channel_post(kudos: GivenKudos, lang: str) -> Message:
     giver = mention(kudos.giver_id)
     receivers = people(kudos.receiver_ids, lang)
     lines = [t(lang, "kudos.channel.headline", giver=giver, receivers=receivers)]
-    value = _value_line(kudos.value, lang)
-    if value:
-        lines.append(value)
-    blocks: list[Block] = [section("\n".join(lines))]
-    if kudos.message.strip():
-        blocks.append(section(blockquote(kudos.message, SECTION_TEXT_MAX)))
-    source = _source_link(kudos, lang)
-    if source:
-        blocks.append(source)
+    blocks = _kudos_body(kudos, lang, lines)
     text = t(lang, "kudos.channel.text", giver=giver, receivers=receivers)
     return _fallback(text), fit_message(blocks)
 

@@ -15,7 +15,10 @@ LISTENER_WORKERS = 32
 
 
 def create_app(ctx: AppContext) -> tuple[App, Surfaces, TrackingExecutor]:
-    """Token verification is off so that start-up never waits on Slack; Bolt still calls
+    """Listeners are registered through `Surfaces`, which hands each one to the pool and lets
+    Bolt answer the moment it acknowledges (see bot/handoff.py); hence process_before_response.
+
+    Token verification is off so that start-up never waits on Slack; Bolt still calls
     auth.test on the first request, through the same client and base URL.
 
     The listener pool is larger than Bolt's default of 5 because listeners wait on Slack's Web
@@ -26,9 +29,10 @@ def create_app(ctx: AppContext) -> tuple[App, Surfaces, TrackingExecutor]:
         client=ctx.client,
         signing_secret=ctx.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         token_verification_enabled=False,
+        process_before_response=True,
         request_verification_enabled=not ctx.settings.socket_mode,
         listener_executor=executor,
         logger=logging.getLogger("aplauso.bolt"),
     )
-    surfaces = register_all(app, ctx)
+    surfaces = register_all(app, ctx, executor)
     return app, surfaces, executor

@@ -7,16 +7,20 @@ keeps its listeners behind opaque matchers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from slack_bolt import App
+
+from bot.executor import TrackingExecutor
+from bot.handoff import hand_off
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Surfaces:
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, executor: TrackingExecutor) -> None:
         self.app = app
+        self.executor = executor
         self.commands: set[str] = set()
         self.global_shortcuts: set[str] = set()
         self.message_shortcuts: set[str] = set()
@@ -24,19 +28,16 @@ class Surfaces:
 
     def command(self, name: str) -> Callable[[F], F]:
         self.commands.add(name)
-        return cast("Callable[[F], F]", self.app.command(name))
+        return self._register(self.app.command(name))
 
     def global_shortcut(self, callback_id: str) -> Callable[[F], F]:
         self.global_shortcuts.add(callback_id)
-        return cast(
-            "Callable[[F], F]", self.app.shortcut({"type": "shortcut", "callback_id": callback_id})
-        )
+        return self._register(self.app.shortcut({"type": "shortcut", "callback_id": callback_id}))
 
     def message_shortcut(self, callback_id: str) -> Callable[[F], F]:
         self.message_shortcuts.add(callback_id)
-        return cast(
-            "Callable[[F], F]",
-            self.app.shortcut({"type": "message_action", "callback_id": callback_id}),
+        return self._register(
+            self.app.shortcut({"type": "message_action", "callback_id": callback_id})
         )
 
     def event(self, manifest_name: str, **constraints: Any) -> Callable[[F], F]:
@@ -45,9 +46,23 @@ class Surfaces:
         event_type = manifest_name.split(".", 1)[0]
         if event_type == "message" and "." in manifest_name:
             channel_type = manifest_name.split(".", 1)[1]
-            return cast(
-                "Callable[[F], F]",
-                self.app.event({"type": "message", "channel_type": channel_type, **constraints}),
+            return self._register(
+                self.app.event({"type": "message", "channel_type": channel_type, **constraints})
             )
         matcher = {"type": event_type, **constraints} if constraints else event_type
-        return cast("Callable[[F], F]", self.app.event(matcher))
+        return self._register(self.app.event(matcher))
+
+    def view(self, callback_id: str) -> Callable[[F], F]:
+        return self._register(self.app.view(callback_id))
+
+    def action(self, action_id: str) -> Callable[[F], F]:
+        return self._register(self.app.action(action_id))
+
+    def _register(self, bolt_decorator: Callable[..., Any]) -> Callable[[F], F]:
+        """Registers the listener behind `hand_off`, and returns it unchanged for its module."""
+
+        def decorate(listener: F) -> F:
+            bolt_decorator(hand_off(listener, self.executor))
+            return listener
+
+        return decorate

@@ -5,12 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.context import AppContext
+from bot.executor import TrackingExecutor
 from bot.listeners import aplauso_command, coming_soon, direct_messages, errors, home, kudos
 from bot.surfaces import Surfaces
 
 
-def register_all(app: App, ctx: AppContext) -> Surfaces:
-    surfaces = Surfaces(app)
+def register_all(app: App, ctx: AppContext, executor: TrackingExecutor) -> Surfaces:
+    surfaces = Surfaces(app, executor)
     errors.register(app)
     aplauso_command.register(surfaces, ctx)
     home.register(surfaces, ctx)

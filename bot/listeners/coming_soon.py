@@ -32,4 +32,4 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
         )
 
     surfaces.command("/feedback")(tell_not_yet)
-    surfaces.app.action("home_send_feedback")(tell_not_yet)
+    surfaces.action("home_send_feedback")(tell_not_yet)

@@ -8,16 +8,9 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.response import BoltResponse
 
+from bot.request_labels import describe_request
+
 logger = logging.getLogger("aplauso.errors")
-
-
-def describe_request(body: dict[str, Any]) -> str:
-    """A label of what was asked, with no user text in it."""
-    if body.get("command"):
-        return f"command {body['command']}"
-    if body.get("type") == "event_callback":
-        return f"event {(body.get('event') or {}).get('type')}"
-    return f"interaction {body.get('type')}"
 
 
 def register(app: App) -> None:

@@ -327,7 +327,7 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             except SlackClientError as error:
                 logger.warning("views.update failed: %s", type(error).__name__)
 
-    @surfaces.app.view(views.KUDOS_MODAL_CALLBACK)
+    @surfaces.view(views.KUDOS_MODAL_CALLBACK)
     def kudos_modal_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
@@ -389,7 +389,7 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
         desk.confirm(client, given, respond=None, channel_id=metadata.get("channel"))
         deliver_kudos(ctx, client, given)
 
-    @surfaces.app.action(views.UNDO_ACTION)
+    @surfaces.action(views.UNDO_ACTION)
     def undo(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
@@ -415,7 +415,7 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
         remove_celebration(client, *celebration)
 
-    @surfaces.app.action(views.THANKS_BACK_ACTION)
+    @surfaces.action(views.THANKS_BACK_ACTION)
     def thanks_back(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
     ) -> None:
@@ -427,7 +427,7 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             receivers=(str(action.get("value")),) if action.get("value") else (),
         )
 
-    @surfaces.app.action(views.GIVE_KUDOS_ACTION)
+    @surfaces.action(views.GIVE_KUDOS_ACTION)
     def give_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         desk.open_modal(client, str(body.get("trigger_id") or ""), _user_id(body))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli import CliError
 from bot.config import Settings
+from bot.pulse_messenger import SlackPulseMessenger
 from bot.runtime import open_database
 from bot.slack_client import make_web_client
 from bot.slack_directory import SlackDirectory
@@ -16,7 +17,8 @@ from engagement.clock import system_clock
 from engagement.directory import Profile, ProfileFetcher
 from engagement.errors import DomainError
 from engagement.teams import TeamSpec, list_teams, set_team
-from schedules.registry import JOBS, JobDependencies
+from schedules.jobs import JOBS
+from schedules.registry import JobDependencies
 
 
 def serve(settings: Settings, *, port: int | None, no_scheduler: bool) -> int:
@@ -44,10 +46,15 @@ def run_job(settings: Settings, name: str, at: datetime | None) -> int:
     job = JOBS.get(name)
     if job is None:
         raise CliError(f"the {name} job is not available in this version yet")
+    if not settings.slack_bot_token:
+        raise CliError(f"SLACK_BOT_TOKEN is needed to run the {name} job", code=2)
     database = open_database(settings)
     moment = at or system_clock()
+    messenger = SlackPulseMessenger(make_web_client(settings))
     try:
-        report = job.run(JobDependencies(database=database, clock=lambda: moment), moment)
+        report = job.run(
+            JobDependencies(database=database, clock=lambda: moment, messenger=messenger), moment
+        )
     finally:
         database.dispose()
     print(report.summary())

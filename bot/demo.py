@@ -32,7 +32,7 @@ from sandbox.demo_workspace import KUDOS_CHANNEL, PEOPLE, TEAMS, seed
 from sandbox.fake_slack import FakeSlack
 from sandbox.render import blocks_to_text, view_to_text
 from sandbox.slack_requests import SignedSlackClient
-from schedules.registry import JOBS
+from schedules.jobs import JOBS
 
 # Monday morning of the demo week, in UTC.
 DEMO_START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

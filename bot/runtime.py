@@ -18,6 +18,7 @@ from bot.context import AppContext
 from bot.executor import TrackingExecutor
 from bot.http_server import AplausoWSGI
 from bot.logging_setup import configure_logging
+from bot.pulse_messenger import SlackPulseMessenger
 from bot.slack_client import make_web_client
 from bot.surfaces import Surfaces
 from engagement.clock import Clock, system_clock
@@ -45,7 +46,11 @@ class Runtime:
         return AplausoWSGI(bolt, self.context.database.engine, settings.slack_signing_secret)
 
     def job_dependencies(self) -> JobDependencies:
-        return JobDependencies(database=self.context.database, clock=self.context.clock)
+        return JobDependencies(
+            database=self.context.database,
+            clock=self.context.clock,
+            messenger=SlackPulseMessenger(self.context.client),
+        )
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Database:

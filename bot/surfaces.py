@@ -6,6 +6,7 @@ keeps its listeners behind opaque matchers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -55,7 +56,7 @@ class Surfaces:
     def view(self, callback_id: str) -> Callable[[F], F]:
         return self._register(self.app.view(callback_id))
 
-    def action(self, action_id: str) -> Callable[[F], F]:
+    def action(self, action_id: str | re.Pattern[str]) -> Callable[[F], F]:
         return self._register(self.app.action(action_id))
 
     def _register(self, bolt_decorator: Callable[..., Any]) -> Callable[[F], F]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from engagement.directory import ProfileFetcher, ensure_person, is_targetable
 from engagement.errors import DomainError
@@ -20,28 +19,12 @@ from engagement.kudos_model import (
     TeamLeaders,
     ValueInfo,
 )
+from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
 from storage.models import Kudos, Person, ServiceValue
 from storage.unit_of_work import UnitOfWork
 
 MAX_RECEIVERS = 25
 LEADERS_PER_TEAM = 3
-
-
-def zone_of(person: Person | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(person.tz) if person and person.tz else ZoneInfo("UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def start_of_local_day(now: datetime, zone: ZoneInfo) -> datetime:
-    local = now.astimezone(zone)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
-
-
-def start_of_local_month(now: datetime, zone: ZoneInfo) -> datetime:
-    local = now.astimezone(zone)
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 def value_info(value: ServiceValue) -> ValueInfo:

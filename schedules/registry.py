@@ -48,11 +48,3 @@ class ScheduledJob:
     description: str
     run: JobFunction
     every_minutes: int = 15
-
-
-JOBS: dict[str, ScheduledJob] = {}
-
-
-def register(job: ScheduledJob) -> ScheduledJob:
-    JOBS[job.name] = job
-    return job

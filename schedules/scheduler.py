@@ -8,7 +8,8 @@ from datetime import UTC
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from schedules.registry import JOBS, JobDependencies, ScheduledJob
+from schedules.jobs import JOBS
+from schedules.registry import JobDependencies, ScheduledJob
 
 logger = logging.getLogger("aplauso.scheduler")
 

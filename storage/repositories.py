@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -18,6 +20,12 @@ from storage.models import (
     KudosTeamLink,
     Person,
     ProcessedEvent,
+    PulseAnswer,
+    PulseDelivery,
+    PulseOptOut,
+    PulsePending,
+    PulseQuestion,
+    PulseWeek,
     ServiceValue,
     Team,
     TeamMember,
@@ -332,3 +340,241 @@ class KudosRepository:
             kudos.celebration_ts = ts
             self._session.add(kudos)
             self._session.flush()
+
+
+class PulseRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- questions and weeks ------------------------------------------------------------
+    def seed_questions(self, rows: Sequence[dict[str, object]]) -> None:
+        for row in rows:
+            _insert_ignoring_duplicates(self._session, PulseQuestion, dict(row))
+
+    def questions(self, *, include_retired: bool = False) -> list[PulseQuestion]:
+        query = select(PulseQuestion).order_by(col(PulseQuestion.key))
+        if not include_retired:
+            query = query.where(col(PulseQuestion.retired).is_(False))
+        return list(self._session.exec(query))
+
+    def question(self, key: str) -> PulseQuestion | None:
+        return self._session.get(PulseQuestion, key)
+
+    def add_question(self, question: PulseQuestion) -> None:
+        self._session.add(question)
+        self._session.flush()
+
+    def week_plan(self, week_start: date, keys: Sequence[str]) -> list[str]:
+        """The week's questions: the first caller fixes them, every later caller reads them."""
+        _insert_ignoring_duplicates(
+            self._session, PulseWeek, {"week_start": week_start, "question_keys": list(keys)}
+        )
+        plan = self._session.get(PulseWeek, week_start, populate_existing=True)
+        assert plan is not None
+        return list(plan.question_keys)
+
+    # -- who gets it ----------------------------------------------------------------------
+    def audience(self) -> list[Person]:
+        """Active people in at least one team who have not opted out."""
+        members = select(TeamMember.user_id)
+        opted_out = select(PulseOptOut.user_id)
+        query = (
+            select(Person)
+            .where(
+                col(Person.user_id).in_(members),
+                col(Person.user_id).not_in(opted_out),
+                col(Person.is_bot).is_(False),
+                col(Person.deleted).is_(False),
+            )
+            .order_by(col(Person.user_id))
+        )
+        return list(self._session.exec(query))
+
+    def delivered_ids(self, week_starts: Sequence[date]) -> set[tuple[str, date]]:
+        if not week_starts:
+            return set()
+        query = select(col(PulseDelivery.user_id), col(PulseDelivery.week_start)).where(
+            col(PulseDelivery.week_start).in_(list(set(week_starts)))
+        )
+        return {(user_id, week) for user_id, week in self._session.exec(query)}
+
+    def claim(self, user_id: str, week_start: date, keys: Sequence[str], now: datetime) -> bool:
+        """Claims the person-week and writes their pending questions; False if already claimed."""
+        claimed = _insert_ignoring_duplicates(
+            self._session,
+            PulseDelivery,
+            {
+                "user_id": user_id,
+                "week_start": week_start,
+                "status": "claimed",
+                "claimed_at": now,
+                "reminded": False,
+            },
+        )
+        if claimed:
+            for key in keys:
+                self._session.add(
+                    PulsePending(user_id=user_id, week_start=week_start, question_key=key)
+                )
+            self._session.flush()
+        return claimed
+
+    def delivery(self, user_id: str, week_start: date) -> PulseDelivery | None:
+        query = select(PulseDelivery).where(
+            col(PulseDelivery.user_id) == user_id, col(PulseDelivery.week_start) == week_start
+        )
+        return self._session.exec(query).first()
+
+    def mark_delivery(
+        self,
+        user_id: str,
+        week_start: date,
+        *,
+        status: str,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        delivery = self.delivery(user_id, week_start)
+        if delivery is None:
+            return
+        delivery.status, delivery.channel_id, delivery.message_ts = status, channel_id, message_ts
+        delivery.error = error
+        self._session.add(delivery)
+        if status == "failed":  # never asked, so never counted as not answering
+            self._session.execute(
+                delete(PulsePending).where(
+                    col(PulsePending.user_id) == user_id, col(PulsePending.week_start) == week_start
+                )
+            )
+        self._session.flush()
+
+    # -- answering --------------------------------------------------------------------------
+    def pending_keys(self, user_id: str, week_start: date) -> list[str]:
+        query = select(PulsePending.question_key).where(
+            col(PulsePending.user_id) == user_id, col(PulsePending.week_start) == week_start
+        )
+        return sorted(self._session.exec(query))
+
+    def take_pending(self, user_id: str, week_start: date, key: str) -> bool:
+        """Deletes the pending row; True only for the one request that deleted it."""
+        statement = (
+            delete(PulsePending)
+            .where(
+                col(PulsePending.user_id) == user_id,
+                col(PulsePending.week_start) == week_start,
+                col(PulsePending.question_key) == key,
+            )
+            .returning(col(PulsePending.question_key))
+        )
+        return self._session.execute(statement).first() is not None
+
+    def add_answers(self, rows: Sequence[PulseAnswer], *, mix_with: int) -> None:
+        """Stores new answers among `mix_with` older answers of the week, rewritten with them.
+
+        Storage order would otherwise follow answer order (PostgreSQL's heap, `pg_dump`), and
+        answer order follows send order closely enough to guess who answered what. Rewriting a
+        few random earlier rows beside each new one, in shuffled order, breaks that link.
+        """
+        if not rows:
+            return
+        week = rows[0].week_start
+        new_ids = [row.id for row in rows]
+        older = list(
+            self._session.exec(
+                select(PulseAnswer)
+                .where(col(PulseAnswer.week_start) == week, col(PulseAnswer.id).not_in(new_ids))
+                .order_by(func.random())
+                .limit(mix_with)
+            )
+        )
+        copies = [
+            PulseAnswer(
+                id=uuid.uuid4().hex,
+                week_start=row.week_start,
+                question_key=row.question_key,
+                team_id=row.team_id,
+                score=row.score,
+                comment=row.comment,
+            )
+            for row in older
+        ]
+        for row in older:
+            self._session.delete(row)
+        self._session.flush()
+        batch = [*rows, *copies]
+        secrets.SystemRandom().shuffle(batch)
+        for row in batch:
+            self._session.add(row)
+            self._session.flush()
+
+    def answer_counts(self, week_start: date) -> list[tuple[int, str, int, int]]:
+        """(team, question, answered, skipped) for the week, for participation figures."""
+        answered = func.count(col(PulseAnswer.score)).label("answered")
+        total = func.count().label("total")
+        query = (
+            select(col(PulseAnswer.team_id), col(PulseAnswer.question_key), answered, total)
+            .where(col(PulseAnswer.week_start) == week_start)
+            .group_by(col(PulseAnswer.team_id), col(PulseAnswer.question_key))
+        )
+        return [
+            (int(t), str(q), int(a), int(n) - int(a)) for t, q, a, n in self._session.exec(query)
+        ]
+
+    def invited_counts(self, week_start: date) -> dict[int, int]:
+        query = (
+            select(col(TeamMember.team_id), func.count(func.distinct(col(PulseDelivery.user_id))))
+            .join(TeamMember, col(TeamMember.user_id) == col(PulseDelivery.user_id))
+            .where(col(PulseDelivery.week_start) == week_start, col(PulseDelivery.status) == "sent")
+            .group_by(col(TeamMember.team_id))
+        )
+        return {int(team): int(n) for team, n in self._session.exec(query)}
+
+    def scores(self, team_id: int, week_start: date) -> list[tuple[str, int]]:
+        query = select(col(PulseAnswer.question_key), col(PulseAnswer.score)).where(
+            col(PulseAnswer.team_id) == team_id,
+            col(PulseAnswer.week_start) == week_start,
+            col(PulseAnswer.score).is_not(None),
+        )
+        return [(str(key), int(score or 0)) for key, score in self._session.exec(query)]
+
+    # -- reminders and opting out -----------------------------------------------------------
+    def reminder_candidates(
+        self, sent_before: datetime, weeks: Sequence[date]
+    ) -> list[PulseDelivery]:
+        pending = select(PulsePending.user_id).where(
+            col(PulsePending.week_start) == col(PulseDelivery.week_start)
+        )
+        query = select(PulseDelivery).where(
+            col(PulseDelivery.status) == "sent",
+            col(PulseDelivery.reminded).is_(False),
+            col(PulseDelivery.claimed_at) <= sent_before,
+            col(PulseDelivery.week_start).in_(list(weeks)),
+            col(PulseDelivery.user_id).in_(pending.correlate(PulseDelivery)),
+        )
+        return list(self._session.exec(query))
+
+    def claim_reminder(self, delivery_id: int) -> bool:
+        statement = (
+            update(PulseDelivery)
+            .where(col(PulseDelivery.id) == delivery_id, col(PulseDelivery.reminded).is_(False))
+            .values(reminded=True)
+            .returning(col(PulseDelivery.id))
+        )
+        return self._session.execute(statement).first() is not None
+
+    def opt_out(self, user_id: str, now: datetime) -> bool:
+        return _insert_ignoring_duplicates(
+            self._session, PulseOptOut, {"user_id": user_id, "since": now}
+        )
+
+    def opt_in(self, user_id: str) -> bool:
+        row = self._session.get(PulseOptOut, user_id)
+        if row is None:
+            return False
+        self._session.delete(row)
+        self._session.flush()
+        return True
+
+    def is_opted_out(self, user_id: str) -> bool:
+        return self._session.get(PulseOptOut, user_id) is not None

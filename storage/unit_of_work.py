@@ -14,6 +14,7 @@ from storage.repositories import (
     EventRepository,
     KudosRepository,
     PeopleRepository,
+    PulseRepository,
     SettingsRepository,
     TeamRepository,
 )
@@ -30,6 +31,7 @@ class UnitOfWork:
         self.admins = AdminRepository(session)
         self.events = EventRepository(session)
         self.kudos = KudosRepository(session)
+        self.pulse = PulseRepository(session)
 
 
 class Database:

@@ -6,7 +6,15 @@ from slack_bolt import App
 
 from bot.context import AppContext
 from bot.executor import TrackingExecutor
-from bot.listeners import aplauso_command, coming_soon, direct_messages, errors, home, kudos
+from bot.listeners import (
+    aplauso_command,
+    coming_soon,
+    direct_messages,
+    errors,
+    home,
+    kudos,
+    pulse,
+)
 from bot.surfaces import Surfaces
 
 
@@ -16,6 +24,7 @@ def register_all(app: App, ctx: AppContext, executor: TrackingExecutor) -> Surfa
     aplauso_command.register(surfaces, ctx)
     home.register(surfaces, ctx)
     kudos.register(surfaces, ctx)
+    pulse.register(surfaces, ctx)
     direct_messages.register(surfaces, ctx)
     coming_soon.register(surfaces, ctx)
     return surfaces

@@ -8,11 +8,13 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.context import AppContext
+from bot.i18n import t
 from bot.listeners.admin_settings import is_admin_subcommand, run_admin_subcommand
 from bot.listeners.replies import reply_privately
 from bot.surfaces import Surfaces
 from bot.views.help import help_blocks, help_text
 from engagement.help import help_value_names
+from engagement.pulse import opt_in, opt_out
 
 
 def parse_subcommand(text: str) -> str:
@@ -40,6 +42,23 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             )
             return
         subcommand = parse_subcommand(raw_text)
+        if subcommand in ("pulse off", "pulse on"):
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                if subcommand == "pulse off":
+                    changed = opt_out(uow, user_id, ctx.now())
+                    answer = t(lang, "pulse.stopped" if changed else "pulse.already_off")
+                else:
+                    changed = opt_in(uow, user_id)
+                    answer = t(lang, "pulse.resumed" if changed else "pulse.already_on")
+            reply_privately(
+                respond=respond,
+                client=client,
+                channel_id=command.get("channel_id"),
+                user_id=user_id,
+                text=answer,
+            )
+            return
         with ctx.database.unit_of_work() as uow:
             lang = ctx.language_in(uow, user_id)
             values = help_value_names(uow, lang)

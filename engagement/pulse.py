@@ -1,0 +1,400 @@
+"""Weekly pulse: who is due, what they are asked, and how answers are kept anonymous.
+
+Sending is claimed per person-week in the database before anything reaches Slack, so a job
+run twice, or on two instances, sends nothing twice. Answers are stored without a person and
+without a time finer than the week; results are read only through `team_results`, which
+refuses groups smaller than the anonymity threshold.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+
+from engagement.directory import is_targetable, language_of
+from engagement.errors import DomainError
+from engagement.local_time import local_now, monday_of
+from engagement.pulse_bank import (
+    DEFAULT_BANK,
+    BankQuestion,
+    Driver,
+    Scale,
+    is_enps_week,
+    week_questions,
+)
+from storage.models import Person, PulseAnswer, PulseQuestion
+from storage.unit_of_work import Database, UnitOfWork
+
+EPOCH_MONDAY = date(2024, 1, 1)
+ANSWER_MIX = 10
+COMMENT_MAX = 500
+CLOSE_AFTER = timedelta(days=7, hours=14)  # the end of Sunday in the earliest time zone
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    key: str
+    driver: str
+    scale: str
+    text_en: str
+    text_es: str
+    low_en: str
+    high_en: str
+    low_es: str
+    high_es: str
+
+    def text(self, lang: str) -> str:
+        return self.text_es if lang == "es" else self.text_en
+
+    def low(self, lang: str) -> str:
+        return self.low_es if lang == "es" else self.low_en
+
+    def high(self, lang: str) -> str:
+        return self.high_es if lang == "es" else self.high_en
+
+    @property
+    def scores(self) -> range:
+        return range(0, 11) if self.scale == Scale.ENPS else range(1, 6)
+
+
+@dataclass(frozen=True)
+class PulseInvite:
+    """Everything a DM needs: who, in which language, which week, what to ask."""
+
+    user_id: str
+    lang: str
+    week_start: date
+    questions: tuple[QuestionInfo, ...]
+    answered_keys: tuple[str, ...] = ()
+    anonymity_k: int = 5
+
+
+@dataclass(frozen=True)
+class SentPulse:
+    channel_id: str
+    message_ts: str
+
+
+class DeliveryFailedError(Exception):
+    """Slack refused the DM (user gone, DMs blocked): recorded, never retried in a loop."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PulseMessenger(Protocol):
+    def send_pulse(self, invite: PulseInvite) -> SentPulse: ...
+
+    def send_reminder(self, invite: PulseInvite) -> SentPulse: ...
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def question_info(question: PulseQuestion) -> QuestionInfo:
+    return QuestionInfo(
+        question.key,
+        question.driver,
+        question.scale,
+        question.text_en,
+        question.text_es,
+        question.low_en,
+        question.high_en,
+        question.low_es,
+        question.high_es,
+    )
+
+
+def _bank_question(question: PulseQuestion) -> BankQuestion:
+    return BankQuestion(
+        key=question.key,
+        driver=Driver(question.driver),
+        scale=Scale(question.scale),
+        text_en=question.text_en,
+        text_es=question.text_es,
+        low_en=question.low_en,
+        high_en=question.high_en,
+        low_es=question.low_es,
+        high_es=question.high_es,
+    )
+
+
+def ensure_bank(uow: UnitOfWork) -> None:
+    """Adds default questions that are missing; never revives a retired one."""
+    uow.pulse.seed_questions(
+        [
+            {
+                "key": q.key,
+                "driver": q.driver.value,
+                "scale": q.scale.value,
+                "text_en": q.text_en,
+                "text_es": q.text_es,
+                "low_en": q.low_en,
+                "high_en": q.high_en,
+                "low_es": q.low_es,
+                "high_es": q.high_es,
+                "custom": False,
+                "retired": False,
+            }
+            for q in DEFAULT_BANK
+        ]
+    )
+
+
+def week_number(week_start: date) -> int:
+    return (week_start - EPOCH_MONDAY).days // 7
+
+
+def closes_at(week_start: date) -> datetime:
+    return datetime.combine(week_start, time(0), UTC) + CLOSE_AFTER
+
+
+def plan_week(uow: UnitOfWork, week_start: date) -> tuple[QuestionInfo, ...]:
+    """The week's questions, fixed the first time they are needed, the same for everyone."""
+    active = [_bank_question(q) for q in uow.pulse.questions()]
+    chosen = week_questions(week_number(week_start), active, include_enps=is_enps_week(week_start))
+    keys = uow.pulse.week_plan(week_start, [q.key for q in chosen])
+    questions = {q.key: q for q in uow.pulse.questions(include_retired=True)}
+    return tuple(question_info(questions[key]) for key in keys if key in questions)
+
+
+def due_week(person: Person, now: datetime, weekday: int, hour: int) -> date | None:
+    """The week whose pulse the person is owed now: from the pulse day and hour in their own
+    time zone until the end of their Sunday."""
+    local = local_now(person, now)
+    if (local.weekday(), local.hour) < (weekday, hour):
+        return None
+    return monday_of(local.date())
+
+
+def send_due_pulses(database: Database, messenger: PulseMessenger, now: datetime) -> RunReport:
+    report = RunReport()
+    with database.unit_of_work() as uow:
+        ensure_bank(uow)
+        settings = uow.settings.get()
+        audience = [p for p in uow.pulse.audience() if is_targetable(p)]
+        due = [(p, due_week(p, now, settings.pulse_weekday, settings.pulse_hour)) for p in audience]
+        weeks = [week for _, week in due if week is not None]
+        already = uow.pulse.delivered_ids(weeks)
+    for person, week in due:
+        if week is None or (person.user_id, week) in already or now >= closes_at(week):
+            continue
+        with database.unit_of_work() as uow:
+            questions = plan_week(uow, week)
+            if not questions or not uow.pulse.claim(
+                person.user_id, week, [q.key for q in questions], now
+            ):
+                report.skipped += 1
+                continue
+            workspace = uow.settings.get()
+            lang = language_of(person, workspace.default_language)
+        invite = PulseInvite(
+            person.user_id, lang, week, questions, anonymity_k=workspace.anonymity_k
+        )
+        try:
+            sent = messenger.send_pulse(invite)
+        except DeliveryFailedError as error:
+            with database.unit_of_work() as uow:
+                uow.pulse.mark_delivery(
+                    person.user_id, week, status="failed", error=error.reason[:64]
+                )
+            report.failed += 1
+            continue
+        with database.unit_of_work() as uow:
+            uow.pulse.mark_delivery(
+                person.user_id,
+                week,
+                status="sent",
+                channel_id=sent.channel_id,
+                message_ts=sent.message_ts,
+            )
+        report.sent += 1
+    return report
+
+
+def send_reminders(database: Database, messenger: PulseMessenger, now: datetime) -> RunReport:
+    """One reminder, `reminder_delay_days` after the pulse, to whoever still has questions open."""
+    report = RunReport()
+    this_week = monday_of(now.date())
+    open_weeks = [w for w in (this_week, this_week - timedelta(days=7)) if now < closes_at(w)]
+    with database.unit_of_work() as uow:
+        delay = timedelta(days=uow.settings.get().reminder_delay_days)
+        candidates = uow.pulse.reminder_candidates(now - delay, open_weeks)
+    for delivery in candidates:
+        with database.unit_of_work() as uow:
+            if delivery.id is None or not uow.pulse.claim_reminder(delivery.id):
+                report.skipped += 1
+                continue
+            person = uow.people.get(delivery.user_id)
+            if person is None or uow.pulse.is_opted_out(delivery.user_id):
+                report.skipped += 1
+                continue
+            workspace = uow.settings.get()
+            lang = language_of(person, workspace.default_language)
+            questions = plan_week(uow, delivery.week_start)
+            pending = set(uow.pulse.pending_keys(delivery.user_id, delivery.week_start))
+        invite = PulseInvite(
+            delivery.user_id,
+            lang,
+            delivery.week_start,
+            questions,
+            answered_keys=tuple(q.key for q in questions if q.key not in pending),
+            anonymity_k=workspace.anonymity_k,
+        )
+        try:
+            messenger.send_reminder(invite)
+        except DeliveryFailedError:
+            report.failed += 1
+            continue
+        report.sent += 1
+    return report
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    recorded: bool
+    invite: PulseInvite
+
+
+def _invite_after(uow: UnitOfWork, user_id: str, week_start: date, lang: str) -> PulseInvite:
+    questions = plan_week(uow, week_start)
+    pending = set(uow.pulse.pending_keys(user_id, week_start))
+    return PulseInvite(
+        user_id,
+        lang,
+        week_start,
+        questions,
+        answered_keys=tuple(q.key for q in questions if q.key not in pending),
+        anonymity_k=uow.settings.get().anonymity_k,
+    )
+
+
+def _anonymous_rows(
+    uow: UnitOfWork,
+    user_id: str,
+    week_start: date,
+    key: str,
+    score: int | None,
+    comment: str | None,
+) -> list[PulseAnswer]:
+    """One row per team the person is in: never the set of teams, which could single them out."""
+    return [
+        PulseAnswer(
+            id=uuid.uuid4().hex,
+            week_start=week_start,
+            question_key=key,
+            team_id=team.id,
+            score=score,
+            comment=comment,
+        )
+        for team in uow.teams.teams_of(user_id)
+        if team.id is not None
+    ]
+
+
+def record_answer(
+    uow: UnitOfWork,
+    user_id: str,
+    week_start: date,
+    key: str,
+    score: int | None,
+    now: datetime,
+    *,
+    lang: str,
+    comment: str | None = None,
+) -> AnswerOutcome:
+    """Stores one answer (or a skip, `score=None`) exactly once: the pending row's delete
+    decides, in the same transaction as the insert."""
+    if now >= closes_at(week_start):
+        raise DomainError("pulse.errors.closed")
+    question = uow.pulse.question(key)
+    if question is None:
+        raise DomainError("pulse.errors.unknown_question")
+    if score is not None and score not in question_info(question).scores:
+        raise DomainError("pulse.errors.bad_score")
+    text = (comment or "").strip() or None
+    if text and len(text) > COMMENT_MAX:
+        raise DomainError("pulse.errors.comment_too_long", max=COMMENT_MAX, length=len(text))
+    recorded = uow.pulse.take_pending(user_id, week_start, key)
+    if recorded:
+        uow.pulse.add_answers(
+            _anonymous_rows(uow, user_id, week_start, key, score, text), mix_with=ANSWER_MIX
+        )
+    return AnswerOutcome(recorded, _invite_after(uow, user_id, week_start, lang))
+
+
+def skip_week(
+    uow: UnitOfWork, user_id: str, week_start: date, now: datetime, *, lang: str
+) -> AnswerOutcome:
+    if now >= closes_at(week_start):
+        raise DomainError("pulse.errors.closed")
+    recorded = False
+    for key in uow.pulse.pending_keys(user_id, week_start):
+        recorded = (
+            record_answer(uow, user_id, week_start, key, None, now, lang=lang).recorded or recorded
+        )
+    return AnswerOutcome(recorded, _invite_after(uow, user_id, week_start, lang))
+
+
+def opt_out(uow: UnitOfWork, user_id: str, now: datetime) -> bool:
+    """Stops the surveys; this week's open questions go too, so they count nowhere."""
+    changed = uow.pulse.opt_out(user_id, now)
+    this_week = monday_of(now.date())
+    for week in (this_week, this_week - timedelta(days=7)):
+        for key in uow.pulse.pending_keys(user_id, week):
+            uow.pulse.take_pending(user_id, week, key)
+    return changed
+
+
+def opt_in(uow: UnitOfWork, user_id: str) -> bool:
+    return uow.pulse.opt_in(user_id)
+
+
+@dataclass(frozen=True)
+class Participation:
+    team_name: str
+    invited: int
+    answered: int
+
+
+def participation(uow: UnitOfWork, week_start: date) -> list[Participation]:
+    """Counts only: how many were asked and how many answered, per team."""
+    invited = uow.pulse.invited_counts(week_start)
+    answered: dict[int, int] = {}
+    for team_id, _key, count, _skipped in uow.pulse.answer_counts(week_start):
+        answered[team_id] = max(answered.get(team_id, 0), count)
+    return [
+        Participation(team.name, invited.get(team.id, 0), answered.get(team.id, 0))
+        for team in uow.teams.all()
+        if team.id is not None
+    ]
+
+
+@dataclass(frozen=True)
+class TeamResults:
+    respondents: int
+    averages: dict[str, float]
+
+
+def team_results(uow: UnitOfWork, team_id: int, week_start: date) -> TeamResults:
+    """The only way to read a team's scores; groups below k are refused, never shown."""
+    k = uow.settings.get().anonymity_k
+    scores = uow.pulse.scores(team_id, week_start)
+    per_question: dict[str, list[int]] = {}
+    for key, score in scores:
+        per_question.setdefault(key, []).append(score)
+    respondents = max((len(v) for v in per_question.values()), default=0)
+    if respondents < k:
+        raise DomainError("pulse.errors.too_few_respondents", have=respondents, need=k)
+    return TeamResults(
+        respondents=respondents,
+        averages={key: sum(v) / len(v) for key, v in per_question.items() if len(v) >= k},
+    )

@@ -1,0 +1,38 @@
+"""The jobs themselves: thin wrappers that hand the moment to act as to a service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engagement.pulse import PulseMessenger, send_due_pulses, send_reminders
+from schedules.registry import JobDependencies, JobReport, ScheduledJob
+
+
+def _messenger(deps: JobDependencies) -> PulseMessenger:
+    if deps.messenger is None:
+        raise RuntimeError("the pulse jobs need a Slack messenger")
+    messenger: PulseMessenger = deps.messenger
+    return messenger
+
+
+def run_pulse(deps: JobDependencies, now: datetime) -> JobReport:
+    result = send_due_pulses(deps.database, _messenger(deps), now)
+    return JobReport("pulse", sent=result.sent, skipped=result.skipped, failed=result.failed)
+
+
+def run_reminders(deps: JobDependencies, now: datetime) -> JobReport:
+    result = send_reminders(deps.database, _messenger(deps), now)
+    return JobReport("reminders", sent=result.sent, skipped=result.skipped, failed=result.failed)
+
+
+JOBS: dict[str, ScheduledJob] = {
+    job.name: job
+    for job in (
+        ScheduledJob(
+            "pulse", "send this week's pulse to whoever is due", run_pulse, every_minutes=15
+        ),
+        ScheduledJob(
+            "reminders", "nudge people who have not answered", run_reminders, every_minutes=15
+        ),
+    )
+}

@@ -24,8 +24,10 @@ from bot.config import Settings
 from bot.runtime import Runtime, build_runtime, open_database
 from bot.slack_directory import SlackDirectory
 from bot.views import kudos as kudos_views
+from bot.views import pulse as pulse_views
 from engagement.clock import ManualClock
 from engagement.directory import sync_people
+from engagement.pulse import participation
 from engagement.teams import TeamSpec, set_team
 from sandbox.demo_scenario import scenario
 from sandbox.demo_workspace import KUDOS_CHANNEL, PEOPLE, TEAMS, seed
@@ -36,6 +38,7 @@ from schedules.jobs import JOBS
 
 # Monday morning of the demo week, in UTC.
 DEMO_START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+MAX_SHOWN_PER_STEP = 8
 VISIBLE_METHODS = {
     "chat.postMessage",
     "chat.postEphemeral",
@@ -58,6 +61,9 @@ class DemoStageImpl:
 
     def advance(self, delta: timedelta) -> None:
         self.clock.advance(delta)
+
+    def clock_now(self) -> datetime:
+        return self.clock()
 
     def submit_kudos_modal(
         self, user_id: str, receivers: list[str], message: str, value: str | None
@@ -96,6 +102,100 @@ class DemoStageImpl:
             state_values=state,
             private_metadata=str(view.get("private_metadata") or ""),
         )
+
+    def _latest_pulse(self, user_id: str) -> dict[str, Any] | None:
+        fake = self.kit.fake
+        assert fake is not None
+        pulses = [
+            m
+            for m in fake.dm_messages(user_id)
+            if m.get("bot_id")
+            and any(b.get("block_id") == "pulse_controls" for b in m.get("blocks") or [])
+        ]
+        return pulses[-1] if pulses else None
+
+    def answer_pulse(
+        self, user_id: str, score: int, *, comment: str | None = None, double_click: bool = False
+    ) -> str:
+        """Clicks a score on every open question, as the person would; the first with a comment."""
+        message = self._latest_pulse(user_id)
+        if message is None:
+            return "(no pulse in this DM)"
+        week = self.clock().date() - timedelta(days=self.clock().weekday())
+        keys = [
+            b["block_id"][2:]
+            for b in message.get("blocks") or []
+            if b.get("block_id", "").startswith("a_")
+        ]
+        for index, key in enumerate(keys):
+            if comment and index == 0:
+                self._answer_with_comment(user_id, message, week.isoformat(), key, score, comment)
+                continue
+            clicks = 2 if double_click and index == 0 else 1
+            for _ in range(clicks):
+                self.kit.block_action(
+                    f"{pulse_views.SCORE_ACTION_PREFIX}{score}",
+                    user_id=user_id,
+                    value=pulse_views.score_value(week.isoformat(), key, score),
+                    message=message,
+                    channel_id=str(message.get("channel") or f"D{user_id}"),
+                )
+            self.runtime.executor.wait_idle(timeout=15)
+        return f"answered {len(keys)} questions" + (
+            " (clicking the first one twice)" if double_click else ""
+        )
+
+    def _answer_with_comment(
+        self, user_id: str, message: dict[str, Any], week: str, key: str, score: int, comment: str
+    ) -> None:
+        fake = self.kit.fake
+        assert fake is not None
+        self.kit.block_action(
+            pulse_views.COMMENT_ACTION,
+            user_id=user_id,
+            value=json.dumps({"w": week, "q": key}),
+            message=message,
+            channel_id=str(message.get("channel") or f"D{user_id}"),
+        )
+        self.runtime.executor.wait_idle(timeout=15)
+        modal = fake.open_modals(user_id)[-1]
+        self.kit.view_submission(
+            pulse_views.COMMENT_MODAL,
+            user_id=user_id,
+            view_id=str(modal["id"]),
+            private_metadata=str(modal.get("private_metadata") or ""),
+            state_values={
+                pulse_views.COMMENT_SCORE_BLOCK: {
+                    pulse_views.COMMENT_SCORE_ACTION: {
+                        "type": "static_select",
+                        "selected_option": {"value": str(score)},
+                    }
+                },
+                pulse_views.COMMENT_TEXT_BLOCK: {
+                    pulse_views.COMMENT_TEXT_ACTION: {"type": "plain_text_input", "value": comment}
+                },
+            },
+        )
+        self.runtime.executor.wait_idle(timeout=15)
+
+    def press_pulse_button(self, user_id: str, action_id: str) -> object:
+        message = self._latest_pulse(user_id)
+        if message is None:
+            return "(no pulse in this DM)"
+        week = self.clock().date() - timedelta(days=self.clock().weekday())
+        return self.kit.block_action(
+            action_id,
+            user_id=user_id,
+            value=week.isoformat(),
+            message=message,
+            channel_id=str(message.get("channel") or f"D{user_id}"),
+        )
+
+    def participation(self) -> str:
+        week = self.clock().date() - timedelta(days=self.clock().weekday())
+        with self.runtime.context.database.unit_of_work() as uow:
+            rows = participation(uow, week)
+        return "\n  ".join(f"{r.team_name}: {r.answered} of {r.invited} answered" for r in rows)
 
     def run_job(self, name: str) -> str:
         job = JOBS.get(name)
@@ -151,7 +251,7 @@ def describe_call(method: str, params: dict[str, Any], names: dict[str, str]) ->
         if method in {"response_url", "chat.postEphemeral"}:
             where = f"only visible to {who or 'the requester'}"
         elif channel.startswith(("D", "U")):
-            where = f"DM to {names.get(channel, channel)}"
+            where = f"DM to {names.get(channel, names.get(channel[1:], channel))}"
         else:
             where = f"in channel {channel}"
         blocks = params.get("blocks")
@@ -226,9 +326,13 @@ def run_demo(out: Path, stream: TextIO | None = None) -> int:
                     say(f"  {response}")
                 elif status is not None and status != 200:
                     say(f"  (Slack got HTTP {status})")
-                for call in fake.calls[before:]:
-                    if call.method in VISIBLE_METHODS and call.ok:
-                        say(describe_call(call.method, call.params, names))
+                shown = [c for c in fake.calls[before:] if c.method in VISIBLE_METHODS and c.ok]
+                limit = MAX_SHOWN_PER_STEP if step.show_last is None else step.show_last
+                visible = shown[-limit:] if step.show_last is not None else shown[:limit]
+                for call in visible if limit else []:
+                    say(describe_call(call.method, call.params, names))
+                if limit and len(shown) > limit:
+                    say(f"  … and {len(shown) - limit} more messages like these")
         runtime.executor.shutdown(wait=True)
         write_calls(out, list(fake.calls))
         database.dispose()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sandbox.demo_workspace import GENERAL_CHANNEL, person
@@ -20,7 +20,17 @@ class DemoStage(Protocol):
 
     def advance(self, delta: timedelta) -> None: ...
 
+    def clock_now(self) -> datetime: ...
+
     def run_job(self, name: str) -> str: ...
+
+    def answer_pulse(
+        self, user_id: str, score: int, *, comment: str | None = None, double_click: bool = False
+    ) -> str: ...
+
+    def press_pulse_button(self, user_id: str, action_id: str) -> object: ...
+
+    def participation(self) -> str: ...
 
     def submit_kudos_modal(
         self, user_id: str, receivers: list[str], message: str, value: str | None
@@ -31,6 +41,7 @@ class DemoStage(Protocol):
 class Step:
     narration: str
     act: Callable[[DemoStage], object]
+    show_last: int | None = None  # show only the last N things Slack displayed (None: the first 8)
 
 
 def _first_name(user_id: str) -> str:
@@ -162,6 +173,77 @@ def kudos_steps() -> list[Step]:
     ]
 
 
+def _at(day: int, hour: int) -> Callable[[DemoStage], object]:
+    """Moves the demo clock to a day of the demo week (0 is Monday) at an hour, UTC."""
+
+    def act(stage: DemoStage) -> object:
+        now = stage.clock_now()
+        monday = now - timedelta(days=now.weekday(), hours=now.hour, minutes=now.minute)
+        stage.advance(monday + timedelta(days=day, hours=hour) - now)
+        return f"(the clock now reads {(monday + timedelta(days=day, hours=hour)):%A %H:%M} UTC)"
+
+    return act
+
+
+PULSE_ANSWERS: tuple[tuple[str, int, str | None], ...] = (
+    ("U02ANA", 4, "Me gustaría saber antes cuándo llegan los pedidos grandes."),
+    ("U03LUIS", 5, None),
+    ("U04EMMA", 4, "Logistics has been great this month."),
+    ("U05DIEGO", 3, None),
+    ("U07SOFIA", 4, None),
+    ("U09JAVIER", 2, "Demasiadas urgencias de última hora."),
+    ("U11LUCIA", 3, None),
+    ("U12LIAM", 4, None),
+    ("U13VALEN", 3, None),
+    ("U15MARTA", 4, None),
+    ("U17PABLO", 5, None),
+    ("U18GRACE", 4, None),
+    ("U19TOMAS", 4, "Más formación sobre la nueva VPN, por favor."),
+    ("U20HANNAH", 5, None),
+    ("U23DANIEL", 4, None),
+    ("U24CHLOE", 3, None),
+)
+
+
+def pulse_answer_step(user_id: str, score: int, comment: str | None) -> Step:
+    what = " with a comment" if comment else ""
+    return Step(
+        f"{_first_name(user_id)} answers{what}",
+        lambda stage: stage.answer_pulse(user_id, score, comment=comment),
+        show_last=0,
+    )
+
+
+def pulse_steps() -> list[Step]:
+    steps = [
+        Step("Tuesday evening (UTC): it is past 10:00 in everyone's own time zone", _at(1, 20)),
+        Step("The pulse job runs", lambda stage: stage.run_job("pulse"), show_last=2),
+        Step("It runs again a quarter of an hour later", lambda stage: stage.run_job("pulse")),
+        Step(
+            "Noah answers and clicks his first answer twice; his DM updates in place",
+            lambda stage: stage.answer_pulse("U10NOAH", 4, double_click=True),
+            show_last=1,
+        ),
+    ]
+    steps += [
+        pulse_answer_step(user_id, score, comment) for user_id, score, comment in PULSE_ANSWERS
+    ]
+    steps += [
+        Step(
+            "Olivia skips this week",
+            lambda stage: stage.press_pulse_button("U06OLIVIA", "pulse_skip"),
+        ),
+        Step(
+            "Ethan stops the surveys",
+            lambda stage: stage.press_pulse_button("U14ETHAN", "pulse_stop"),
+        ),
+        Step("Thursday evening: the reminders job nudges whoever has not answered", _at(3, 20)),
+        Step("The reminders job runs", lambda stage: stage.run_job("reminders"), show_last=1),
+        Step("Participation per team this week", lambda stage: stage.participation()),
+    ]
+    return steps
+
+
 def scenario() -> list[Step]:
     """The week, in order. Feature work appends its own steps here."""
     return [
@@ -171,4 +253,5 @@ def scenario() -> list[Step]:
         home_step("U04EMMA"),
         home_step("U03LUIS"),
         *kudos_steps(),
+        *pulse_steps(),
     ]

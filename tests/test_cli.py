@@ -265,3 +265,17 @@ def test_socket_mode_still_serves_health_on_port(env: dict[str, str]) -> None:
     assert process.returncode == 0
     assert "Socket Mode on" in stderr
     assert "xapp-1-sandbox" not in stderr
+
+
+def test_jobs_run_pulse_sends_once_per_week_as_if_the_clock_read_at(
+    env: dict[str, str], fake: FakeSlack
+) -> None:
+    aplauso("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS", env=env)
+    first = aplauso("jobs", "run", "pulse", "--at", "2026-11-24T20:00:00+00:00", env=env)
+    again = aplauso("jobs", "run", "pulse", "--at", "2026-11-24T20:15:00+00:00", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("pulse: sent 2")
+    assert again.stdout.startswith("pulse: sent 0")
+    assert len([m for m in fake.dm_messages("U02ANA") if m.get("bot_id")]) == 1
+    reminders = aplauso("jobs", "run", "reminders", "--at", "2026-11-26T21:00:00+00:00", env=env)
+    assert reminders.stdout.startswith("reminders: sent 2")

@@ -20,6 +20,12 @@ def test_the_demo_plays_every_kind_of_kudos_in_both_languages(tmp_path: Path) ->
     assert "reacción" in text  # a reaction kudos, told to a Spanish speaker
     assert "yourself" in text  # the self-kudos attempt is refused kindly
     assert "límite" in text  # the over-the-limit attempt
+    assert "pulse: sent 21" in text  # everyone in a team, in their own time zone
+    assert "pulse: sent 0" in text  # the second run sends nothing twice
+    assert "Tu pulso semanal" in text
+    assert "Your weekly pulse" in text
+    assert "reminders: sent 2" in text  # only the two who neither answered, skipped nor stopped
+    assert "Legal: 2 of 3 answered" in text
     assert "Demo finished" in text
     calls = sorted((tmp_path / "slack-calls").glob("*.json"))
     assert calls

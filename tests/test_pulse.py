@@ -337,3 +337,49 @@ def test_answers_carry_no_hidden_row_number(app: RunningApp) -> None:
         if app.database.engine.dialect.name == "sqlite":
             with pytest.raises(Exception, match="rowid"):
                 connection.execute(text("SELECT rowid FROM pulse_answers"))
+
+
+def test_a_comment_is_given_with_its_answer_and_the_modal_warns_it_may_identify(
+    app: RunningApp,
+) -> None:
+    from bot.views import pulse as pulse_views
+
+    make_team(app, "Ops", EMMA, [NOAH])
+    run(app, "pulse", TUESDAY.replace(hour=20))
+    [message] = pulses_to(app, NOAH)
+    key = question_keys(message)[0]
+    week = monday_of(app.clock().date()).isoformat()
+    app.slack.block_action(
+        pulse_views.COMMENT_ACTION, user_id=NOAH, value=json.dumps({"w": week, "q": key}),
+        message=message, channel_id=f"D{NOAH}",
+    )  # fmt: skip
+    app.settle()
+    [modal] = app.fake.open_modals(NOAH)
+    assert "may still say who you are" in json.dumps(modal)
+
+    def submit(comment: str) -> Any:
+        state = {
+            pulse_views.COMMENT_SCORE_BLOCK: {
+                pulse_views.COMMENT_SCORE_ACTION: {
+                    "type": "static_select",
+                    "selected_option": {"value": "2"},
+                }
+            },
+            pulse_views.COMMENT_TEXT_BLOCK: {
+                pulse_views.COMMENT_TEXT_ACTION: {"type": "plain_text_input", "value": comment}
+            },
+        }
+        return app.slack.view_submission(
+            pulse_views.COMMENT_MODAL, user_id=NOAH, view_id=modal["id"], state_values=state,
+            private_metadata=modal["private_metadata"],
+        )  # fmt: skip
+
+    too_long = submit("x" * 501)
+    assert too_long.json is not None
+    assert too_long.json["response_action"] == "errors"
+    assert submit("More hands on Fridays, please").status == 200
+    app.settle()
+    with app.database.unit_of_work() as uow:
+        rows = uow.session.execute(text("SELECT score, comment FROM pulse_answers")).all()
+    assert [tuple(r) for r in rows] == [(2, "More hands on Fridays, please")]
+    assert f"a_{key}" not in json.dumps(pulses_to(app, NOAH)[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import date
@@ -16,15 +17,22 @@ from bot.i18n import t
 from bot.surfaces import Surfaces
 from bot.views.blocks import section
 from bot.views.pulse import (
+    COMMENT_ACTION,
+    COMMENT_MODAL,
+    COMMENT_SCORE_ACTION,
+    COMMENT_SCORE_BLOCK,
+    COMMENT_TEXT_ACTION,
+    COMMENT_TEXT_BLOCK,
     SCORE_ACTION_PREFIX,
     SKIP_ACTION,
     STOP_ACTION,
     closed_message,
+    comment_modal,
     parse_score_value,
     pulse_message,
 )
 from engagement.errors import DomainError
-from engagement.pulse import opt_out, record_answer, skip_week
+from engagement.pulse import opt_out, question_info, record_answer, skip_week
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +89,76 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             )
             return
         _update(client, body, *pulse_message(outcome.invite, lang))
+
+    @surfaces.action(COMMENT_ACTION)
+    def comment_clicked(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        user_id = str((body.get("user") or {}).get("id") or "")
+        try:
+            data = json.loads(str(action.get("value") or ""))
+            week, key = str(data["w"]), str(data["q"])
+        except (ValueError, KeyError, TypeError):
+            return
+        channel, ts = _where(body)
+        with ctx.database.unit_of_work() as uow:
+            lang = ctx.language_in(uow, user_id)
+            question = uow.pulse.question(key)
+            if question is None:
+                return
+            info = question_info(question)
+        metadata = json.dumps({"w": week, "q": key, "c": channel, "ts": ts})
+        try:
+            client.views_open(
+                trigger_id=str(body.get("trigger_id") or ""),
+                view=comment_modal(info, lang, private_metadata=metadata),
+            )
+        except SlackClientError as error:
+            logger.warning("views.open failed: %s", type(error).__name__)
+
+    @surfaces.view(COMMENT_MODAL)
+    def comment_submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        user_id = str((body.get("user") or {}).get("id") or "")
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+            week, key = date.fromisoformat(str(meta["w"])), str(meta["q"])
+            values = (view.get("state") or {}).get("values") or {}
+            score = int(
+                values[COMMENT_SCORE_BLOCK][COMMENT_SCORE_ACTION]["selected_option"]["value"]
+            )
+            comment = (
+                (values.get(COMMENT_TEXT_BLOCK) or {}).get(COMMENT_TEXT_ACTION, {}).get("value")
+            )
+        except (ValueError, KeyError, TypeError):
+            ack()
+            return
+        try:
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                outcome = record_answer(
+                    uow, user_id, week, key, score, ctx.now(), lang=lang, comment=comment
+                )
+        except DomainError as error:
+            lang = ctx.language_for(user_id)
+            block = COMMENT_TEXT_BLOCK if "comment" in error.key else COMMENT_SCORE_BLOCK
+            ack(response_action="errors", errors={block: t(lang, error.key, **error.params)})
+            return
+        if not outcome.recorded:
+            ack(
+                response_action="errors",
+                errors={COMMENT_SCORE_BLOCK: t(lang, "pulse.errors.already_answered")},
+            )
+            return
+        ack()
+        if meta.get("c") and meta.get("ts"):
+            text, blocks = pulse_message(outcome.invite, lang)
+            try:
+                client.chat_update(channel=meta["c"], ts=meta["ts"], text=text, blocks=blocks)
+            except SlackClientError as error:
+                logger.warning("chat.update failed: %s", type(error).__name__)
 
     @surfaces.action(SKIP_ACTION)
     def skipped(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:

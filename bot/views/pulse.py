@@ -6,11 +6,27 @@ import json
 from typing import Any
 
 from bot.i18n import t
-from bot.views.blocks import Block, actions, button, context, divider, fit_message, header, section
-from engagement.pulse import PulseInvite, QuestionInfo
+from bot.views.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    fit_message,
+    header,
+    plain,
+    section,
+)
+from engagement.pulse import COMMENT_MAX, PulseInvite, QuestionInfo
 
 SCORE_ACTION_PREFIX = "pulse_score_"
 SKIP_ACTION = "pulse_skip"
+COMMENT_ACTION = "pulse_comment"
+COMMENT_MODAL = "pulse_comment_modal"
+COMMENT_SCORE_BLOCK = "pulse_comment_score"
+COMMENT_TEXT_BLOCK = "pulse_comment_text"
+COMMENT_SCORE_ACTION = "score"
+COMMENT_TEXT_ACTION = "comment"
 STOP_ACTION = "pulse_stop"
 
 Message = tuple[str, list[Block]]
@@ -51,6 +67,11 @@ def _question_blocks(question: QuestionInfo, invite: PulseInvite, lang: str) -> 
                 )
                 for score in scores
             ],
+            button(
+                t(lang, "pulse.comment_button"),
+                COMMENT_ACTION,
+                value=json.dumps({"w": week, "q": question.key}, separators=(",", ":")),
+            ),
             block_id=f"a_{question.key}",
         )
     )
@@ -65,7 +86,7 @@ def pulse_message(invite: PulseInvite, lang: str, *, reminder: bool = False) -> 
         context(
             t(lang, "pulse.reminder_intro")
             if reminder
-            else t(lang, "pulse.intro", count=count, k=invite.anonymity_k)
+            else t(lang, "pulse.intro", count=len(invite.questions), k=invite.anonymity_k)
         ),
     ]
     for question in invite.questions:
@@ -99,3 +120,53 @@ def parse_score_value(raw: str) -> tuple[str, str, int] | None:
         return str(data["w"]), str(data["q"]), int(data["s"])
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def comment_modal(question: QuestionInfo, lang: str, *, private_metadata: str) -> dict[str, Any]:
+    """Answer and comment together: a comment added later could not be joined to an answer
+    that carries no name, which is the point."""
+    options = [{"text": plain(str(score), 75), "value": str(score)} for score in question.scores]
+    return {
+        "type": "modal",
+        "callback_id": COMMENT_MODAL,
+        "title": plain(t(lang, "pulse.comment_title"), 24),
+        "submit": plain(t(lang, "pulse.comment_submit"), 24),
+        "close": plain(t(lang, "pulse.comment_close"), 24),
+        "private_metadata": private_metadata,
+        "blocks": [
+            section(f"*{question.text(lang)}*"),
+            context(
+                t(
+                    lang,
+                    "pulse.scale_hint",
+                    low_n=options[0]["value"],
+                    low=question.low(lang),
+                    high_n=options[-1]["value"],
+                    high=question.high(lang),
+                )
+            ),
+            {
+                "type": "input",
+                "block_id": COMMENT_SCORE_BLOCK,
+                "label": plain(t(lang, "pulse.comment_score_label"), 2000),
+                "element": {
+                    "type": "static_select",
+                    "action_id": COMMENT_SCORE_ACTION,
+                    "options": options,
+                },
+            },
+            {
+                "type": "input",
+                "block_id": COMMENT_TEXT_BLOCK,
+                "optional": True,
+                "label": plain(t(lang, "pulse.comment_label"), 2000),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": COMMENT_TEXT_ACTION,
+                    "multiline": True,
+                    "max_length": COMMENT_MAX,
+                },
+            },
+            context(t(lang, "pulse.comment_hint")),
+        ],
+    }

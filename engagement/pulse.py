@@ -24,13 +24,14 @@ from engagement.pulse_bank import (
     is_enps_week,
     week_questions,
 )
-from storage.models import Person, PulseAnswer, PulseQuestion
+from storage.models import Person, PulseAnswer, PulseQuestion, ServiceRating, Team
 from storage.unit_of_work import Database, UnitOfWork
 
 EPOCH_MONDAY = date(2024, 1, 1)
 ANSWER_MIX = 10
 COMMENT_MAX = 500
 CLOSE_AFTER = timedelta(days=7, hours=14)  # the end of Sunday in the earliest time zone
+STALE_CLAIM = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ class DeliveryFailedError(Exception):
 
 class PulseMessenger(Protocol):
     def send_pulse(self, invite: PulseInvite) -> SentPulse: ...
+
+    def already_sent(self, invite: PulseInvite) -> SentPulse | None:
+        """The pulse Slack already shows in the person's DM for that week, if any."""
 
     def send_reminder(self, invite: PulseInvite) -> SentPulse: ...
 
@@ -166,6 +170,88 @@ def plan_week(uow: UnitOfWork, week_start: date) -> tuple[QuestionInfo, ...]:
     return tuple(question_info(questions[key]) for key in keys if key in questions)
 
 
+SERVICE_KEY_PREFIX = "svc_"
+MAX_SUPPLIERS = 3
+SUGGESTION_WINDOW = timedelta(days=90)
+
+
+def service_key(rating_team_id: int, rated_team_id: int) -> str:
+    return f"{SERVICE_KEY_PREFIX}{rating_team_id}_{rated_team_id}"
+
+
+def parse_service_key(key: str) -> tuple[int, int] | None:
+    if not key.startswith(SERVICE_KEY_PREFIX):
+        return None
+    try:
+        rating, rated = key[len(SERVICE_KEY_PREFIX) :].split("_")
+        return int(rating), int(rated)
+    except ValueError:
+        return None
+
+
+def month_of(week_start: date) -> date:
+    return week_start.replace(day=1)
+
+
+def suppliers_of(uow: UnitOfWork, team_id: int, now: datetime) -> list[Team]:
+    """The teams a team depends on: as its manager or an admin set them, or else suggested
+    from where its people sent kudos in the last three months."""
+    teams = {team.id: team for team in uow.teams.all()}
+    chosen = [teams[i] for i in uow.teams.supplier_ids(team_id) if i in teams]
+    if not chosen:
+        flows = [
+            (count, rated)
+            for giving, rated, count in uow.kudos.team_flows(now - SUGGESTION_WINDOW)
+            if giving == team_id and rated in teams
+        ]
+        chosen = [teams[rated] for _, rated in sorted(flows, key=lambda f: (-f[0], f[1]))]
+    return chosen[:MAX_SUPPLIERS]
+
+
+def _service_question(rating: Team, rated: Team) -> QuestionInfo:
+    assert rating.id is not None
+    assert rated.id is not None
+    return QuestionInfo(
+        key=service_key(rating.id, rated.id),
+        driver=Driver.INTERNAL_SERVICE.value,
+        scale=Scale.LIKERT.value,
+        text_en=f"How well did {rated.name} serve {rating.name} this month?",
+        text_es=f"¿Qué tan bien atendió {rated.name} a {rating.name} este mes?",
+        low_en="Very poorly",
+        high_en="Very well",
+        low_es="Muy mal",
+        high_es="Muy bien",
+    )
+
+
+def service_questions(
+    uow: UnitOfWork, user_id: str, week_start: date, now: datetime
+) -> list[QuestionInfo]:
+    """Once a month (the eNPS week), each person rates the teams that serve their teams."""
+    if not is_enps_week(week_start):
+        return []
+    questions = []
+    for team in uow.teams.teams_of(user_id):
+        if team.id is not None:
+            questions += [_service_question(team, s) for s in suppliers_of(uow, team.id, now)]
+    return questions
+
+
+def person_questions(
+    uow: UnitOfWork, user_id: str, week_start: date, now: datetime
+) -> tuple[QuestionInfo, ...]:
+    return (*plan_week(uow, week_start), *service_questions(uow, user_id, week_start, now))
+
+
+def describe_question(uow: UnitOfWork, key: str) -> QuestionInfo | None:
+    service = parse_service_key(key)
+    if service is not None:
+        rating, rated = (uow.teams.get(i) for i in service)
+        return _service_question(rating, rated) if rating and rated else None
+    question = uow.pulse.question(key)
+    return question_info(question) if question else None
+
+
 def due_week(person: Person, now: datetime, weekday: int, hour: int) -> date | None:
     """The week whose pulse the person is owed now: from the pulse day and hour in their own
     time zone until the end of their Sunday."""
@@ -188,7 +274,7 @@ def send_due_pulses(database: Database, messenger: PulseMessenger, now: datetime
         if week is None or (person.user_id, week) in already or now >= closes_at(week):
             continue
         with database.unit_of_work() as uow:
-            questions = plan_week(uow, week)
+            questions = person_questions(uow, person.user_id, week, now)
             if not questions or not uow.pulse.claim(
                 person.user_id, week, [q.key for q in questions], now
             ):
@@ -199,25 +285,64 @@ def send_due_pulses(database: Database, messenger: PulseMessenger, now: datetime
         invite = PulseInvite(
             person.user_id, lang, week, questions, anonymity_k=workspace.anonymity_k
         )
-        try:
+        _deliver(database, messenger, invite, report, resend=False)
+    _recover_stale_claims(database, messenger, now, report)
+    return report
+
+
+def _deliver(
+    database: Database,
+    messenger: PulseMessenger,
+    invite: PulseInvite,
+    report: RunReport,
+    *,
+    resend: bool,
+) -> None:
+    """Sends a claimed pulse and records the outcome. After a crash (`resend`), Slack's own
+    DM history is asked first, so a pulse Slack accepted just before the crash is not sent again."""
+    try:
+        sent = messenger.already_sent(invite) if resend else None
+        if sent is None:
             sent = messenger.send_pulse(invite)
-        except DeliveryFailedError as error:
-            with database.unit_of_work() as uow:
-                uow.pulse.mark_delivery(
-                    person.user_id, week, status="failed", error=error.reason[:64]
-                )
-            report.failed += 1
-            continue
+            report.sent += 1
+    except DeliveryFailedError as error:
         with database.unit_of_work() as uow:
             uow.pulse.mark_delivery(
-                person.user_id,
-                week,
-                status="sent",
-                channel_id=sent.channel_id,
-                message_ts=sent.message_ts,
+                invite.user_id, invite.week_start, status="failed", error=error.reason[:64]
             )
-        report.sent += 1
-    return report
+        report.failed += 1
+        return
+    with database.unit_of_work() as uow:
+        uow.pulse.mark_delivery(
+            invite.user_id,
+            invite.week_start,
+            status="sent",
+            channel_id=sent.channel_id,
+            message_ts=sent.message_ts,
+        )
+
+
+def _recover_stale_claims(
+    database: Database, messenger: PulseMessenger, now: datetime, report: RunReport
+) -> None:
+    with database.unit_of_work() as uow:
+        stale = uow.pulse.reclaim_stale(now - STALE_CLAIM, now)
+    for delivery in stale:
+        with database.unit_of_work() as uow:
+            person = uow.people.get(delivery.user_id)
+            workspace = uow.settings.get()
+            questions = person_questions(uow, delivery.user_id, delivery.week_start, now)
+            pending = set(uow.pulse.pending_keys(delivery.user_id, delivery.week_start))
+        invite = PulseInvite(
+            delivery.user_id,
+            language_of(person, workspace.default_language),
+            delivery.week_start,
+            questions,
+            answered_keys=tuple(q.key for q in questions if q.key not in pending),
+            anonymity_k=workspace.anonymity_k,
+        )
+        report.notes.append("resumed a pulse claimed before a crash")
+        _deliver(database, messenger, invite, report, resend=True)
 
 
 def send_reminders(database: Database, messenger: PulseMessenger, now: datetime) -> RunReport:
@@ -239,7 +364,7 @@ def send_reminders(database: Database, messenger: PulseMessenger, now: datetime)
                 continue
             workspace = uow.settings.get()
             lang = language_of(person, workspace.default_language)
-            questions = plan_week(uow, delivery.week_start)
+            questions = person_questions(uow, delivery.user_id, delivery.week_start, now)
             pending = set(uow.pulse.pending_keys(delivery.user_id, delivery.week_start))
         invite = PulseInvite(
             delivery.user_id,
@@ -264,8 +389,10 @@ class AnswerOutcome:
     invite: PulseInvite
 
 
-def _invite_after(uow: UnitOfWork, user_id: str, week_start: date, lang: str) -> PulseInvite:
-    questions = plan_week(uow, week_start)
+def _invite_after(
+    uow: UnitOfWork, user_id: str, week_start: date, lang: str, now: datetime
+) -> PulseInvite:
+    questions = person_questions(uow, user_id, week_start, now)
     pending = set(uow.pulse.pending_keys(user_id, week_start))
     return PulseInvite(
         user_id,
@@ -315,20 +442,36 @@ def record_answer(
     decides, in the same transaction as the insert."""
     if now >= closes_at(week_start):
         raise DomainError("pulse.errors.closed")
-    question = uow.pulse.question(key)
+    question = describe_question(uow, key)
     if question is None:
         raise DomainError("pulse.errors.unknown_question")
-    if score is not None and score not in question_info(question).scores:
+    if score is not None and score not in question.scores:
         raise DomainError("pulse.errors.bad_score")
     text = (comment or "").strip() or None
     if text and len(text) > COMMENT_MAX:
         raise DomainError("pulse.errors.comment_too_long", max=COMMENT_MAX, length=len(text))
     recorded = uow.pulse.take_pending(user_id, week_start, key)
-    if recorded:
+    service = parse_service_key(key)
+    if recorded and service is not None:
+        if score is not None:  # a skipped rating leaves nothing behind
+            uow.pulse.add_service_ratings(
+                [
+                    ServiceRating(
+                        id=uuid.uuid4().hex,
+                        month=month_of(week_start),
+                        rating_team_id=service[0],
+                        rated_team_id=service[1],
+                        score=score,
+                        comment=text,
+                    )
+                ],
+                mix_with=ANSWER_MIX,
+            )
+    elif recorded:
         uow.pulse.add_answers(
             _anonymous_rows(uow, user_id, week_start, key, score, text), mix_with=ANSWER_MIX
         )
-    return AnswerOutcome(recorded, _invite_after(uow, user_id, week_start, lang))
+    return AnswerOutcome(recorded, _invite_after(uow, user_id, week_start, lang, now))
 
 
 def skip_week(
@@ -341,7 +484,7 @@ def skip_week(
         recorded = (
             record_answer(uow, user_id, week_start, key, None, now, lang=lang).recorded or recorded
         )
-    return AnswerOutcome(recorded, _invite_after(uow, user_id, week_start, lang))
+    return AnswerOutcome(recorded, _invite_after(uow, user_id, week_start, lang, now))
 
 
 def opt_out(uow: UnitOfWork, user_id: str, now: datetime) -> bool:
@@ -397,4 +540,24 @@ def team_results(uow: UnitOfWork, team_id: int, week_start: date) -> TeamResults
     return TeamResults(
         respondents=respondents,
         averages={key: sum(v) / len(v) for key, v in per_question.items() if len(v) >= k},
+    )
+
+
+@dataclass(frozen=True)
+class ServiceResults:
+    raters: int
+    average: float
+    comments: tuple[str, ...]
+
+
+def service_results(uow: UnitOfWork, rated_team_id: int, month: date) -> ServiceResults:
+    """How a team's internal customers rated its service; refused below k raters."""
+    k = uow.settings.get().anonymity_k
+    rows = uow.pulse.service_scores(rated_team_id, month)
+    if len(rows) < k:
+        raise DomainError("pulse.errors.too_few_respondents", have=len(rows), need=k)
+    return ServiceResults(
+        raters=len(rows),
+        average=sum(score for _, score, _ in rows) / len(rows),
+        comments=tuple(comment for _, _, comment in rows if comment),
     )

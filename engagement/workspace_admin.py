@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from engagement.errors import DomainError
 from engagement.kudos_parsing import normalize_tag
-from storage.models import ServiceValue
+from engagement.pulse import ensure_bank
+from engagement.pulse_bank import Driver
+from storage.models import PulseQuestion, ServiceValue
 from storage.unit_of_work import UnitOfWork
 
 EMOJI_NAME = re.compile(r"^:?([a-z0-9_+\-']{1,60}):?$")
@@ -128,3 +130,46 @@ def retire_value(uow: UnitOfWork, user_id: str, key: str) -> ServiceValue:
     uow.session.add(value)
     uow.session.flush()
     return value
+
+
+def add_question(uow: UnitOfWork, user_id: str, driver: str, text_en: str, text_es: str) -> str:
+    """A custom 1-5 agreement question; it joins the rotation of its driver."""
+    require_admin(uow, user_id)
+    try:
+        chosen = Driver(normalize_tag(driver))
+    except ValueError:
+        raise DomainError(
+            "admin.errors.unknown_driver",
+            drivers=", ".join(d.value for d in Driver if d is not Driver.ENPS),
+        ) from None
+    if chosen is Driver.ENPS or not text_en.strip() or not text_es.strip():
+        raise DomainError("admin.errors.question_usage")
+    if len(text_en) > 150 or len(text_es) > 150:
+        raise DomainError("admin.errors.question_too_long", max=150)
+    ensure_bank(uow)
+    key = f"custom_{len(uow.pulse.questions(include_retired=True)) + 1}"
+    uow.pulse.add_question(
+        PulseQuestion(
+            key=key,
+            driver=chosen.value,
+            scale="likert5",
+            text_en=text_en.strip(),
+            text_es=text_es.strip(),
+            low_en="Strongly disagree",
+            high_en="Strongly agree",
+            low_es="Totalmente en desacuerdo",
+            high_es="Totalmente de acuerdo",
+            custom=True,
+        )
+    )
+    return key
+
+
+def retire_question(uow: UnitOfWork, user_id: str, key: str) -> None:
+    require_admin(uow, user_id)
+    question = uow.pulse.question(key.strip())
+    if question is None:
+        raise DomainError("admin.errors.unknown_question", question=key[:40])
+    question.retired = True
+    uow.session.add(question)
+    uow.session.flush()

@@ -17,7 +17,13 @@ def _messenger(deps: JobDependencies) -> PulseMessenger:
 
 def run_pulse(deps: JobDependencies, now: datetime) -> JobReport:
     result = send_due_pulses(deps.database, _messenger(deps), now)
-    return JobReport("pulse", sent=result.sent, skipped=result.skipped, failed=result.failed)
+    return JobReport(
+        "pulse",
+        sent=result.sent,
+        skipped=result.skipped,
+        failed=result.failed,
+        notes=sorted(set(result.notes)),
+    )
 
 
 def run_reminders(deps: JobDependencies, now: datetime) -> JobReport:

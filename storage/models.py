@@ -274,3 +274,22 @@ class PulseOptOut(SQLModel, table=True):
         sa_column=Column(String(32), ForeignKey("people.user_id"), primary_key=True)
     )
     since: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ServiceRating(SQLModel, table=True):
+    """How one team rated the service of a team it depends on, for one month. Like answers:
+    a random id, no person, no time finer than the month, no rowid on SQLite."""
+
+    __tablename__ = "service_ratings"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: str = Field(primary_key=True, max_length=32)
+    month: date = Field(index=True)
+    rating_team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
+    )
+    rated_team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
+    )
+    score: int
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -26,6 +27,7 @@ from storage.models import (
     PulsePending,
     PulseQuestion,
     PulseWeek,
+    ServiceRating,
     ServiceValue,
     Team,
     TeamMember,
@@ -48,6 +50,35 @@ def _insert_ignoring_duplicates(session: Session, table: type, values: dict[str,
     key_column = next(iter(table.__table__.primary_key.columns))  # type: ignore[attr-defined]
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(key_column)
     return session.execute(statement).first() is not None
+
+
+def _insert_mixed(
+    session: Session, model: Any, rows: Sequence[Any], scope: Any, mix_with: int
+) -> None:
+    """Stores new anonymous rows among `mix_with` older rows of the same period, rewritten
+    with them in shuffled order under fresh random ids.
+
+    Storage order would otherwise follow answer order (PostgreSQL's heap, `pg_dump`), and
+    answer order follows send order closely enough to guess who answered what.
+    """
+    new_ids = [row.id for row in rows]
+    older = list(
+        session.exec(
+            select(model)
+            .where(scope, col(model.id).not_in(new_ids))
+            .order_by(func.random())
+            .limit(mix_with)
+        )
+    )
+    copies = [model(**{**row.model_dump(), "id": uuid.uuid4().hex}) for row in older]
+    for row in older:
+        session.delete(row)
+    session.flush()
+    batch = [*rows, *copies]
+    secrets.SystemRandom().shuffle(batch)
+    for row in batch:
+        session.add(row)
+        session.flush()
 
 
 class SettingsRepository:
@@ -128,6 +159,9 @@ class TeamRepository:
 
     def all(self) -> list[Team]:
         return list(self._session.exec(select(Team).order_by(col(Team.name))))
+
+    def get(self, team_id: int) -> Team | None:
+        return self._session.get(Team, team_id)
 
     def add(self, team: Team) -> Team:
         self._session.add(team)
@@ -328,6 +362,26 @@ class KudosRepository:
         )
         return [(str(team), str(user), int(n)) for team, user, n in self._session.exec(query)]
 
+    def team_flows(self, since: datetime) -> list[tuple[int, int, int]]:
+        """(giving team, receiving team, kudos) since a moment: the internal-service map."""
+        giver = aliased(KudosTeamLink)
+        receiver = aliased(KudosTeamLink)
+        count = func.count(func.distinct(col(Kudos.id))).label("n")
+        query = (
+            select(col(giver.team_id), col(receiver.team_id), count)
+            .join(Kudos, col(Kudos.id) == col(giver.kudos_id))
+            .join(receiver, col(receiver.kudos_id) == col(Kudos.id))
+            .where(
+                col(giver.role) == "giver",
+                col(receiver.role) == "receiver",
+                col(giver.team_id) != col(receiver.team_id),
+                col(Kudos.created_at) >= since,
+                col(Kudos.withdrawn_at).is_(None),
+            )
+            .group_by(col(giver.team_id), col(receiver.team_id))
+        )
+        return [(int(a), int(b), int(n)) for a, b, n in self._session.exec(query)]
+
     def withdraw(self, kudos: Kudos, now: datetime) -> None:
         kudos.withdrawn_at = now
         self._session.add(kudos)
@@ -419,6 +473,21 @@ class PulseRepository:
             self._session.flush()
         return claimed
 
+    def reclaim_stale(self, older_than: datetime, now: datetime) -> list[PulseDelivery]:
+        """Claims left 'claimed' by a crash, taken over by this run (and only this one)."""
+        statement = (
+            update(PulseDelivery)
+            .where(
+                col(PulseDelivery.status) == "claimed", col(PulseDelivery.claimed_at) < older_than
+            )
+            .values(claimed_at=now)
+            .returning(col(PulseDelivery.id))
+        )
+        ids = [row[0] for row in self._session.execute(statement)]
+        if not ids:
+            return []
+        return list(self._session.exec(select(PulseDelivery).where(col(PulseDelivery.id).in_(ids))))
+
     def delivery(self, user_id: str, week_start: date) -> PulseDelivery | None:
         query = select(PulseDelivery).where(
             col(PulseDelivery.user_id) == user_id, col(PulseDelivery.week_start) == week_start
@@ -470,43 +539,33 @@ class PulseRepository:
         return self._session.execute(statement).first() is not None
 
     def add_answers(self, rows: Sequence[PulseAnswer], *, mix_with: int) -> None:
-        """Stores new answers among `mix_with` older answers of the week, rewritten with them.
+        if rows:
+            _insert_mixed(
+                self._session,
+                PulseAnswer,
+                rows,
+                col(PulseAnswer.week_start) == rows[0].week_start,
+                mix_with,
+            )
 
-        Storage order would otherwise follow answer order (PostgreSQL's heap, `pg_dump`), and
-        answer order follows send order closely enough to guess who answered what. Rewriting a
-        few random earlier rows beside each new one, in shuffled order, breaks that link.
-        """
-        if not rows:
-            return
-        week = rows[0].week_start
-        new_ids = [row.id for row in rows]
-        older = list(
-            self._session.exec(
-                select(PulseAnswer)
-                .where(col(PulseAnswer.week_start) == week, col(PulseAnswer.id).not_in(new_ids))
-                .order_by(func.random())
-                .limit(mix_with)
+    def add_service_ratings(self, rows: Sequence[ServiceRating], *, mix_with: int) -> None:
+        if rows:
+            _insert_mixed(
+                self._session,
+                ServiceRating,
+                rows,
+                col(ServiceRating.month) == rows[0].month,
+                mix_with,
             )
+
+    def service_scores(self, rated_team_id: int, month: date) -> list[tuple[int, int, str | None]]:
+        """(rating team, score, comment) for the month; read only through the k-guarded service."""
+        query = select(
+            col(ServiceRating.rating_team_id), col(ServiceRating.score), col(ServiceRating.comment)
+        ).where(
+            col(ServiceRating.rated_team_id) == rated_team_id, col(ServiceRating.month) == month
         )
-        copies = [
-            PulseAnswer(
-                id=uuid.uuid4().hex,
-                week_start=row.week_start,
-                question_key=row.question_key,
-                team_id=row.team_id,
-                score=row.score,
-                comment=row.comment,
-            )
-            for row in older
-        ]
-        for row in older:
-            self._session.delete(row)
-        self._session.flush()
-        batch = [*rows, *copies]
-        secrets.SystemRandom().shuffle(batch)
-        for row in batch:
-            self._session.add(row)
-            self._session.flush()
+        return [(int(t), int(score), comment) for t, score, comment in self._session.exec(query)]
 
     def answer_counts(self, week_start: date) -> list[tuple[int, str, int, int]]:
         """(team, question, answered, skipped) for the week, for participation figures."""

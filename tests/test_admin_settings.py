@@ -70,3 +70,36 @@ def test_an_admin_adds_renames_and_retires_a_value(app: RunningApp) -> None:
     app.slack.slash_command("/kudos", f"<@{ANA}> #compromiso again", user_id=EMMA)
     app.settle()
     assert "compromiso" in json.dumps(app.visible("response_url")[-1])
+
+
+def test_an_admin_adds_a_custom_question_to_a_drivers_rotation_and_retires_one(
+    app: RunningApp,
+) -> None:
+    make_admin(app, EMMA)
+    app.slack.slash_command(
+        "/aplauso",
+        "question add recognition Did someone thank you this week? | ¿Alguien te dio las gracias esta semana?",
+        user_id=EMMA,
+    )
+    app.settle()
+    assert "custom_" in last_reply(app)
+    app.slack.slash_command("/aplauso", "question retire recognition_valued", user_id=EMMA)
+    app.settle()
+    app.slack.slash_command(
+        "/aplauso", "question add moonshots Too far? | ¿Muy lejos?", user_id=EMMA
+    )
+    app.settle()
+    assert "Pick a driver" in last_reply(app)
+    with app.database.unit_of_work() as uow:
+        active = {q.key: q for q in uow.pulse.questions()}
+    assert "recognition_valued" not in active
+    [custom] = [q for q in active.values() if q.custom]
+    assert (custom.driver, custom.text_es) == (
+        "recognition",
+        "¿Alguien te dio las gracias esta semana?",
+    )
+
+
+def test_only_admins_add_questions(app: RunningApp) -> None:
+    app.slack.slash_command("/aplauso", "question add growth I learn | Aprendo", user_id=ANA)
+    assert "Solo los administradores" in last_reply(app)

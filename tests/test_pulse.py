@@ -18,12 +18,8 @@ from schedules.jobs import JOBS
 from storage.models import Person, TeamMember
 from tests.support.app_harness import RunningApp
 
-LUIS, NOAH, EMMA, ANA = (
-    "U03LUIS",
-    "U10NOAH",
-    "U04EMMA",
-    "U02ANA",
-)  # Madrid, Los Angeles, New York, Mexico City
+# Madrid, Los Angeles, New York, Mexico City, Madrid
+LUIS, NOAH, EMMA, ANA, CARMEN = "U03LUIS", "U10NOAH", "U04EMMA", "U02ANA", "U01CARMEN"
 TUESDAY = datetime(2026, 11, 24, tzinfo=UTC)
 
 
@@ -383,3 +379,93 @@ def test_a_comment_is_given_with_its_answer_and_the_modal_warns_it_may_identify(
         rows = uow.session.execute(text("SELECT score, comment FROM pulse_answers")).all()
     assert [tuple(r) for r in rows] == [(2, "More hands on Fridays, please")]
     assert f"a_{key}" not in json.dumps(pulses_to(app, NOAH)[0])
+
+
+ENPS_TUESDAY = datetime(2026, 12, 8, 20, 0, tzinfo=UTC)  # the week of the first Monday of December
+
+
+def service_keys(message: dict[str, Any]) -> list[str]:
+    return [k for k in question_keys(message) if k.startswith("svc_")]
+
+
+def test_once_a_month_people_rate_the_teams_that_serve_their_team(app: RunningApp) -> None:
+    from engagement.pulse import service_results
+
+    sales_members = ["U02ANA", "U03LUIS", "U05DIEGO", "U06OLIVIA", "U07SOFIA"]
+    it = make_team(app, "IT", "U16PRIYA", ["U17PABLO"])
+    with app.database.unit_of_work() as uow:
+        set_team(
+            uow,
+            TeamSpec("Sales", CARMEN, sales_members, served_by=["IT"]),
+            app.runtime.context.directory.fetch_profile,
+            app.clock(),
+        )
+    run(app, "pulse", TUESDAY.replace(hour=20))
+    assert service_keys(pulses_to(app, "U02ANA")[0]) == []  # not the monthly week
+    run(app, "pulse", ENPS_TUESDAY)
+    month = date(2026, 12, 1)
+    for count, user_id in enumerate(sales_members, start=1):
+        message = pulses_to(app, user_id)[-1]
+        [key] = service_keys(message)
+        assert "How well did IT serve Sales" in json.dumps(
+            message
+        ) or "atendió IT a Sales" in json.dumps(message, ensure_ascii=False)
+        click_score(app, user_id, message, key, 2 + count % 3)
+        with app.database.unit_of_work() as uow:
+            if count < 5:
+                with pytest.raises(DomainError):
+                    service_results(uow, it, month)
+            else:
+                assert service_results(uow, it, month).raters == 5
+    with app.database.unit_of_work() as uow:
+        columns = {
+            c["name"] for c in inspect(uow.session.connection()).get_columns("service_ratings")
+        }
+    assert columns == {"id", "month", "rating_team_id", "rated_team_id", "score", "comment"}
+
+
+def test_without_chosen_suppliers_the_teams_its_people_thank_are_suggested(app: RunningApp) -> None:
+    from engagement.pulse import suppliers_of
+
+    sales = make_team(app, "Sales", CARMEN, ["U02ANA"])
+    make_team(app, "IT", "U16PRIYA", ["U17PABLO"])
+    make_team(app, "Legal", "U22ISABEL", ["U23DANIEL"])
+    app.slack.slash_command("/kudos", "<@U17PABLO> thanks", user_id="U02ANA")
+    app.settle()
+    app.slack.slash_command("/kudos", "<@U23DANIEL> thanks", user_id="U02ANA")
+    app.settle()
+    app.slack.slash_command("/kudos", "<@U17PABLO> again", user_id="U02ANA")
+    app.settle()
+    with app.database.unit_of_work() as uow:
+        assert [t.name for t in suppliers_of(uow, sales, app.clock())] == ["IT", "Legal"]
+
+
+def test_a_claim_left_by_a_crash_is_sent_once_by_a_later_run(app: RunningApp) -> None:
+    from bot.pulse_messenger import SlackPulseMessenger
+    from engagement.pulse import PulseInvite, person_questions
+
+    make_team(app, "Ops", EMMA, [LUIS, NOAH])
+    week = monday_of(TUESDAY.date())
+    claimed_at = TUESDAY.replace(hour=20)
+    with app.database.unit_of_work() as uow:
+        from engagement.pulse import ensure_bank
+
+        ensure_bank(uow)
+        for user_id in (LUIS, NOAH):
+            keys = [q.key for q in person_questions(uow, user_id, week, claimed_at)]
+            uow.pulse.claim(user_id, week, keys, claimed_at)
+        noah_questions = person_questions(uow, NOAH, week, claimed_at)
+    # Noah's DM went out just before the crash; Luis's never did.
+    SlackPulseMessenger(app.runtime.context.client).send_pulse(
+        PulseInvite(NOAH, "en", week, noah_questions)
+    )
+    report = run(app, "pulse", claimed_at + timedelta(minutes=5))
+    assert report.startswith("pulse: sent 0")  # too soon to call the claims abandoned
+    report = run(app, "pulse", claimed_at + timedelta(minutes=15))
+    assert report.startswith("pulse: sent 1"), (report, app.fake.dm_messages(NOAH))
+    assert len(pulses_to(app, LUIS)) == 1
+    assert len(pulses_to(app, NOAH)) == 1
+    assert run(app, "pulse", claimed_at + timedelta(minutes=30)).startswith("pulse: sent 0")
+    with app.database.unit_of_work() as uow:
+        statuses = {uow.pulse.delivery(u, week).status for u in (LUIS, NOAH)}  # type: ignore[union-attr]
+    assert statuses == {"sent"}

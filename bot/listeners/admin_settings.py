@@ -10,7 +10,7 @@ from engagement.errors import DomainError
 from engagement.kudos import active_values
 from storage.unit_of_work import UnitOfWork
 
-ADMIN_WORDS = ("settings", "ajustes", "set", "value", "valor")
+ADMIN_WORDS = ("settings", "ajustes", "set", "value", "valor", "question", "pregunta")
 
 
 def is_admin_subcommand(text: str) -> bool:
@@ -44,8 +44,9 @@ def run_admin_subcommand(uow: UnitOfWork, user_id: str, text: str, lang: str) ->
         "settings": lambda: _show(uow, user_id, lang),
         "set": lambda: _set(uow, user_id, rest, lang),
         "value": lambda: _value(uow, user_id, rest, lang),
+        "question": lambda: _question(uow, user_id, rest, lang),
     }
-    verb = {"ajustes": "settings", "valor": "value"}.get(verb, verb)
+    verb = {"ajustes": "settings", "valor": "value", "pregunta": "question"}.get(verb, verb)
     try:
         return actions[verb]()
     except DomainError as error:
@@ -87,3 +88,16 @@ def _value(uow: UnitOfWork, user_id: str, rest: str, lang: str) -> str:
         value = admin.retire_value(uow, user_id, args.strip())
         return t(lang, "admin.value_retired", value=f"{value.emoji} {value.name_en}")
     raise DomainError("admin.errors.value_usage")
+
+
+def _question(uow: UnitOfWork, user_id: str, rest: str, lang: str) -> str:
+    action, _, args = rest.partition(" ")
+    if action.lower() == "add":
+        driver, _, texts = args.strip().partition(" ")
+        english, spanish = _names(texts)
+        key = admin.add_question(uow, user_id, driver, english, spanish)
+        return t(lang, "admin.question_added", question=key)
+    if action.lower() == "retire":
+        admin.retire_question(uow, user_id, args)
+        return t(lang, "admin.question_retired", question=args.strip())
+    raise DomainError("admin.errors.question_usage")

@@ -32,7 +32,7 @@ from bot.views.pulse import (
     pulse_message,
 )
 from engagement.errors import DomainError
-from engagement.pulse import opt_out, question_info, record_answer, skip_week
+from engagement.pulse import describe_question, opt_out, record_answer, skip_week
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +104,9 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
         channel, ts = _where(body)
         with ctx.database.unit_of_work() as uow:
             lang = ctx.language_in(uow, user_id)
-            question = uow.pulse.question(key)
-            if question is None:
+            info = describe_question(uow, key)
+            if info is None:
                 return
-            info = question_info(question)
         metadata = json.dumps({"w": week, "q": key, "c": channel, "ts": ts})
         try:
             client.views_open(

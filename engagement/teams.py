@@ -124,3 +124,26 @@ def list_teams(uow: UnitOfWork) -> list[TeamSummary]:
             )
         )
     return summaries
+
+
+def set_suppliers(
+    uow: UnitOfWork, user_id: str, team_name: str, supplier_names: Sequence[str]
+) -> list[str]:
+    """A team's manager, or an admin, names the teams whose service the team rates."""
+    team = uow.teams.by_name(team_name.strip())
+    if team is None or team.id is None:
+        raise DomainError("errors.unknown_team", team=team_name.strip()[:80])
+    if team.manager_id != user_id and not uow.admins.is_admin(user_id):
+        raise DomainError("errors.not_manager", team=team.name)
+    suppliers: list[Team] = []
+    for name in dict.fromkeys(n.strip() for n in supplier_names if n.strip()):
+        supplier = uow.teams.by_name(name)
+        if supplier is None or supplier.id is None:
+            raise DomainError("errors.unknown_team", team=name[:80])
+        if supplier.id == team.id:
+            raise DomainError("errors.team_serves_itself", team=team.name)
+        suppliers.append(supplier)
+    if len(suppliers) > 3:
+        raise DomainError("errors.too_many_suppliers", max=3)
+    uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
+    return [s.name for s in suppliers]

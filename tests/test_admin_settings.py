@@ -103,3 +103,21 @@ def test_an_admin_adds_a_custom_question_to_a_drivers_rotation_and_retires_one(
 def test_only_admins_add_questions(app: RunningApp) -> None:
     app.slack.slash_command("/aplauso", "question add growth I learn | Aprendo", user_id=ANA)
     assert "Solo los administradores" in last_reply(app)
+
+
+def test_a_manager_names_the_teams_whose_service_their_team_rates(app: RunningApp) -> None:
+    from engagement.teams import TeamSpec, list_teams, set_team
+
+    fetch = app.runtime.context.directory.fetch_profile
+    with app.database.unit_of_work() as uow:
+        set_team(uow, TeamSpec("Sales", CARMEN, [ANA]), fetch, app.clock())
+        set_team(uow, TeamSpec("IT", "U16PRIYA", ["U17PABLO"]), fetch, app.clock())
+        set_team(uow, TeamSpec("Logistics", "U08JAMES", ["U09JAVIER"]), fetch, app.clock())
+    app.slack.slash_command("/aplauso", "suppliers Sales: IT, Logistics", user_id=ANA)
+    assert "Solo el responsable de Sales" in last_reply(app)
+    app.slack.slash_command("/aplauso", "suppliers Sales: IT, Logistics", user_id=CARMEN)
+    app.settle()
+    assert "Sales valora ahora el servicio de: IT, Logistics" in last_reply(app)
+    with app.database.unit_of_work() as uow:
+        sales = next(t for t in list_teams(uow) if t.name == "Sales")
+    assert sales.served_by == ["IT", "Logistics"]

@@ -8,9 +8,20 @@ from bot.i18n import t
 from engagement import workspace_admin as admin
 from engagement.errors import DomainError
 from engagement.kudos import active_values
+from engagement.teams import set_suppliers
 from storage.unit_of_work import UnitOfWork
 
-ADMIN_WORDS = ("settings", "ajustes", "set", "value", "valor", "question", "pregunta")
+ADMIN_WORDS = (
+    "settings",
+    "ajustes",
+    "set",
+    "value",
+    "valor",
+    "question",
+    "pregunta",
+    "suppliers",
+    "proveedores",
+)
 
 
 def is_admin_subcommand(text: str) -> bool:
@@ -45,8 +56,15 @@ def run_admin_subcommand(uow: UnitOfWork, user_id: str, text: str, lang: str) ->
         "set": lambda: _set(uow, user_id, rest, lang),
         "value": lambda: _value(uow, user_id, rest, lang),
         "question": lambda: _question(uow, user_id, rest, lang),
+        "suppliers": lambda: _suppliers(uow, user_id, rest, lang),
     }
-    verb = {"ajustes": "settings", "valor": "value", "pregunta": "question"}.get(verb, verb)
+    aliases = {
+        "ajustes": "settings",
+        "valor": "value",
+        "pregunta": "question",
+        "proveedores": "suppliers",
+    }
+    verb = aliases.get(verb, verb)
     try:
         return actions[verb]()
     except DomainError as error:
@@ -101,3 +119,11 @@ def _question(uow: UnitOfWork, user_id: str, rest: str, lang: str) -> str:
         admin.retire_question(uow, user_id, args)
         return t(lang, "admin.question_retired", question=args.strip())
     raise DomainError("admin.errors.question_usage")
+
+
+def _suppliers(uow: UnitOfWork, user_id: str, rest: str, lang: str) -> str:
+    team, separator, names = rest.partition(":")
+    if not separator:
+        raise DomainError("admin.errors.suppliers_usage")
+    chosen = set_suppliers(uow, user_id, team, names.split(","))
+    return t(lang, "admin.suppliers_set", team=team.strip(), suppliers=", ".join(chosen) or "—")

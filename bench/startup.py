@@ -37,6 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.machine import machine_busy_seconds  # noqa: E402
@@ -107,6 +108,7 @@ def time_serve(fake: FakeSlack, database_url: str, workdir: Path) -> ServeRun:
         {
             "SLACK_BOT_TOKEN": fake.bot_token,
             "SLACK_SIGNING_SECRET": "x",
+            "APLAUSO_SECRET_KEY": Fernet.generate_key().decode(),
             "SLACK_API_URL": fake.api_url,
             "DATABASE_URL": database_url,
         }

@@ -61,6 +61,7 @@ class Settings:
                 "SLACK_SIGNING_SECRET is required by `aplauso serve` in HTTP mode "
                 "(Basic Information > Signing Secret in your Slack app settings)"
             )
+        self.require_secret_key()
 
     def require_secret_key(self) -> str:
         if not self.secret_key:

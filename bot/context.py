@@ -13,6 +13,7 @@ from bot.slack_directory import SlackDirectory
 from engagement.clock import Clock, system_clock
 from engagement.directory import ensure_person, language_of
 from engagement.errors import DirectoryUnavailable, DomainError
+from engagement.sealing import Sealer
 from storage.models import Person
 from storage.unit_of_work import Database, UnitOfWork
 
@@ -25,6 +26,11 @@ class AppContext:
     database: Database
     client: WebClient
     clock: Clock = field(default=system_clock)
+
+    @property
+    def sealer(self) -> Sealer:
+        """Raises ConfigError when APLAUSO_SECRET_KEY is missing (serve checks it at start)."""
+        return Sealer(self.settings.require_secret_key())
 
     @property
     def directory(self) -> SlackDirectory:

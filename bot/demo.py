@@ -23,6 +23,7 @@ from bot.background_server import BackgroundServer
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime, open_database
 from bot.slack_directory import SlackDirectory
+from bot.views import feedback as feedback_views
 from bot.views import kudos as kudos_views
 from bot.views import pulse as pulse_views
 from engagement.clock import ManualClock
@@ -58,6 +59,7 @@ class DemoStageImpl:
     clock: ManualClock
     runtime: Runtime
     log: list[str] = field(default_factory=list)
+    _threads: list[str] = field(default_factory=list)
 
     def advance(self, delta: timedelta) -> None:
         self.clock.advance(delta)
@@ -189,6 +191,89 @@ class DemoStageImpl:
             value=week.isoformat(),
             message=message,
             channel_id=str(message.get("channel") or f"D{user_id}"),
+        )
+
+    def send_feedback(
+        self, user_id: str, team_name: str, kind: str, text: str, *, anonymous: bool = True
+    ) -> object:
+        """Opens /feedback and submits it, as the person would."""
+        fake = self.kit.fake
+        assert fake is not None
+        self.kit.slash_command("/feedback", "", user_id=user_id)
+        self.runtime.executor.wait_idle(timeout=15)
+        modal = fake.open_modals(user_id)[-1]
+        with self.runtime.context.database.unit_of_work() as uow:
+            team = uow.teams.by_name(team_name)
+            assert team is not None
+            team_id = str(team.id)
+        options = [{"value": feedback_views.ANONYMOUS_OPTION}] if anonymous else []
+        before = self._thread_ids()
+        response = self.kit.view_submission(
+            feedback_views.FEEDBACK_MODAL,
+            user_id=user_id,
+            view_id=str(modal["id"]),
+            private_metadata=str(modal.get("private_metadata") or ""),
+            state_values={
+                feedback_views.TEAM_BLOCK: {
+                    feedback_views.TEAM_ACTION: {
+                        "type": "static_select",
+                        "selected_option": {"value": team_id},
+                    }
+                },
+                feedback_views.KIND_BLOCK: {
+                    feedback_views.KIND_ACTION: {
+                        "type": "static_select",
+                        "selected_option": {"value": kind},
+                    }
+                },
+                feedback_views.TEXT_BLOCK: {
+                    feedback_views.TEXT_ACTION: {"type": "plain_text_input", "value": text}
+                },
+                feedback_views.OPTIONS_BLOCK: {
+                    feedback_views.OPTIONS_ACTION: {
+                        "type": "checkboxes",
+                        "selected_options": options,
+                    }
+                },
+            },
+        )
+        self.runtime.executor.wait_idle(timeout=15)
+        self._threads.extend(sorted(self._thread_ids() - before))
+        return response
+
+    def _thread_ids(self) -> set[str]:
+        from sqlalchemy import text as sql
+
+        with self.runtime.context.database.unit_of_work() as uow:
+            return {
+                str(row[0]) for row in uow.session.execute(sql("SELECT id FROM feedback_threads"))
+            }
+
+    def _latest_thread(self) -> str:
+        return self._threads[-1] if self._threads else ""
+
+    def feedback_reply(self, user_id: str, action_id: str, text: str) -> object:
+        fake = self.kit.fake
+        assert fake is not None
+        thread_id = self._latest_thread()
+        self.kit.block_action(action_id, user_id=user_id, value=thread_id, channel_id=f"D{user_id}")
+        self.runtime.executor.wait_idle(timeout=15)
+        modal = fake.open_modals(user_id)[-1]
+        return self.kit.view_submission(
+            feedback_views.REPLY_MODAL,
+            user_id=user_id,
+            view_id=str(modal["id"]),
+            private_metadata=str(modal.get("private_metadata") or ""),
+            state_values={
+                feedback_views.REPLY_BLOCK: {
+                    feedback_views.REPLY_ACTION_INPUT: {"type": "plain_text_input", "value": text}
+                }
+            },
+        )
+
+    def feedback_button(self, user_id: str, action_id: str) -> object:
+        return self.kit.block_action(
+            action_id, user_id=user_id, value=self._latest_thread(), channel_id=f"D{user_id}"
         )
 
     def participation(self) -> str:

@@ -16,6 +16,7 @@ from bot.background_server import close_server, serve_until
 from bot.config import Settings
 from bot.context import AppContext
 from bot.executor import TrackingExecutor
+from bot.feedback_courier import SlackFeedbackCourier
 from bot.http_server import AplausoWSGI
 from bot.logging_setup import configure_logging
 from bot.pulse_messenger import SlackPulseMessenger
@@ -50,6 +51,7 @@ class Runtime:
             database=self.context.database,
             clock=self.context.clock,
             messenger=SlackPulseMessenger(self.context.client),
+            feedback_courier=SlackFeedbackCourier(self.context, self.context.client),
         )
 
 

@@ -8,7 +8,11 @@ refuses groups smaller than the anonymity threshold.
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -32,6 +36,9 @@ ANSWER_MIX = 10
 COMMENT_MAX = 500
 CLOSE_AFTER = timedelta(days=7, hours=14)  # the end of Sunday in the earliest time zone
 STALE_CLAIM = timedelta(minutes=10)
+SEND_WORKERS = 4
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,12 @@ class RunReport:
     skipped: int = 0
     failed: int = 0
     notes: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, outcome: str) -> None:
+        """Sends run on several threads; counting goes through one lock."""
+        with self._lock:
+            setattr(self, outcome, getattr(self, outcome) + 1)
 
 
 def question_info(question: PulseQuestion) -> QuestionInfo:
@@ -270,24 +283,55 @@ def send_due_pulses(database: Database, messenger: PulseMessenger, now: datetime
         due = [(p, due_week(p, now, settings.pulse_weekday, settings.pulse_hour)) for p in audience]
         weeks = [week for _, week in due if week is not None]
         already = uow.pulse.delivered_ids(weeks)
-    for person, week in due:
-        if week is None or (person.user_id, week) in already or now >= closes_at(week):
-            continue
+    owed = [
+        (person, week)
+        for person, week in due
+        if week is not None and (person.user_id, week) not in already and now < closes_at(week)
+    ]
+
+    def send_one(person: Person, week: date) -> None:
         with database.unit_of_work() as uow:
             questions = person_questions(uow, person.user_id, week, now)
             if not questions or not uow.pulse.claim(
                 person.user_id, week, [q.key for q in questions], now
             ):
-                report.skipped += 1
-                continue
+                report.count("skipped")
+                return
             workspace = uow.settings.get()
             lang = language_of(person, workspace.default_language)
         invite = PulseInvite(
             person.user_id, lang, week, questions, anonymity_k=workspace.anonymity_k
         )
         _deliver(database, messenger, invite, report, resend=False)
+
+    run_bounded(owed, send_one, workers=SEND_WORKERS)
     _recover_stale_claims(database, messenger, now, report)
     return report
+
+
+def run_bounded(
+    items: Sequence[tuple[Person, date]],
+    work: Callable[[Person, date], None],
+    *,
+    workers: int,
+) -> None:
+    """A few sends in flight at once: while one waits out a 429 or a slow round trip to Slack,
+    the others keep the allowed rate used. At most `workers` items are queued, so memory
+    stays flat however many people are owed a pulse."""
+    slots = threading.BoundedSemaphore(workers)
+
+    def guarded(person: Person, week: date) -> None:
+        try:
+            work(person, week)
+        except Exception as error:  # one person's failure must not stop the others
+            logger.error("pulse send failed: %s", type(error).__name__)
+        finally:
+            slots.release()
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aplauso-pulse") as pool:
+        for person, week in items:
+            slots.acquire()
+            pool.submit(guarded, person, week)
 
 
 def _deliver(
@@ -304,13 +348,13 @@ def _deliver(
         sent = messenger.already_sent(invite) if resend else None
         if sent is None:
             sent = messenger.send_pulse(invite)
-            report.sent += 1
+            report.count("sent")
     except DeliveryFailedError as error:
         with database.unit_of_work() as uow:
             uow.pulse.mark_delivery(
                 invite.user_id, invite.week_start, status="failed", error=error.reason[:64]
             )
-        report.failed += 1
+        report.count("failed")
         return
     with database.unit_of_work() as uow:
         uow.pulse.mark_delivery(

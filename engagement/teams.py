@@ -14,6 +14,7 @@ from engagement.directory import (
     require_targetable,
 )
 from engagement.errors import DomainError
+from engagement.feedback import reroute_team
 from storage.models import Team
 from storage.unit_of_work import UnitOfWork
 
@@ -79,6 +80,7 @@ def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: dateti
 
     team = uow.teams.by_name(name)
     created = team is None
+    manager_changed = False
     if team is None:
         team = uow.teams.add(
             Team(
@@ -91,6 +93,7 @@ def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: dateti
             )
         )
     else:
+        manager_changed = team.manager_id != manager.user_id
         team.manager_id = manager.user_id
         team.channel_id = spec.channel_id or team.channel_id
         team.usergroup_id = spec.usergroup_id
@@ -99,6 +102,8 @@ def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: dateti
     uow.teams.replace_members(team.id, members)
     if spec.served_by:
         uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
+    if not created and manager_changed:
+        reroute_team(uow, team)
     return TeamResult(team=team, created=created, member_ids=members, skipped_ids=skipped)
 
 

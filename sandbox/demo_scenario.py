@@ -32,6 +32,14 @@ class DemoStage(Protocol):
 
     def participation(self) -> str: ...
 
+    def send_feedback(
+        self, user_id: str, team_name: str, kind: str, text: str, *, anonymous: bool = True
+    ) -> object: ...
+
+    def feedback_reply(self, user_id: str, action_id: str, text: str) -> object: ...
+
+    def feedback_button(self, user_id: str, action_id: str) -> object: ...
+
     def submit_kudos_modal(
         self, user_id: str, receivers: list[str], message: str, value: str | None
     ) -> object: ...
@@ -244,6 +252,56 @@ def pulse_steps() -> list[Step]:
     return steps
 
 
+def feedback_steps() -> list[Step]:
+    return [
+        Step(
+            "Javier (Logistics) writes anonymously to his own manager, in Spanish",
+            lambda stage: stage.send_feedback(
+                "U09JAVIER",
+                "Logistics",
+                "concern",
+                "Las urgencias de última hora llegan casi siempre los viernes por la tarde y nos queman.",
+            ),
+        ),
+        Step(
+            "James, his manager, replies without knowing who wrote",
+            lambda stage: stage.feedback_reply(
+                "U08JAMES", "feedback_reply", "Thank you for telling me. Which teams send them?"
+            ),
+        ),
+        Step(
+            "Javier answers back, still anonymous",
+            lambda stage: stage.feedback_reply(
+                "U09JAVIER",
+                "feedback_writer_reply",
+                "Sobre todo Ventas. Quizá un corte a las 14:00.",
+            ),
+        ),
+        Step(
+            "James acknowledges it", lambda stage: stage.feedback_button("U08JAMES", "feedback_ack")
+        ),
+        Step(
+            "…and marks it resolved",
+            lambda stage: stage.feedback_button("U08JAMES", "feedback_resolve"),
+        ),
+        Step(
+            "Grace (IT) tells Logistics how well it serves IT, in English",
+            lambda stage: stage.send_feedback(
+                "U18GRACE",
+                "Logistics",
+                "service",
+                "Deliveries of new laptops have been on time all month. Thank you!",
+            ),
+        ),
+        Step(
+            "Daniel (Legal), in a team of three, writes to Legal: the form warned him first",
+            lambda stage: stage.send_feedback(
+                "U23DANIEL", "Legal", "idea", "¿Podemos tener plantillas de contrato en el wiki?"
+            ),
+        ),
+    ]
+
+
 def scenario() -> list[Step]:
     """The week, in order. Feature work appends its own steps here."""
     return [
@@ -254,4 +312,5 @@ def scenario() -> list[Step]:
         home_step("U03LUIS"),
         *kudos_steps(),
         *pulse_steps(),
+        *feedback_steps(),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from engagement.feedback import deliver_due
 from engagement.pulse import PulseMessenger, send_due_pulses, send_reminders
 from schedules.registry import JobDependencies, JobReport, ScheduledJob
 
@@ -31,6 +32,13 @@ def run_reminders(deps: JobDependencies, now: datetime) -> JobReport:
     return JobReport("reminders", sent=result.sent, skipped=result.skipped, failed=result.failed)
 
 
+def run_feedback(deps: JobDependencies, now: datetime) -> JobReport:
+    """Delivers delayed feedback whose time has come; forgets writers 30 days after resolution."""
+    if deps.feedback_courier is None:
+        return JobReport("feedback", notes=["no Slack courier in this process"])
+    return JobReport("feedback", sent=deliver_due(deps.database, deps.feedback_courier, now))
+
+
 JOBS: dict[str, ScheduledJob] = {
     job.name: job
     for job in (
@@ -40,5 +48,6 @@ JOBS: dict[str, ScheduledJob] = {
         ScheduledJob(
             "reminders", "nudge people who have not answered", run_reminders, every_minutes=15
         ),
+        ScheduledJob("feedback", "deliver delayed feedback", run_feedback, every_minutes=5),
     )
 }

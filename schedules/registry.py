@@ -24,6 +24,7 @@ class JobDependencies:
     database: Database
     clock: Clock
     messenger: Any = None
+    feedback_courier: Any = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from storage.db import session_scope
 from storage.repositories import (
     AdminRepository,
     EventRepository,
+    FeedbackRepository,
     KudosRepository,
     PeopleRepository,
     PulseRepository,
@@ -32,6 +33,7 @@ class UnitOfWork:
         self.events = EventRepository(session)
         self.kudos = KudosRepository(session)
         self.pulse = PulseRepository(session)
+        self.feedback = FeedbackRepository(session)
 
 
 class Database:

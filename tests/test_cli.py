@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 from sandbox import demo_workspace
 from sandbox.fake_slack import FakeSlack
@@ -23,6 +24,7 @@ from sandbox.slack_requests import SignedSlackClient
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "cli-test-secret"
+SECRET_KEY = Fernet.generate_key().decode()
 
 
 def aplauso(
@@ -55,6 +57,7 @@ def env(fake: FakeSlack, database_url: str, tmp_path: Path) -> dict[str, str]:
         "APLAUSO_TEST_CWD": str(tmp_path),
         "SLACK_BOT_TOKEN": fake.bot_token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "APLAUSO_SECRET_KEY": SECRET_KEY,
         "SLACK_API_URL": fake.api_url,
         "DATABASE_URL": database_url,
     }
@@ -279,3 +282,12 @@ def test_jobs_run_pulse_sends_once_per_week_as_if_the_clock_read_at(
     assert len([m for m in fake.dm_messages("U02ANA") if m.get("bot_id")]) == 1
     reminders = aplauso("jobs", "run", "reminders", "--at", "2026-11-26T21:00:00+00:00", env=env)
     assert reminders.stdout.startswith("reminders: sent 2")
+
+
+def test_serve_refuses_to_start_without_the_secret_key_and_says_how_to_make_one(
+    env: dict[str, str],
+) -> None:
+    result = aplauso("serve", env={k: v for k, v in env.items() if k != "APLAUSO_SECRET_KEY"})
+    assert result.returncode == 2
+    assert "APLAUSO_SECRET_KEY" in result.stderr
+    assert "Fernet.generate_key" in result.stderr

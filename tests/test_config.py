@@ -48,7 +48,8 @@ def test_serve_without_a_bot_token_says_which_variable_is_missing() -> None:
 def test_http_mode_needs_the_signing_secret_but_socket_mode_does_not() -> None:
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
         Settings(slack_bot_token="xoxb-1").require_for_serve()
-    Settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1").require_for_serve()
+    key = "kDIkQ4H1ZbUvZ2m4cGqOZ5LqtvGlRt2yBNKzjCE5Vf0="
+    Settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1", secret_key=key).require_for_serve()
 
 
 def test_the_secret_key_is_demanded_with_a_recipe_to_make_one() -> None:

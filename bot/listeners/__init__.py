@@ -8,9 +8,9 @@ from bot.context import AppContext
 from bot.executor import TrackingExecutor
 from bot.listeners import (
     aplauso_command,
-    coming_soon,
     direct_messages,
     errors,
+    feedback,
     home,
     kudos,
     pulse,
@@ -26,5 +26,5 @@ def register_all(app: App, ctx: AppContext, executor: TrackingExecutor) -> Surfa
     kudos.register(surfaces, ctx)
     pulse.register(surfaces, ctx)
     direct_messages.register(surfaces, ctx)
-    coming_soon.register(surfaces, ctx)
+    feedback.register(surfaces, ctx)
     return surfaces

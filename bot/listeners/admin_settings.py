@@ -43,6 +43,7 @@ def settings_text(uow: UnitOfWork, lang: str) -> str:
         leaderboard=t(lang, "admin.on" if view.show_leaderboard else "admin.off"),
         language=view.default_language,
         k=view.anonymity_k,
+        flagged=uow.feedback.flagged_count(),
         values=", ".join(f"{v.emoji} `{v.key}`" for v in active_values(uow)),
     )
 

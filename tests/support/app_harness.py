@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 from bot.background_server import BackgroundServer
 from bot.config import Settings
 from bot.runtime import Runtime, build_runtime, open_database
@@ -44,12 +46,13 @@ class RunningApp:
 def running_app(database_url: str, clock: ManualClock, **overrides: Any) -> Iterator[RunningApp]:
     with FakeSlack() as fake:
         demo_workspace.seed(fake)
+        options: dict[str, Any] = {"secret_key": Fernet.generate_key().decode(), **overrides}
         settings = Settings(
             slack_bot_token=fake.bot_token,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.api_url,
             database_url=database_url,
-            **overrides,
+            **options,
         )
         runtime = build_runtime(settings, open_database(settings, migrate=False), clock)
         with BackgroundServer(runtime.wsgi()) as server:

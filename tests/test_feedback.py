@@ -1,0 +1,344 @@
+"""Anonymous feedback end to end: the writer stays anonymous both ways, even to a database dump."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import inspect, text
+
+from bot.views import feedback as views
+from engagement.admins import add_admin
+from engagement.teams import TeamSpec, set_team
+from schedules.jobs import JOBS
+from tests.support.app_harness import RunningApp
+
+WRITER, MANAGER, OTHER = "U09JAVIER", "U08JAMES", "U10NOAH"  # Javier (es) writes to James (en)
+
+
+def setup_teams(app: RunningApp) -> dict[str, int]:
+    fetch = app.runtime.context.directory.fetch_profile
+    ids = {}
+    with app.database.unit_of_work() as uow:
+        for name, manager, members in [
+            ("Logistics", MANAGER, [WRITER, OTHER, "U11LUCIA", "U12LIAM", "U13VALEN", "U15MARTA"]),
+            ("IT", "U16PRIYA", ["U17PABLO", "U18GRACE"]),
+            ("Legal", "U22ISABEL", ["U23DANIEL"]),
+        ]:
+            team = set_team(uow, TeamSpec(name, manager, members), fetch, app.clock()).team
+            assert team.id is not None
+            ids[name] = team.id
+    return ids
+
+
+def open_modal(app: RunningApp, user_id: str) -> dict[str, Any]:
+    app.settle()
+    return app.fake.open_modals(user_id)[-1]
+
+
+def submit_feedback(
+    app: RunningApp,
+    user_id: str,
+    team_id: int,
+    body: str,
+    *,
+    anonymous: bool = True,
+    delay: bool = False,
+    kind: str = "concern",
+) -> Any:
+    app.slack.slash_command("/feedback", "", user_id=user_id)
+    modal = open_modal(app, user_id)
+    options = [{"value": views.ANONYMOUS_OPTION}] if anonymous else []
+    if delay:
+        options.append({"value": views.DELAY_OPTION})
+    state = {
+        views.TEAM_BLOCK: {
+            views.TEAM_ACTION: {"type": "static_select", "selected_option": {"value": str(team_id)}}
+        },
+        views.KIND_BLOCK: {
+            views.KIND_ACTION: {"type": "static_select", "selected_option": {"value": kind}}
+        },
+        views.TEXT_BLOCK: {views.TEXT_ACTION: {"type": "plain_text_input", "value": body}},
+        views.OPTIONS_BLOCK: {
+            views.OPTIONS_ACTION: {"type": "checkboxes", "selected_options": options}
+        },
+    }
+    response = app.slack.view_submission(
+        views.FEEDBACK_MODAL, user_id=user_id, view_id=modal["id"], state_values=state,
+        private_metadata=modal.get("private_metadata", ""),
+    )  # fmt: skip
+    app.settle()
+    return response
+
+
+def bot_dms(app: RunningApp, user_id: str) -> list[dict[str, Any]]:
+    app.settle()
+    return [m for m in app.fake.dm_messages(user_id) if m.get("bot_id")]
+
+
+def thread_id_of(app: RunningApp) -> str:
+    with app.database.unit_of_work() as uow:
+        return str(uow.session.execute(text("SELECT id FROM feedback_threads")).scalar())
+
+
+def press(app: RunningApp, user_id: str, action_id: str, thread_id: str) -> None:
+    app.slack.block_action(action_id, user_id=user_id, value=thread_id, channel_id=f"D{user_id}")
+    app.settle()
+
+
+def reply(app: RunningApp, user_id: str, action_id: str, thread_id: str, body: str) -> Any:
+    press(app, user_id, action_id, thread_id)
+    modal = app.fake.open_modals(user_id)[-1]
+    state = {
+        views.REPLY_BLOCK: {views.REPLY_ACTION_INPUT: {"type": "plain_text_input", "value": body}}
+    }
+    response = app.slack.view_submission(
+        views.REPLY_MODAL, user_id=user_id, view_id=modal["id"], state_values=state,
+        private_metadata=modal.get("private_metadata", ""),
+    )  # fmt: skip
+    app.settle()
+    return response
+
+
+def full_conversation(app: RunningApp) -> str:
+    teams = setup_teams(app)
+    submit_feedback(
+        app, WRITER, teams["Logistics"], "Las urgencias de última hora nos están quemando."
+    )
+    thread = thread_id_of(app)
+    reply(app, MANAGER, views.MANAGER_REPLY_ACTION, thread, "Thank you. Can you tell me more?")
+    reply(
+        app,
+        WRITER,
+        views.WRITER_REPLY_ACTION,
+        thread,
+        "Casi todas llegan los viernes por la tarde.",
+    )
+    press(app, MANAGER, views.ACKNOWLEDGE_ACTION, thread)
+    press(app, MANAGER, views.RESOLVE_ACTION, thread)
+    return thread
+
+
+def test_feedback_reaches_the_manager_without_the_writers_name(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(
+        app, WRITER, teams["Logistics"], "Las urgencias de última hora nos están quemando."
+    )
+    [card] = bot_dms(app, MANAGER)
+    assert "urgencias de última hora" in json.dumps(card, ensure_ascii=False)
+    assert WRITER not in json.dumps(card)
+    assert "javier" not in json.dumps(card).lower()
+    [receipt] = bot_dms(app, WRITER)
+    assert views.WRITER_REPLY_ACTION in json.dumps(receipt)
+
+
+def test_a_full_conversation_flows_both_ways_in_threads(app: RunningApp) -> None:
+    full_conversation(app)
+    manager_side = bot_dms(app, MANAGER)
+    writer_side = bot_dms(app, WRITER)
+    card_ts = manager_side[0]["ts"]
+    receipt_ts = writer_side[0]["ts"]
+    assert "Casi todas llegan los viernes" in json.dumps(manager_side, ensure_ascii=False)
+    assert "Can you tell me more" in json.dumps(writer_side)
+    assert all(m.get("thread_ts") == card_ts for m in manager_side[1:])
+    assert all(m.get("thread_ts") == receipt_ts for m in writer_side[1:])
+    assert WRITER not in json.dumps(manager_side)
+
+
+def test_a_database_dump_after_a_full_conversation_names_no_writer(app: RunningApp) -> None:
+    full_conversation(app)
+    with app.database.engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            if table in ("people", "team_members"):
+                continue  # the directory and team lists name everyone alike, writers or not
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')).mappings():  # noqa: S608
+                dumped = json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False).lower()
+                assert WRITER.lower() not in dumped, table
+                assert "javier" not in dumped, table
+
+
+def test_the_writer_is_told_when_their_feedback_is_acknowledged_and_resolved(
+    app: RunningApp,
+) -> None:
+    full_conversation(app)
+    writer_side = json.dumps(bot_dms(app, WRITER), ensure_ascii=False)
+    assert "leyó tu comentario" in writer_side
+    assert "resuel" in writer_side
+
+
+def test_a_double_submitted_modal_delivers_once(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    app.slack.slash_command("/feedback", "", user_id=WRITER)
+    modal = open_modal(app, WRITER)
+    state = {
+        views.TEAM_BLOCK: {
+            views.TEAM_ACTION: {
+                "type": "static_select",
+                "selected_option": {"value": str(teams["IT"])},
+            }
+        },
+        views.KIND_BLOCK: {
+            views.KIND_ACTION: {"type": "static_select", "selected_option": {"value": "service"}}
+        },
+        views.TEXT_BLOCK: {
+            views.TEXT_ACTION: {"type": "plain_text_input", "value": "La VPN cae cada mañana."}
+        },
+        views.OPTIONS_BLOCK: {
+            views.OPTIONS_ACTION: {
+                "type": "checkboxes",
+                "selected_options": [{"value": "anonymous"}],
+            }
+        },
+    }
+    for _ in range(2):
+        app.slack.view_submission(
+            views.FEEDBACK_MODAL, user_id=WRITER, view_id=modal["id"], state_values=state,
+            private_metadata=modal.get("private_metadata", ""),
+        )  # fmt: skip
+    app.settle()
+    assert len(bot_dms(app, "U16PRIYA")) == 1
+
+
+def test_empty_or_too_long_text_is_refused_inline(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    for body in ("   ", "x" * 3001):
+        response = submit_feedback(app, WRITER, teams["IT"], body)
+        assert response.json["response_action"] == "errors"
+    assert bot_dms(app, "U16PRIYA") == []
+
+
+def test_the_daily_limit_counts_under_a_daily_hash_not_the_person(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    with app.database.unit_of_work() as uow:
+        settings = uow.settings.get()
+        settings.feedback_daily_limit = 2
+        uow.session.add(settings)
+    for n in range(2):
+        assert submit_feedback(app, WRITER, teams["IT"], f"idea {n}").status == 200
+    refused = submit_feedback(app, WRITER, teams["IT"], "idea 3")
+    assert refused.json["response_action"] == "errors"
+    with app.database.engine.connect() as connection:
+        keys = (
+            connection.execute(text("SELECT writer_key FROM feedback_daily_counts")).scalars().all()
+        )
+    assert len(keys) == 1
+    assert WRITER not in keys[0]
+
+
+def test_only_the_recipient_can_reply_acknowledge_or_resolve(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(app, WRITER, teams["Logistics"], "Más formación, por favor.")
+    thread = thread_id_of(app)
+    press(app, OTHER, views.RESOLVE_ACTION, thread)
+    with app.database.unit_of_work() as uow:
+        assert uow.session.execute(text("SELECT status FROM feedback_threads")).scalar() == "open"
+
+
+def test_a_manager_replying_to_a_resolved_conversation_reopens_it(app: RunningApp) -> None:
+    thread = full_conversation(app)
+    reply(
+        app,
+        MANAGER,
+        views.MANAGER_REPLY_ACTION,
+        thread,
+        "One more thing: we changed the Friday plan.",
+    )
+    with app.database.unit_of_work() as uow:
+        assert uow.session.execute(text("SELECT status FROM feedback_threads")).scalar() == "open"
+
+
+def test_signed_feedback_shows_the_writer(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(
+        app, WRITER, teams["Legal"], "Gracias por el contrato.", anonymous=False, kind="praise"
+    )
+    [card] = bot_dms(app, "U22ISABEL")
+    assert f"<@{WRITER}>" in json.dumps(card)
+
+
+def test_delayed_feedback_is_delivered_by_the_job_hours_later(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(app, WRITER, teams["IT"], "Idea sobre los tickets.", delay=True)
+    assert bot_dms(app, "U16PRIYA") == []
+    deps = app.runtime.job_dependencies()
+    assert JOBS["feedback"].run(deps, app.clock() + timedelta(minutes=30)).sent == 0
+    assert JOBS["feedback"].run(deps, app.clock() + timedelta(hours=6)).sent == 1
+    assert JOBS["feedback"].run(deps, app.clock() + timedelta(hours=7)).sent == 0
+    assert len(bot_dms(app, "U16PRIYA")) == 1
+
+
+def test_a_team_without_an_active_manager_sends_feedback_to_an_admin(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    app.fake.deactivate_user("U16PRIYA")
+    with app.database.unit_of_work() as uow:
+        add_admin(uow, "U01CARMEN", app.runtime.context.directory.fetch_profile, app.clock())
+        person = uow.people.get("U16PRIYA")
+        assert person is not None
+        person.deleted = True
+        uow.session.add(person)
+    submit_feedback(app, WRITER, teams["IT"], "Nadie responde los tickets.")
+    assert len(bot_dms(app, "U01CARMEN")) == 1  # no active manager: it goes to an admin
+    assert "Nadie responde" in json.dumps(bot_dms(app, "U01CARMEN"), ensure_ascii=False)
+
+
+def test_feedback_list_shows_each_side_their_open_conversations(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(app, WRITER, teams["Logistics"], "Primera idea sobre turnos.")
+    app.slack.slash_command("/feedback", "list", user_id=WRITER)
+    app.slack.slash_command("/feedback", "list", user_id=MANAGER)
+    app.settle()
+    writer_list, manager_list = app.visible("response_url")[-2:]
+    assert "Primera idea" in json.dumps(writer_list, ensure_ascii=False)
+    assert "Primera idea" in json.dumps(manager_list, ensure_ascii=False)
+
+
+def test_writers_are_forgotten_30_days_after_resolution(app: RunningApp) -> None:
+    full_conversation(app)
+    deps = app.runtime.job_dependencies()
+    JOBS["feedback"].run(deps, app.clock() + timedelta(days=29))
+    with app.database.engine.connect() as connection:
+        assert connection.execute(text("SELECT writer_token FROM feedback_threads")).scalar()
+    JOBS["feedback"].run(deps, app.clock() + timedelta(days=31))
+    with app.database.engine.connect() as connection:
+        assert (
+            connection.execute(text("SELECT writer_token FROM feedback_threads")).scalar() is None
+        )
+
+
+def test_a_dm_slack_refuses_tells_the_writer_and_gives_the_text_back(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    app.fake.deactivate_user("U16PRIYA")  # Slack knows; Aplauso's directory does not yet
+    submit_feedback(app, WRITER, teams["IT"], "Los tickets se pierden.")
+    writer_side = json.dumps(bot_dms(app, WRITER), ensure_ascii=False)
+    assert "Los tickets se pierden." in writer_side
+    assert len(bot_dms(app, WRITER)) == 2  # the receipt, then the failure with the text
+
+
+def test_logs_of_a_full_conversation_name_no_writer_and_no_text(
+    app: RunningApp, caplog: Any
+) -> None:
+    import logging
+
+    from bot.logging_setup import configure_logging
+
+    configure_logging("DEBUG")  # what `serve` does with APLAUSO_LOG_LEVEL=DEBUG, the chattiest
+    caplog.set_level(logging.DEBUG)
+    full_conversation(app)
+    logged = caplog.text.lower()
+    assert WRITER.lower() not in logged
+    assert "javier" not in logged
+    assert "urgencias" not in logged
+
+
+def test_admins_see_how_many_messages_were_flagged_but_not_who_wrote_them(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(app, WRITER, teams["Logistics"], "Un mensaje grosero.")
+    press(app, MANAGER, views.FLAG_ACTION, thread_id_of(app))
+    with app.database.unit_of_work() as uow:
+        add_admin(uow, "U01CARMEN", app.runtime.context.directory.fetch_profile, app.clock())
+    app.slack.slash_command("/aplauso", "settings", user_id="U01CARMEN")
+    app.settle()
+    shown = app.visible("response_url")[-1]["text"]
+    assert "Comentarios marcados como abusivos: 1" in shown
+    assert WRITER not in shown

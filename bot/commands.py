@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.cli import CliError
 from bot.config import Settings
+from bot.digest_messenger import SlackDigestMessenger
 from bot.pulse_messenger import SlackPulseMessenger
 from bot.runtime import open_database
 from bot.slack_client import make_web_client
@@ -50,11 +51,15 @@ def run_job(settings: Settings, name: str, at: datetime | None) -> int:
         raise CliError(f"SLACK_BOT_TOKEN is needed to run the {name} job", code=2)
     database = open_database(settings)
     moment = at or system_clock()
-    messenger = SlackPulseMessenger(make_web_client(settings))
+    client = make_web_client(settings)
+    deps = JobDependencies(
+        database=database,
+        clock=lambda: moment,
+        messenger=SlackPulseMessenger(client),
+        digest_messenger=SlackDigestMessenger(client),
+    )
     try:
-        report = job.run(
-            JobDependencies(database=database, clock=lambda: moment, messenger=messenger), moment
-        )
+        report = job.run(deps, moment)
     finally:
         database.dispose()
     print(report.summary())

@@ -26,7 +26,9 @@ from bot.slack_directory import SlackDirectory
 from bot.views import feedback as feedback_views
 from bot.views import kudos as kudos_views
 from bot.views import pulse as pulse_views
+from bot.views.digest import digest_plain_text
 from engagement.clock import ManualClock
+from engagement.digest import compute_digests, localize
 from engagement.directory import sync_people
 from engagement.pulse import participation
 from engagement.teams import TeamSpec, set_team
@@ -276,6 +278,20 @@ class DemoStageImpl:
             action_id, user_id=user_id, value=self._latest_thread(), channel_id=f"D{user_id}"
         )
 
+    def digest_texts(self) -> str:
+        """Every manager's digest as readable text, in the manager's language."""
+        week = self.clock().date() - timedelta(days=self.clock().weekday(), weeks=1)
+        blocks: list[str] = []
+        with self.runtime.context.database.unit_of_work() as uow:
+            digests = compute_digests(uow, week)
+            for team in uow.teams.all():
+                if team.id is None or team.id not in digests:
+                    continue
+                lang = self.runtime.context.language_in(uow, team.manager_id)
+                data = localize(digests[team.id], uow, lang)
+                blocks.append(digest_plain_text(data, lang))
+        return "\n\n".join(blocks).replace("\n", "\n  ")
+
     def participation(self) -> str:
         week = self.clock().date() - timedelta(days=self.clock().weekday())
         with self.runtime.context.database.unit_of_work() as uow:
@@ -345,6 +361,20 @@ def describe_call(method: str, params: dict[str, Any], names: dict[str, str]) ->
         body = blocks_to_text(blocks, names) if blocks else str(params.get("text") or "")
     indented = "\n".join("    " + line for line in body.splitlines())
     return f"  [{method} · {where}]\n{indented}"
+
+
+def write_charts(out: Path, fake: FakeSlack) -> list[Path]:
+    """The digest charts as Slack received them, so they can be opened from --out."""
+    folder = out / "charts"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    written = []
+    for index, uploaded in enumerate(fake.files.values(), start=1):
+        if uploaded.content and uploaded.content.startswith(b"\x89PNG"):
+            path = folder / f"{index:02d}-{getattr(uploaded, 'filename', 'chart.png')}"
+            path.write_bytes(uploaded.content)
+            written.append(path)
+    return written
 
 
 def write_calls(out: Path, calls: list[Any]) -> None:
@@ -420,11 +450,13 @@ def run_demo(out: Path, stream: TextIO | None = None) -> int:
                     say(f"  … and {len(shown) - limit} more messages like these")
         runtime.executor.shutdown(wait=True)
         write_calls(out, list(fake.calls))
+        charts = write_charts(out, fake)
         database.dispose()
     (out / "transcript.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
     say()
     say(
         f"Wrote every Slack call as JSON under {out / 'slack-calls'} and the transcript to {out / 'transcript.txt'}."
     )
+    say(f"Saved {len(charts)} digest charts under {out / 'charts'}.")
     say(f"Demo finished in {time.perf_counter() - started:.1f} s.")
     return 0

@@ -15,6 +15,7 @@ from bot.app import create_app
 from bot.background_server import close_server, serve_until
 from bot.config import Settings
 from bot.context import AppContext
+from bot.digest_messenger import SlackDigestMessenger
 from bot.executor import TrackingExecutor
 from bot.feedback_courier import SlackFeedbackCourier
 from bot.http_server import AplausoWSGI
@@ -52,6 +53,7 @@ class Runtime:
             clock=self.context.clock,
             messenger=SlackPulseMessenger(self.context.client),
             feedback_courier=SlackFeedbackCourier(self.context, self.context.client),
+            digest_messenger=SlackDigestMessenger(self.context.client),
         )
 
 

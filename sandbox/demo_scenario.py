@@ -32,6 +32,8 @@ class DemoStage(Protocol):
 
     def participation(self) -> str: ...
 
+    def digest_texts(self) -> str: ...
+
     def send_feedback(
         self, user_id: str, team_name: str, kind: str, text: str, *, anonymous: bool = True
     ) -> object: ...
@@ -302,6 +304,15 @@ def feedback_steps() -> list[Step]:
     ]
 
 
+def digest_steps() -> list[Step]:
+    return [
+        Step("Next Monday, 16:00 UTC: past 09:00 for every manager", _at(7, 16)),
+        Step("The digest job runs", lambda stage: stage.run_job("digest"), show_last=0),
+        Step("It runs again: nothing is sent twice", lambda stage: stage.run_job("digest")),
+        Step("What each manager read, as text", lambda stage: stage.digest_texts(), show_last=0),
+    ]
+
+
 def scenario() -> list[Step]:
     """The week, in order. Feature work appends its own steps here."""
     return [
@@ -313,4 +324,5 @@ def scenario() -> list[Step]:
         *kudos_steps(),
         *pulse_steps(),
         *feedback_steps(),
+        *digest_steps(),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from engagement.digest import send_digests
 from engagement.feedback import deliver_due
 from engagement.pulse import PulseMessenger, send_due_pulses, send_reminders
 from schedules.registry import JobDependencies, JobReport, ScheduledJob
@@ -39,6 +40,19 @@ def run_feedback(deps: JobDependencies, now: datetime) -> JobReport:
     return JobReport("feedback", sent=deliver_due(deps.database, deps.feedback_courier, now))
 
 
+def run_digest(deps: JobDependencies, now: datetime) -> JobReport:
+    if deps.digest_messenger is None:
+        raise RuntimeError("the digest job needs a Slack messenger")
+    result = send_digests(deps.database, deps.digest_messenger, now)
+    return JobReport(
+        "digest",
+        sent=result.sent,
+        skipped=result.skipped,
+        failed=result.failed,
+        notes=sorted(set(result.notes)),
+    )
+
+
 JOBS: dict[str, ScheduledJob] = {
     job.name: job
     for job in (
@@ -49,5 +63,6 @@ JOBS: dict[str, ScheduledJob] = {
             "reminders", "nudge people who have not answered", run_reminders, every_minutes=15
         ),
         ScheduledJob("feedback", "deliver delayed feedback", run_feedback, every_minutes=5),
+        ScheduledJob("digest", "post managers' weekly digests", run_digest, every_minutes=15),
     )
 }

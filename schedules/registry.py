@@ -25,6 +25,7 @@ class JobDependencies:
     clock: Clock
     messenger: Any = None
     feedback_courier: Any = None
+    digest_messenger: Any = None
 
 
 @dataclass

@@ -350,3 +350,23 @@ class FeedbackDailyCount(SQLModel, table=True):
     writer_key: str = Field(primary_key=True, max_length=64)
     day: date = Field(index=True)
     count: int = Field(default=0)
+
+
+class DigestClaim(SQLModel, table=True):
+    """One digest per team and week: claimed before sending, marked sent with Slack's ts after.
+
+    A claim left 'claimed' by a crash is retried after a timeout, and the retry first looks for
+    the digest's message metadata in the manager's DM, so nothing is sent twice.
+    """
+
+    __tablename__ = "digest_claims"
+    __table_args__ = (UniqueConstraint("team_id", "week_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
+    )
+    week_start: date = Field(index=True)
+    status: str = Field(max_length=16)  # claimed | sent | failed
+    claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    message_ts: str | None = Field(default=None, max_length=32)

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import case, delete, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -16,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import (
     Admin,
+    DigestClaim,
     FeedbackDailyCount,
     FeedbackMessage,
     FeedbackThread,
@@ -741,3 +743,191 @@ class FeedbackRepository:
             index_elements=["writer_key"], set_={"count": FeedbackDailyCount.count + 1}
         )
         self._session.execute(statement)
+
+
+class DigestRepository:
+    """Aggregates for every team at once: the number of statements does not grow with teams."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- claims ---------------------------------------------------------------------------
+    def claim(self, team_id: int, week_start: date, now: datetime) -> bool:
+        return _insert_ignoring_duplicates(
+            self._session,
+            DigestClaim,
+            {"team_id": team_id, "week_start": week_start, "status": "claimed", "claimed_at": now},
+        )
+
+    def reclaim_stale(self, older_than: datetime, now: datetime) -> list[tuple[int, date]]:
+        statement = (
+            update(DigestClaim)
+            .where(col(DigestClaim.status) == "claimed", col(DigestClaim.claimed_at) < older_than)
+            .values(claimed_at=now)
+            .returning(col(DigestClaim.team_id), col(DigestClaim.week_start))
+        )
+        return [(int(team), week) for team, week in self._session.execute(statement)]
+
+    def mark(self, team_id: int, week_start: date, status: str, message_ts: str | None) -> None:
+        self._session.execute(
+            update(DigestClaim)
+            .where(col(DigestClaim.team_id) == team_id, col(DigestClaim.week_start) == week_start)
+            .values(status=status, message_ts=message_ts)
+        )
+
+    def claimed_weeks(self, week_start: date) -> set[int]:
+        query = select(DigestClaim.team_id).where(col(DigestClaim.week_start) == week_start)
+        return set(self._session.exec(query))
+
+    # -- aggregates -----------------------------------------------------------------------
+    def answer_sums(self, weeks: Sequence[date]) -> list[tuple[int, date, str, int, int]]:
+        """(team, week, question, answers, sum of scores) over the given weeks."""
+        query = (
+            sa_select(
+                col(PulseAnswer.team_id),
+                col(PulseAnswer.week_start),
+                col(PulseAnswer.question_key),
+                func.count(col(PulseAnswer.score)),
+                func.coalesce(func.sum(col(PulseAnswer.score)), 0),
+            )
+            .where(
+                col(PulseAnswer.week_start).in_(list(weeks)), col(PulseAnswer.score).is_not(None)
+            )
+            .group_by(
+                col(PulseAnswer.team_id), col(PulseAnswer.week_start), col(PulseAnswer.question_key)
+            )
+        )
+        return [
+            (int(t), w, str(q), int(n), int(s)) for t, w, q, n, s in self._session.execute(query)
+        ]
+
+    def enps_counts(self, week_start: date, key: str) -> dict[int, tuple[int, int, int]]:
+        """(promoters 9-10, passives 7-8, detractors 0-6) per team."""
+        score = col(PulseAnswer.score)
+        query = (
+            select(
+                col(PulseAnswer.team_id),
+                func.sum(case((score >= 9, 1), else_=0)),
+                func.sum(case(((score >= 7) & (score <= 8), 1), else_=0)),
+                func.sum(case((score <= 6, 1), else_=0)),
+            )
+            .where(
+                col(PulseAnswer.week_start) == week_start,
+                col(PulseAnswer.question_key) == key,
+                score.is_not(None),
+            )
+            .group_by(col(PulseAnswer.team_id))
+        )
+        return {
+            int(t): (int(p or 0), int(m or 0), int(d or 0))
+            for t, p, m, d in self._session.exec(query)
+        }
+
+    def comments(self, week_start: date) -> list[tuple[int, str]]:
+        query = select(col(PulseAnswer.team_id), col(PulseAnswer.comment)).where(
+            col(PulseAnswer.week_start) == week_start, col(PulseAnswer.comment).is_not(None)
+        )
+        return [(int(t), str(c)) for t, c in self._session.exec(query)]
+
+    def invited(self, weeks: Sequence[date]) -> list[tuple[int, date, int]]:
+        query = (
+            select(
+                col(TeamMember.team_id),
+                col(PulseDelivery.week_start),
+                func.count(func.distinct(col(PulseDelivery.user_id))),
+            )
+            .join(TeamMember, col(TeamMember.user_id) == col(PulseDelivery.user_id))
+            .where(
+                col(PulseDelivery.week_start).in_(list(weeks)), col(PulseDelivery.status) == "sent"
+            )
+            .group_by(col(TeamMember.team_id), col(PulseDelivery.week_start))
+        )
+        return [(int(t), w, int(n)) for t, w, n in self._session.exec(query)]
+
+    def kudos_by_week(self, starts: Sequence[datetime]) -> list[tuple[int, str, int, int]]:
+        """(team, role, week index into `starts`, kudos) for consecutive week starts."""
+        bucket = case(
+            *[
+                ((col(Kudos.created_at) >= start) & (col(Kudos.created_at) < end), index)
+                for index, (start, end) in enumerate(
+                    zip(starts, [*starts[1:], starts[-1] + (starts[-1] - starts[-2])], strict=True)
+                )
+            ],
+            else_=-1,
+        ).label("bucket")
+        query = (
+            select(
+                col(KudosTeamLink.team_id),
+                col(KudosTeamLink.role),
+                bucket,
+                func.count(func.distinct(col(Kudos.id))),
+            )
+            .join(Kudos, col(Kudos.id) == col(KudosTeamLink.kudos_id))
+            .where(col(Kudos.created_at) >= starts[0], col(Kudos.withdrawn_at).is_(None))
+            .group_by(col(KudosTeamLink.team_id), col(KudosTeamLink.role), bucket)
+        )
+        return [
+            (int(t), str(r), int(b), int(n)) for t, r, b, n in self._session.exec(query) if b >= 0
+        ]
+
+    def values_received(self, since: datetime, until: datetime) -> list[tuple[int, str, int]]:
+        query = (
+            select(
+                col(KudosTeamLink.team_id),
+                col(Kudos.value_key),
+                func.count(func.distinct(col(Kudos.id))),
+            )
+            .join(Kudos, col(Kudos.id) == col(KudosTeamLink.kudos_id))
+            .where(
+                col(KudosTeamLink.role) == "receiver",
+                col(Kudos.created_at) >= since,
+                col(Kudos.created_at) < until,
+                col(Kudos.withdrawn_at).is_(None),
+                col(Kudos.value_key).is_not(None),
+            )
+            .group_by(col(KudosTeamLink.team_id), col(Kudos.value_key))
+        )
+        return [(int(t), str(v), int(n)) for t, v, n in self._session.exec(query)]
+
+    def service_summary(self, months: Sequence[date]) -> list[tuple[int, date, int, float]]:
+        query = (
+            select(
+                col(ServiceRating.rated_team_id),
+                col(ServiceRating.month),
+                func.count(),
+                func.avg(col(ServiceRating.score)),
+            )
+            .where(col(ServiceRating.month).in_(list(months)))
+            .group_by(col(ServiceRating.rated_team_id), col(ServiceRating.month))
+        )
+        return [(int(t), m, int(n), float(a)) for t, m, n, a in self._session.exec(query)]
+
+    def service_comments(self, month: date) -> list[tuple[int, str]]:
+        query = select(col(ServiceRating.rated_team_id), col(ServiceRating.comment)).where(
+            col(ServiceRating.month) == month, col(ServiceRating.comment).is_not(None)
+        )
+        return [(int(t), str(c)) for t, c in self._session.exec(query)]
+
+    def feedback_counts(self, since: date) -> list[tuple[int, str, int, int]]:
+        """(team, status, threads, of them new since `since`)."""
+        new = func.sum(case((col(FeedbackThread.created_on) >= since, 1), else_=0))
+        query = select(
+            col(FeedbackThread.team_id), col(FeedbackThread.status), func.count(), new
+        ).group_by(col(FeedbackThread.team_id), col(FeedbackThread.status))
+        return [(int(t), str(s), int(n), int(m or 0)) for t, s, n, m in self._session.exec(query)]
+
+    def oldest_open(self) -> list[tuple[int, str, date]]:
+        query = (
+            select(
+                col(FeedbackThread.team_id), col(FeedbackThread.id), col(FeedbackThread.created_on)
+            )
+            .where(col(FeedbackThread.status) == "open", col(FeedbackThread.delivered).is_(True))
+            .order_by(col(FeedbackThread.created_on))
+        )
+        return [(int(t), str(i), d) for t, i, d in self._session.exec(query)]
+
+    def memberships(self) -> list[tuple[int, str]]:
+        return [
+            (int(t), str(u))
+            for t, u in self._session.exec(select(col(TeamMember.team_id), col(TeamMember.user_id)))
+        ]

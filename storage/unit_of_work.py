@@ -11,6 +11,7 @@ from sqlmodel import Session
 from storage.db import session_scope
 from storage.repositories import (
     AdminRepository,
+    DigestRepository,
     EventRepository,
     FeedbackRepository,
     KudosRepository,
@@ -34,6 +35,7 @@ class UnitOfWork:
         self.kudos = KudosRepository(session)
         self.pulse = PulseRepository(session)
         self.feedback = FeedbackRepository(session)
+        self.digest = DigestRepository(session)
 
 
 class Database:

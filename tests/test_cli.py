@@ -235,10 +235,18 @@ def test_serve_answers_health_and_a_signed_help_then_stops_cleanly_on_sigterm(
     assert "POST /slack/events 200" in stderr
 
 
-def test_jobs_that_are_not_built_yet_say_so(env: dict[str, str]) -> None:
-    result = aplauso("jobs", "run", "digest", "--at", "2026-11-30T09:00:00+00:00", env=env)
-    assert result.returncode == 1
-    assert "not available" in result.stderr
+def test_jobs_run_digest_sends_each_manager_one_digest_per_team_and_week(
+    env: dict[str, str], fake: FakeSlack
+) -> None:
+    aplauso("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS", env=env)
+    first = aplauso("jobs", "run", "digest", "--at", "2026-11-30T12:00:00+00:00", env=env)
+    again = aplauso("jobs", "run", "digest", "--at", "2026-11-30T12:15:00+00:00", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("digest: sent 1")
+    assert again.stdout.startswith("digest: sent 0")
+    digests = [m for m in fake.dm_messages("U01CARMEN") if m.get("metadata")]
+    assert len(digests) == 1
+    assert len(fake.files) == 1  # its chart
 
 
 def test_socket_mode_still_serves_health_on_port(env: dict[str, str]) -> None:

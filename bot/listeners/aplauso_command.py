@@ -12,7 +12,9 @@ from bot.i18n import t
 from bot.listeners.admin_settings import is_admin_subcommand, run_admin_subcommand
 from bot.listeners.replies import reply_privately
 from bot.surfaces import Surfaces
+from bot.views.digest import report_message
 from bot.views.help import help_blocks, help_text
+from engagement.digest import company_report
 from engagement.help import help_value_names
 from engagement.pulse import opt_in, opt_out
 
@@ -42,6 +44,25 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             )
             return
         subcommand = parse_subcommand(raw_text)
+        if subcommand in ("report", "informe"):
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                if uow.admins.is_admin(user_id):
+                    report = company_report(uow, ctx.now())
+                    text, blocks = report_message(
+                        report.participation, report.flows, lang, report.k
+                    )
+                else:
+                    text, blocks = t(lang, "admin.errors.not_admin"), None
+            reply_privately(
+                respond=respond,
+                client=client,
+                channel_id=command.get("channel_id"),
+                user_id=user_id,
+                text=text,
+                blocks=blocks,
+            )
+            return
         if subcommand in ("pulse off", "pulse on"):
             with ctx.database.unit_of_work() as uow:
                 lang = ctx.language_in(uow, user_id)

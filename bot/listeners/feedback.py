@@ -18,6 +18,7 @@ from bot.listeners.replies import reply_privately
 from bot.surfaces import Surfaces
 from bot.views import feedback as views
 from bot.views.blocks import section
+from bot.views.digest import OPEN_FEEDBACK_ACTION
 from engagement.errors import DomainError
 from engagement.feedback import (
     FeedbackRequest,
@@ -31,6 +32,7 @@ from engagement.feedback import (
     team_choices,
     threads_for_manager,
     threads_for_writer,
+    view_of,
 )
 from engagement.feedback_model import Author, FeedbackKind, ThreadStatus
 
@@ -304,6 +306,23 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
     ) -> None:
         ack()
         change_status(body, action, client, respond, ThreadStatus.RESOLVED)
+
+    @surfaces.action(OPEN_FEEDBACK_ACTION)
+    def open_from_digest(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        """The digest's "oldest unanswered" button: the card again, with its buttons."""
+        ack()
+        user_id = _user(body)
+        with ctx.database.unit_of_work() as uow:
+            thread = uow.feedback.get(str(action.get("value") or ""))
+            lang = ctx.language_in(uow, user_id)
+            view = view_of(uow, thread) if thread and thread.manager_id == user_id else None
+        if view is None:
+            refuse(client, respond, user_id, None, DomainError("feedback.errors.not_yours"), None)
+            return
+        text, blocks = views.manager_card(view, lang)
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
     @surfaces.action(views.FLAG_ACTION)
     def flagged(

@@ -1,0 +1,80 @@
+"""The Slack side of the digest job: the DM with its metadata, then the chart in the same DM."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.digest_chart import render_chart
+from bot.views.digest import digest_message
+from engagement.digest_model import DigestData
+from engagement.pulse import DeliveryFailedError
+
+logger = logging.getLogger(__name__)
+
+DIGEST_EVENT = "aplauso_digest"
+
+
+def slug(name: str) -> str:
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in name).strip("-")
+    return cleaned or "team"
+
+
+class SlackDigestMessenger:
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def send_digest(self, manager_id: str, lang: str, data: DigestData) -> str:
+        text, blocks = digest_message(data, lang)
+        metadata = {
+            "event_type": DIGEST_EVENT,
+            "event_payload": {"team": data.team_name, "week": data.week_start.isoformat()},
+        }
+        try:
+            response = self._client.chat_postMessage(
+                channel=manager_id, text=text, blocks=blocks, metadata=metadata
+            )
+        except SlackApiError as error:
+            code = error.response.get("error") if error.response is not None else None
+            raise DeliveryFailedError(str(code or "slack_error")) from None
+        except SlackClientError as error:
+            raise DeliveryFailedError(type(error).__name__) from None
+        ts = str(response.get("ts") or "")
+        self._upload_chart(manager_id, lang, data, ts)
+        return ts
+
+    def _upload_chart(self, manager_id: str, lang: str, data: DigestData, ts: str) -> None:
+        """files_upload_v2 needs a conversation id, not a user id: open the DM first."""
+        try:
+            channel = str(self._client.conversations_open(users=manager_id)["channel"]["id"])
+            self._client.files_upload_v2(
+                channel=channel,
+                content=render_chart(data, lang),
+                filename=f"aplauso-{slug(data.team_name)}-{data.week_start.isoformat()}.png",
+                title=f"{data.team_name} · {data.week_start.isoformat()}",
+                thread_ts=ts or None,
+            )
+        except SlackClientError as error:  # the digest itself is out; the chart is a bonus
+            logger.warning("chart upload failed: %s", type(error).__name__)
+
+    def already_sent(self, manager_id: str, team_name: str, week_start: date) -> str | None:
+        try:
+            channel = str(self._client.conversations_open(users=manager_id)["channel"]["id"])
+            history = self._client.conversations_history(
+                channel=channel, limit=200, include_all_metadata=True
+            )
+        except SlackClientError:
+            return None
+        for message in history.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (
+                metadata.get("event_type") == DIGEST_EVENT
+                and payload.get("team") == team_name
+                and payload.get("week") == week_start.isoformat()
+            ):
+                return str(message.get("ts") or "")
+        return None

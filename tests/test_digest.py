@@ -194,3 +194,74 @@ def test_two_instances_running_the_job_at_once_send_each_digest_once(
             if (m.get("metadata") or {}).get("event_type") == "aplauso_digest"
         )
     assert sent == 2, reports
+
+
+def test_a_kill_9_in_the_middle_of_a_run_then_a_restart_leaves_exactly_one_digest_each(
+    database_url: str, tmp_path: Any
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from cryptography.fernet import Fernet
+
+    from bot.config import Settings
+    from bot.runtime import open_database
+    from bot.slack_client import make_web_client
+    from bot.slack_directory import SlackDirectory
+    from sandbox import demo_workspace
+    from sandbox.fake_slack import FakeSlack
+
+    with FakeSlack() as fake:
+        demo_workspace.seed(fake)
+        settings = Settings(
+            slack_bot_token=fake.bot_token, slack_api_url=fake.api_url, database_url=database_url
+        )
+        database = open_database(settings, migrate=False)
+        fetch = SlackDirectory(make_web_client(settings)).fetch_profile
+        people = [p.user_id for p in demo_workspace.PEOPLE]
+        with database.unit_of_work() as uow:
+            for n in range(30):
+                spec = TeamSpec(
+                    f"Team {n:02d}", people[n % 4], [people[4 + (n + i) % 21] for i in range(3)]
+                )
+                set_team(uow, spec, fetch, NEXT_MONDAY_NOON)
+        database.dispose()
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "SLACK_BOT_TOKEN": fake.bot_token,
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url,
+            "APLAUSO_SECRET_KEY": Fernet.generate_key().decode(),
+        }
+
+        def digests() -> list[dict[str, Any]]:
+            return [
+                m
+                for user in people[:4]
+                for m in fake.dm_messages(user)
+                if (m.get("metadata") or {}).get("event_type") == "aplauso_digest"
+            ]
+
+        run = [sys.executable, "-m", "bot", "jobs", "run", "digest", "--at"]
+        victim = subprocess.Popen([*run, "2026-11-30T16:00:00+00:00"], env=env, cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while len(digests()) < 3 and time.monotonic() < deadline and victim.poll() is None:
+            time.sleep(0.01)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(10)
+        assert 0 < len(digests()) < 30  # it died part-way
+        restart = subprocess.run(
+            [*run, "2026-11-30T16:15:00+00:00"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert restart.returncode == 0, restart.stderr
+        teams_reported = sorted(m["metadata"]["event_payload"]["team"] for m in digests())
+    assert teams_reported == [f"Team {n:02d}" for n in range(30)]

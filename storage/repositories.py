@@ -640,6 +640,14 @@ class PulseRepository:
         self._session.flush()
         return True
 
+    def deliveries_count(self, user_id: str) -> int:
+        query = (
+            select(func.count())
+            .select_from(PulseDelivery)
+            .where(col(PulseDelivery.user_id) == user_id, col(PulseDelivery.status) == "sent")
+        )
+        return int(self._session.exec(query).one())
+
     def is_opted_out(self, user_id: str) -> bool:
         return self._session.get(PulseOptOut, user_id) is not None
 

@@ -121,3 +121,36 @@ def test_a_manager_names_the_teams_whose_service_their_team_rates(app: RunningAp
     with app.database.unit_of_work() as uow:
         sales = next(t for t in list_teams(uow) if t.name == "Sales")
     assert sales.served_by == ["IT", "Logistics"]
+
+
+def test_anyone_sees_what_aplauso_keeps_about_them_and_that_answers_are_not_linked(
+    app: RunningApp,
+) -> None:
+    app.slack.slash_command("/kudos", f"<@{ANA}> thanks", user_id=EMMA)
+    app.settle()
+    app.slack.slash_command("/aplauso", "my data", user_id=ANA)
+    app.settle()
+    reply = app.visible("response_url")[-1]
+    shown = str(reply["blocks"])
+    assert "1 recibidos" in shown
+    assert "sin ningún vínculo contigo" in shown
+
+
+def test_admins_get_a_company_report_with_the_team_by_team_kudos_map(app: RunningApp) -> None:
+    from engagement.teams import TeamSpec, set_team
+
+    fetch = app.runtime.context.directory.fetch_profile
+    with app.database.unit_of_work() as uow:
+        set_team(uow, TeamSpec("Sales", CARMEN, [ANA]), fetch, app.clock())
+        set_team(uow, TeamSpec("IT", "U16PRIYA", ["U17PABLO"]), fetch, app.clock())
+    app.slack.slash_command("/kudos", "<@U17PABLO> gracias", user_id=ANA)
+    app.settle()
+    app.slack.slash_command("/aplauso", "report", user_id=ANA)
+    app.settle()
+    assert "Solo los administradores" in last_reply(app)
+    make_admin(app, CARMEN)
+    app.slack.slash_command("/aplauso", "report", user_id=CARMEN)
+    app.settle()
+    report = str(app.visible("response_url")[-1]["blocks"])
+    assert "Sales" in report
+    assert "IT" in report

@@ -14,8 +14,10 @@ from bot.listeners.replies import reply_privately
 from bot.surfaces import Surfaces
 from bot.views.digest import report_message
 from bot.views.help import help_blocks, help_text
+from bot.views.my_data import my_data_message
 from engagement.digest import company_report
 from engagement.help import help_value_names
+from engagement.my_data import my_data
 from engagement.pulse import opt_in, opt_out
 
 
@@ -44,16 +46,11 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
             )
             return
         subcommand = parse_subcommand(raw_text)
-        if subcommand in ("report", "informe"):
+        if subcommand in ("my data", "mis datos"):
             with ctx.database.unit_of_work() as uow:
                 lang = ctx.language_in(uow, user_id)
-                if uow.admins.is_admin(user_id):
-                    report = company_report(uow, ctx.now())
-                    text, blocks = report_message(
-                        report.participation, report.flows, lang, report.k
-                    )
-                else:
-                    text, blocks = t(lang, "admin.errors.not_admin"), None
+                data = my_data(uow, user_id)
+            text, blocks = my_data_message(data, lang)
             reply_privately(
                 respond=respond,
                 client=client,
@@ -61,6 +58,25 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
                 user_id=user_id,
                 text=text,
                 blocks=blocks,
+            )
+            return
+        if subcommand in ("report", "informe"):
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                report_blocks: list[dict[str, Any]] | None = None
+                report_text = t(lang, "admin.errors.not_admin")
+                if uow.admins.is_admin(user_id):
+                    report = company_report(uow, ctx.now())
+                    report_text, report_blocks = report_message(
+                        report.participation, report.flows, lang, report.k
+                    )
+            reply_privately(
+                respond=respond,
+                client=client,
+                channel_id=command.get("channel_id"),
+                user_id=user_id,
+                text=report_text,
+                blocks=report_blocks,
             )
             return
         if subcommand in ("pulse off", "pulse on"):

@@ -299,3 +299,44 @@ def test_serve_refuses_to_start_without_the_secret_key_and_says_how_to_make_one(
     assert result.returncode == 2
     assert "APLAUSO_SECRET_KEY" in result.stderr
     assert "Fernet.generate_key" in result.stderr
+
+
+def test_serve_runs_the_scheduler_once_and_no_scheduler_means_no_jobs(
+    env: dict[str, str], fake: FakeSlack, database_url: str
+) -> None:
+    from storage.db import make_engine
+    from storage.unit_of_work import Database
+
+    aplauso("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA", env=env)
+    database = Database(make_engine(database_url))
+    with database.unit_of_work() as uow:  # make the digest due whatever today is
+        settings = uow.settings.get()
+        settings.digest_weekday, settings.digest_hour = 0, 0
+        uow.session.add(settings)
+    database.dispose()
+
+    def serve_for_a_while(*flags: str, patience: float = 15) -> None:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", str(port), *flags],
+            env=env, cwd=env["APLAUSO_TEST_CWD"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert first_health_status(port) == 200
+            deadline = time.monotonic() + patience
+            while time.monotonic() < deadline and not digests():
+                time.sleep(0.1)
+            time.sleep(1)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=20)
+
+    def digests() -> list[dict[str, Any]]:
+        return [m for m in fake.dm_messages("U01CARMEN") if m.get("metadata")]
+
+    serve_for_a_while("--no-scheduler", patience=3)
+    assert digests() == []
+    serve_for_a_while()
+    assert len(digests()) == 1
+    serve_for_a_while()  # a restart sends nothing twice
+    assert len(digests()) == 1

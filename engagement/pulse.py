@@ -31,6 +31,9 @@ from engagement.pulse_bank import (
 from storage.models import Person, PulseAnswer, PulseQuestion, ServiceRating, Team
 from storage.unit_of_work import Database, UnitOfWork
 
+QuestionInfo = BankQuestion
+"""What a person is asked: bank questions and the monthly service ratings alike."""
+
 EPOCH_MONDAY = date(2024, 1, 1)
 ANSWER_MIX = 10
 COMMENT_MAX = 500
@@ -39,32 +42,6 @@ STALE_CLAIM = timedelta(minutes=10)
 SEND_WORKERS = 4
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class QuestionInfo:
-    key: str
-    driver: str
-    scale: str
-    text_en: str
-    text_es: str
-    low_en: str
-    high_en: str
-    low_es: str
-    high_es: str
-
-    def text(self, lang: str) -> str:
-        return self.text_es if lang == "es" else self.text_en
-
-    def low(self, lang: str) -> str:
-        return self.low_es if lang == "es" else self.low_en
-
-    def high(self, lang: str) -> str:
-        return self.high_es if lang == "es" else self.high_en
-
-    @property
-    def scores(self) -> range:
-        return range(0, 11) if self.scale == Scale.ENPS else range(1, 6)
 
 
 @dataclass(frozen=True)
@@ -118,20 +95,6 @@ class RunReport:
 
 def question_info(question: PulseQuestion) -> QuestionInfo:
     return QuestionInfo(
-        question.key,
-        question.driver,
-        question.scale,
-        question.text_en,
-        question.text_es,
-        question.low_en,
-        question.high_en,
-        question.low_es,
-        question.high_es,
-    )
-
-
-def _bank_question(question: PulseQuestion) -> BankQuestion:
-    return BankQuestion(
         key=question.key,
         driver=Driver(question.driver),
         scale=Scale(question.scale),
@@ -176,7 +139,7 @@ def closes_at(week_start: date) -> datetime:
 
 def plan_week(uow: UnitOfWork, week_start: date) -> tuple[QuestionInfo, ...]:
     """The week's questions, fixed the first time they are needed, the same for everyone."""
-    active = [_bank_question(q) for q in uow.pulse.questions()]
+    active = [question_info(q) for q in uow.pulse.questions()]
     chosen = week_questions(week_number(week_start), active, include_enps=is_enps_week(week_start))
     keys = uow.pulse.week_plan(week_start, [q.key for q in chosen])
     questions = {q.key: q for q in uow.pulse.questions(include_retired=True)}
@@ -226,8 +189,8 @@ def _service_question(rating: Team, rated: Team) -> QuestionInfo:
     assert rated.id is not None
     return QuestionInfo(
         key=service_key(rating.id, rated.id),
-        driver=Driver.INTERNAL_SERVICE.value,
-        scale=Scale.LIKERT.value,
+        driver=Driver.INTERNAL_SERVICE,
+        scale=Scale.LIKERT,
         text_en=f"How well did {rated.name} serve {rating.name} this month?",
         text_es=f"¿Qué tan bien atendió {rated.name} a {rating.name} este mes?",
         low_en="Very poorly",

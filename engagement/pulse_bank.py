@@ -97,6 +97,11 @@ class BankQuestion:
         """The label of the scale's highest score in `lang`."""
         return self.high_es if lang == "es" else self.high_en
 
+    @property
+    def scores(self) -> range:
+        """The buttons a person can press: 0-10 for eNPS, 1-5 otherwise."""
+        return range(0, 11) if self.scale == Scale.ENPS else range(1, 6)
+
 
 # End labels. Statements ("I feel valued...") take the agree scale; questions ("How well...?",
 # "Did they...?") take labels that answer them, so a 1 or a 5 reads as a natural reply.

@@ -19,10 +19,7 @@ from engagement.pulse_bank import DEFAULT_BANK, ENPS_QUESTION_KEY
 
 
 def info(key: str) -> QuestionInfo:
-    q = next(q for q in DEFAULT_BANK if q.key == key)
-    return QuestionInfo(
-        q.key, q.driver, q.scale, q.text_en, q.text_es, q.low_en, q.high_en, q.low_es, q.high_es
-    )
+    return next(q for q in DEFAULT_BANK if q.key == key)
 
 
 QUESTIONS = (*(info(q.key) for q in DEFAULT_BANK[:3]), info(ENPS_QUESTION_KEY))

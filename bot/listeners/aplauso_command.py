@@ -33,24 +33,8 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
         ack()
         user_id = str(command.get("user_id", ""))
         raw_text = str(command.get("text") or "").strip()
-        if is_admin_subcommand(raw_text):
-            with ctx.database.unit_of_work() as uow:
-                lang = ctx.language_in(uow, user_id)
-                answer = run_admin_subcommand(uow, user_id, raw_text, lang)
-            reply_privately(
-                respond=respond,
-                client=client,
-                channel_id=command.get("channel_id"),
-                user_id=user_id,
-                text=answer,
-            )
-            return
-        subcommand = parse_subcommand(raw_text)
-        if subcommand in ("my data", "mis datos"):
-            with ctx.database.unit_of_work() as uow:
-                lang = ctx.language_in(uow, user_id)
-                data = my_data(uow, user_id)
-            text, blocks = my_data_message(data, lang)
+
+        def reply(text: str, blocks: list[dict[str, Any]] | None = None) -> None:
             reply_privately(
                 respond=respond,
                 client=client,
@@ -59,6 +43,20 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
                 text=text,
                 blocks=blocks,
             )
+
+        if is_admin_subcommand(raw_text):
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                answer = run_admin_subcommand(uow, user_id, raw_text, lang)
+            reply(answer)
+            return
+        subcommand = parse_subcommand(raw_text)
+        if subcommand in ("my data", "mis datos"):
+            with ctx.database.unit_of_work() as uow:
+                lang = ctx.language_in(uow, user_id)
+                data = my_data(uow, user_id)
+            text, blocks = my_data_message(data, lang)
+            reply(text, blocks)
             return
         if subcommand in ("report", "informe"):
             with ctx.database.unit_of_work() as uow:
@@ -70,14 +68,7 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
                     report_text, report_blocks = report_message(
                         report.participation, report.flows, lang, report.k
                     )
-            reply_privately(
-                respond=respond,
-                client=client,
-                channel_id=command.get("channel_id"),
-                user_id=user_id,
-                text=report_text,
-                blocks=report_blocks,
-            )
+            reply(report_text, report_blocks)
             return
         if subcommand in ("pulse off", "pulse on"):
             with ctx.database.unit_of_work() as uow:
@@ -88,23 +79,10 @@ def register(surfaces: Surfaces, ctx: AppContext) -> None:
                 else:
                     changed = opt_in(uow, user_id)
                     answer = t(lang, "pulse.resumed" if changed else "pulse.already_on")
-            reply_privately(
-                respond=respond,
-                client=client,
-                channel_id=command.get("channel_id"),
-                user_id=user_id,
-                text=answer,
-            )
+            reply(answer)
             return
         with ctx.database.unit_of_work() as uow:
             lang = ctx.language_in(uow, user_id)
             values = help_value_names(uow, lang)
         unknown = subcommand if subcommand not in ("", "help") else None
-        reply_privately(
-            respond=respond,
-            client=client,
-            channel_id=command.get("channel_id"),
-            user_id=user_id,
-            text=help_text(lang),
-            blocks=help_blocks(lang, values, unknown_subcommand=unknown),
-        )
+        reply(help_text(lang), help_blocks(lang, values, unknown_subcommand=unknown))

@@ -103,6 +103,34 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     return block
 
 
+LABEL_MAX = 2000
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> Block:
+    """An input for a modal; labels and hints clipped to Slack's limits."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id[:ID_MAX],
+        "label": plain(label, LABEL_MAX),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, LABEL_MAX)
+    return block
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, OPTION_TEXT_MAX), "value": value[:OPTION_VALUE_MAX]}
+
+
 def fit_message(blocks: list[Block]) -> list[Block]:
     """Keeps a message within the block count, dropping from the end (least important last)."""
     return blocks[:MESSAGE_BLOCKS_MAX]

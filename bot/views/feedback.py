@@ -23,7 +23,6 @@ from bot.i18n import t
 from bot.views.blocks import (
     BUTTON_TEXT_MAX,
     FALLBACK_TEXT_MAX,
-    OPTION_TEXT_MAX,
     SECTION_TEXT_MAX,
     Block,
     actions,
@@ -34,6 +33,8 @@ from bot.views.blocks import (
     fit_message,
     fit_view,
     header,
+    input_block,
+    option,
     plain,
     section,
 )
@@ -75,7 +76,6 @@ WRITER_REPLY_ACTION = "feedback_writer_reply"
 MODAL_TEXT_MAX = 24
 STATIC_SELECT_OPTIONS_MAX = 100
 PLACEHOLDER_MAX = 150
-LABEL_MAX = 2000
 REPLY_QUOTE_MAX = 500
 # Room for what a person wrote in one message; the rest of Slack's ~12,000 characters of block
 # text is left for headlines, buttons and notes.
@@ -205,30 +205,6 @@ def _short(text: str, limit: int) -> str:
     return escaped_clip(" ".join(text.split()), limit)
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, LABEL_MAX),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, LABEL_MAX)
-    return block
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text, OPTION_TEXT_MAX), "value": value}
-
-
 def _modal(
     lang: str,
     callback_id: str,
@@ -261,7 +237,7 @@ def _team_options(teams: Sequence[TeamChoice], default_team_id: int | None) -> l
     default = [team for team in teams if team.team_id == default_team_id]
     if default and default[0] not in shown:
         shown = [*shown[: STATIC_SELECT_OPTIONS_MAX - 1], default[0]]
-    return [_option(team.name, str(team.team_id)) for team in shown]
+    return [option(team.name, str(team.team_id)) for team in shown]
 
 
 def feedback_modal(
@@ -297,9 +273,9 @@ def feedback_modal(
     chosen = [option for option in options if option["value"] == str(default_team_id)]
     if default_team_id is not None and chosen:
         team_select["initial_option"] = chosen[0]
-    blocks.append(_input(TEAM_BLOCK, t(lang, "feedback.modal.team_label"), team_select))
+    blocks.append(input_block(TEAM_BLOCK, t(lang, "feedback.modal.team_label"), team_select))
 
-    kinds = [_option(kind_name(kind, lang), kind.value) for kind in FeedbackKind]
+    kinds = [option(kind_name(kind, lang), kind.value) for kind in FeedbackKind]
     kind_select: dict[str, Any] = {
         "type": "static_select",
         "action_id": KIND_ACTION,
@@ -307,7 +283,7 @@ def feedback_modal(
         "options": kinds,
         "initial_option": kinds[0],
     }
-    blocks.append(_input(KIND_BLOCK, t(lang, "feedback.modal.kind_label"), kind_select))
+    blocks.append(input_block(KIND_BLOCK, t(lang, "feedback.modal.kind_label"), kind_select))
 
     text_input: dict[str, Any] = {
         "type": "plain_text_input",
@@ -320,7 +296,7 @@ def feedback_modal(
     if initial_text:
         text_input["initial_value"] = initial_text[:TEXT_MAX]
     blocks.append(
-        _input(
+        input_block(
             TEXT_BLOCK,
             t(lang, "feedback.modal.text_label"),
             text_input,
@@ -328,8 +304,8 @@ def feedback_modal(
         )
     )
 
-    anonymous = _option(t(lang, "feedback.modal.anonymous_option"), ANONYMOUS_OPTION)
-    delay = _option(t(lang, "feedback.modal.delay_option"), DELAY_OPTION)
+    anonymous = option(t(lang, "feedback.modal.anonymous_option"), ANONYMOUS_OPTION)
+    delay = option(t(lang, "feedback.modal.delay_option"), DELAY_OPTION)
     checkboxes: dict[str, Any] = {
         "type": "checkboxes",
         "action_id": OPTIONS_ACTION,
@@ -337,7 +313,9 @@ def feedback_modal(
         "initial_options": [anonymous],
     }
     blocks.append(
-        _input(OPTIONS_BLOCK, t(lang, "feedback.modal.options_label"), checkboxes, optional=True)
+        input_block(
+            OPTIONS_BLOCK, t(lang, "feedback.modal.options_label"), checkboxes, optional=True
+        )
     )
     if small_team_warning:
         blocks.append(context(t(lang, "feedback.modal.small_team", k=k)))
@@ -377,7 +355,7 @@ def reply_modal(
         "max_length": TEXT_MAX,
         "placeholder": plain(t(lang, "feedback.reply.placeholder"), PLACEHOLDER_MAX),
     }
-    blocks.append(_input(REPLY_BLOCK, t(lang, "feedback.reply.label"), reply_input))
+    blocks.append(input_block(REPLY_BLOCK, t(lang, "feedback.reply.label"), reply_input))
     blocks.append(context(t(lang, f"feedback.reply.{side}_{privacy}")))
     return _modal(lang, REPLY_MODAL, "feedback.reply", blocks, thread_id)
 

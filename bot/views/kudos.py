@@ -27,6 +27,7 @@ from bot.views.blocks import (
     fit_message,
     fit_view,
     header,
+    input_block,
     plain,
     section,
 )
@@ -52,7 +53,6 @@ RETURNED_TEXT_MAX = 2900
 FALLBACK_QUOTE_MAX = 150
 STATIC_SELECT_OPTIONS_MAX = 100
 PLACEHOLDER_MAX = 150
-LABEL_MAX = 2000
 HASHTAG_SHOWN_MAX = 40
 USER_WRITTEN_PARAM_MAX = 80
 # Reason-key parameters that hold what a person typed (`@name`, a user group); the others are
@@ -149,26 +149,6 @@ def _value_line(value: ValueInfo | None, lang: str) -> str | None:
 # The modal
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, LABEL_MAX),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, LABEL_MAX)
-    return block
-
-
 def _value_option(value: ValueInfo, lang: str) -> dict[str, Any]:
     return {"text": plain(value.label(lang), OPTION_TEXT_MAX), "value": value.key}
 
@@ -207,7 +187,7 @@ def kudos_modal(
     initial_users = list(dict.fromkeys(user for user in initial_receivers if user))
     if initial_users:
         receivers["initial_users"] = initial_users[:MAX_MODAL_RECEIVERS]
-    blocks.append(_input(RECEIVERS_BLOCK, t(lang, "kudos.modal.receivers_label"), receivers))
+    blocks.append(input_block(RECEIVERS_BLOCK, t(lang, "kudos.modal.receivers_label"), receivers))
 
     if values:
         options = [_value_option(value, lang) for value in values[:STATIC_SELECT_OPTIONS_MAX]]
@@ -221,7 +201,7 @@ def kudos_modal(
         if chosen:
             select["initial_option"] = chosen[0]
         blocks.append(
-            _input(VALUE_BLOCK, t(lang, "kudos.modal.value_label"), select, optional=True)
+            input_block(VALUE_BLOCK, t(lang, "kudos.modal.value_label"), select, optional=True)
         )
 
     message: dict[str, Any] = {
@@ -235,7 +215,7 @@ def kudos_modal(
     if initial_message:
         message["initial_value"] = initial_message[:MESSAGE_MAX]
     blocks.append(
-        _input(
+        input_block(
             MESSAGE_BLOCK,
             t(lang, "kudos.modal.message_label"),
             message,
@@ -255,7 +235,9 @@ def kudos_modal(
     if celebrate:
         checkboxes["initial_options"] = [option]
     blocks.append(
-        _input(CELEBRATE_BLOCK, t(lang, "kudos.modal.celebrate_label"), checkboxes, optional=True)
+        input_block(
+            CELEBRATE_BLOCK, t(lang, "kudos.modal.celebrate_label"), checkboxes, optional=True
+        )
     )
 
     return {

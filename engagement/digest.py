@@ -105,7 +105,7 @@ def compute_digests(uow: UnitOfWork, week_start: date) -> dict[int, DigestData]:
         received_values[team_id].append((value_key, count))
     flows_in: dict[int, list[TeamFlow]] = defaultdict(list)
     flows_out: dict[int, list[TeamFlow]] = defaultdict(list)
-    for giving, receiving, count in uow.kudos.team_flows(week_begin):
+    for giving, receiving, count in uow.kudos.team_flows(week_begin, week_end):
         if giving in names and receiving in names:
             flows_in[receiving].append(TeamFlow(names[giving], count))
             flows_out[giving].append(TeamFlow(names[receiving], count))
@@ -233,14 +233,20 @@ def _shown_teams(
     members: dict[int, set[str]] = defaultdict(set)
     for team_id, user_id in uow.digest.memberships():
         members[team_id].add(user_id)
+    teams_of: dict[str, list[int]] = defaultdict(list)
+    for team_id in sorted(candidates):
+        for user_id in members[team_id]:
+            teams_of[user_id].append(team_id)
+    overlapping = sorted(
+        {(a, b) for teams in teams_of.values() for a in teams for b in teams if a < b}
+    )
     hidden: set[int] = set()
-    for a in sorted(candidates):
-        for b in sorted(candidates):
-            if a >= b or a in hidden or b in hidden or not (members[a] & members[b]):
-                continue
-            difference = abs(respondents[(a, week)] - respondents[(b, week)])
-            if 1 <= difference <= k - 1:
-                hidden.add(a if respondents[(a, week)] < respondents[(b, week)] else b)
+    for a, b in overlapping:  # only pairs that share someone: linear in memberships, not teams²
+        if a in hidden or b in hidden:
+            continue
+        difference = abs(respondents[(a, week)] - respondents[(b, week)])
+        if 1 <= difference <= k - 1:
+            hidden.add(a if respondents[(a, week)] < respondents[(b, week)] else b)
     return candidates - hidden
 
 

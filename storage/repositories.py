@@ -86,6 +86,18 @@ def _insert_mixed(
         session.flush()
 
 
+def _kudos_between(since: datetime, until: datetime | None) -> Any:
+    """Kudos ids of a period. Filtering team links by this subquery lets the database start
+    from the created_at index instead of reading every link of the whole history (measured by
+    bench/digest_scale.py: 8.7 s to under 1 s on SQLite with a year of data)."""
+    query = select(Kudos.id).where(
+        col(Kudos.created_at) >= since, col(Kudos.withdrawn_at).is_(None)
+    )
+    if until is not None:
+        query = query.where(col(Kudos.created_at) < until)
+    return query
+
+
 class SettingsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -367,21 +379,21 @@ class KudosRepository:
         )
         return [(str(team), str(user), int(n)) for team, user, n in self._session.exec(query)]
 
-    def team_flows(self, since: datetime) -> list[tuple[int, int, int]]:
-        """(giving team, receiving team, kudos) since a moment: the internal-service map."""
+    def team_flows(
+        self, since: datetime, until: datetime | None = None
+    ) -> list[tuple[int, int, int]]:
+        """(giving team, receiving team, kudos) in a period: the internal-service map."""
         giver = aliased(KudosTeamLink)
         receiver = aliased(KudosTeamLink)
-        count = func.count(func.distinct(col(Kudos.id))).label("n")
+        count = func.count(func.distinct(col(giver.kudos_id))).label("n")
         query = (
             select(col(giver.team_id), col(receiver.team_id), count)
-            .join(Kudos, col(Kudos.id) == col(giver.kudos_id))
-            .join(receiver, col(receiver.kudos_id) == col(Kudos.id))
+            .join(receiver, col(receiver.kudos_id) == col(giver.kudos_id))
             .where(
+                col(giver.kudos_id).in_(_kudos_between(since, until)),
                 col(giver.role) == "giver",
                 col(receiver.role) == "receiver",
                 col(giver.team_id) != col(receiver.team_id),
-                col(Kudos.created_at) >= since,
-                col(Kudos.withdrawn_at).is_(None),
             )
             .group_by(col(giver.team_id), col(receiver.team_id))
         )
@@ -871,7 +883,7 @@ class DigestRepository:
                 func.count(func.distinct(col(Kudos.id))),
             )
             .join(Kudos, col(Kudos.id) == col(KudosTeamLink.kudos_id))
-            .where(col(Kudos.created_at) >= starts[0], col(Kudos.withdrawn_at).is_(None))
+            .where(col(KudosTeamLink.kudos_id).in_(_kudos_between(starts[0], None)))
             .group_by(col(KudosTeamLink.team_id), col(KudosTeamLink.role), bucket)
         )
         return [
@@ -887,10 +899,8 @@ class DigestRepository:
             )
             .join(Kudos, col(Kudos.id) == col(KudosTeamLink.kudos_id))
             .where(
+                col(KudosTeamLink.kudos_id).in_(_kudos_between(since, until)),
                 col(KudosTeamLink.role) == "receiver",
-                col(Kudos.created_at) >= since,
-                col(Kudos.created_at) < until,
-                col(Kudos.withdrawn_at).is_(None),
                 col(Kudos.value_key).is_not(None),
             )
             .group_by(col(KudosTeamLink.team_id), col(Kudos.value_key))

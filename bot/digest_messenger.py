@@ -8,7 +8,6 @@ from datetime import date
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.digest_chart import render_chart
 from bot.views.digest import digest_message
 from engagement.digest_model import DigestData
 from engagement.pulse import DeliveryFailedError
@@ -47,7 +46,12 @@ class SlackDigestMessenger:
         return ts
 
     def _upload_chart(self, manager_id: str, lang: str, data: DigestData, ts: str) -> None:
-        """files_upload_v2 needs a conversation id, not a user id: open the DM first."""
+        """files_upload_v2 needs a conversation id, not a user id: open the DM first.
+
+        matplotlib is imported here, on the first digest, not when `serve` starts: it costs
+        about half a second that /healthz should not wait for."""
+        from bot.digest_chart import render_chart
+
         try:
             channel = str(self._client.conversations_open(users=manager_id)["channel"]["id"])
             self._client.files_upload_v2(

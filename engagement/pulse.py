@@ -352,6 +352,16 @@ def _recover_stale_claims(
         _deliver(database, messenger, invite, report, resend=True)
 
 
+def reshuffle_closed_weeks(database: Database, now: datetime) -> int:
+    """Each closed week's answers are rewritten once in random order (see add_answers for the
+    mixing that protects the order while the week is still open)."""
+    last_closed_start = (now - CLOSE_AFTER).date()  # weeks starting by then have closed
+    limit = last_closed_start + timedelta(days=1)
+    with database.unit_of_work() as uow:
+        weeks = uow.pulse.claim_shuffle(limit)
+        return sum(uow.pulse.reshuffle(week) for week in weeks)
+
+
 def send_reminders(database: Database, messenger: PulseMessenger, now: datetime) -> RunReport:
     """One reminder, `reminder_delay_days` after the pulse, to whoever still has questions open."""
     report = RunReport()

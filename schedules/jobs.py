@@ -6,7 +6,12 @@ from datetime import datetime
 
 from engagement.digest import send_digests
 from engagement.feedback import deliver_due
-from engagement.pulse import PulseMessenger, send_due_pulses, send_reminders
+from engagement.pulse import (
+    PulseMessenger,
+    reshuffle_closed_weeks,
+    send_due_pulses,
+    send_reminders,
+)
 from schedules.registry import JobDependencies, JobReport, ScheduledJob
 
 
@@ -29,6 +34,7 @@ def run_pulse(deps: JobDependencies, now: datetime) -> JobReport:
 
 
 def run_reminders(deps: JobDependencies, now: datetime) -> JobReport:
+    reshuffle_closed_weeks(deps.database, now)
     result = send_reminders(deps.database, _messenger(deps), now)
     return JobReport("reminders", sent=result.sent, skipped=result.skipped, failed=result.failed)
 

@@ -214,6 +214,7 @@ class PulseWeek(SQLModel, table=True):
 
     week_start: date = Field(primary_key=True)
     question_keys: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    shuffled: bool = Field(default=False)  # answers rewritten in random order once it closed
 
 
 class PulseDelivery(SQLModel, table=True):

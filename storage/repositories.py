@@ -435,6 +435,29 @@ class PulseRepository:
         self._session.add(question)
         self._session.flush()
 
+    def claim_shuffle(self, closed_before: date) -> list[date]:
+        """Closed weeks whose answers are not yet reshuffled, claimed by this run only."""
+        statement = (
+            update(PulseWeek)
+            .where(col(PulseWeek.week_start) < closed_before, col(PulseWeek.shuffled).is_(False))
+            .values(shuffled=True)
+            .returning(col(PulseWeek.week_start))
+        )
+        return [row[0] for row in self._session.execute(statement)]
+
+    def reshuffle(self, week_start: date) -> int:
+        """Rewrites a week's answers under fresh random ids in random order: once the week is
+        closed, nothing of the order in which people answered is left in storage."""
+        rows = list(
+            self._session.exec(select(PulseAnswer).where(col(PulseAnswer.week_start) == week_start))
+        )
+        copies = [PulseAnswer(**{**row.model_dump(), "id": uuid.uuid4().hex}) for row in rows]
+        self._session.execute(delete(PulseAnswer).where(col(PulseAnswer.week_start) == week_start))
+        secrets.SystemRandom().shuffle(copies)
+        self._session.add_all(copies)
+        self._session.flush()
+        return len(copies)
+
     def week_plan(self, week_start: date, keys: Sequence[str]) -> list[str]:
         """The week's questions: the first caller fixes them, every later caller reads them."""
         _insert_ignoring_duplicates(

@@ -469,3 +469,31 @@ def test_a_claim_left_by_a_crash_is_sent_once_by_a_later_run(app: RunningApp) ->
     with app.database.unit_of_work() as uow:
         statuses = {uow.pulse.delivery(u, week).status for u in (LUIS, NOAH)}  # type: ignore[union-attr]
     assert statuses == {"sent"}
+
+
+def test_once_a_week_closes_its_answers_are_rewritten_once_in_random_order(app: RunningApp) -> None:
+    team = make_team(app, "Ops", EMMA, [LUIS, NOAH, ANA])
+    run(app, "pulse", TUESDAY.replace(hour=20))
+    for user_id in (LUIS, NOAH, ANA):
+        [message] = pulses_to(app, user_id)
+        click_score(app, user_id, message, question_keys(message)[0], 4)
+
+    def ids() -> set[str]:
+        with app.database.engine.connect() as connection:
+            return set(connection.execute(text("SELECT id FROM pulse_answers")).scalars())
+
+    before = ids()
+    run(app, "reminders", TUESDAY + timedelta(days=6))  # Monday: the week is still open
+    assert ids() == before
+    run(app, "reminders", TUESDAY + timedelta(days=8))  # it closed overnight
+    after = ids()
+    assert len(after) == len(before)
+    assert not after & before
+    run(app, "reminders", TUESDAY + timedelta(days=9))
+    assert ids() == after  # once only
+    with app.database.unit_of_work() as uow:
+        assert [score for _, score in uow.pulse.scores(team, monday_of(TUESDAY.date()))] == [
+            4,
+            4,
+            4,
+        ]

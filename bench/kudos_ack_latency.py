@@ -21,41 +21,44 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import astuple, dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file: `bench` importable
 
-from slack_bolt import Ack, App  # noqa: E402
-from slack_sdk import WebClient  # noqa: E402
-from sqlalchemy import Engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
-from bench.machine import machine_busy_seconds  # noqa: E402
-from bot.background_server import BackgroundServer  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.http_server import AplausoWSGI  # noqa: E402
-from bot.runtime import SERVER_THREADS, build_runtime, open_database  # noqa: E402
-from sandbox import demo_workspace  # noqa: E402
-from sandbox.fake_slack import FakeSlack  # noqa: E402
-from sandbox.slack_payloads import Origin, slash_command_form  # noqa: E402
+from bench.support import (
+    CpuMeter,
+    argument_parser,
+    machine_line,
+    percentile,
+    print_table,
+    temporary_sqlite_url,
+)
+from bot.background_server import BackgroundServer
+from bot.config import Settings
+from bot.http_server import AplausoWSGI
+from bot.wiring import SERVER_THREADS, build_runtime, open_database
+from sandbox import demo_workspace
+from sandbox.fake_slack import FakeSlack
+from sandbox.slack_payloads import Origin, slash_command_form
+from storage.db import HealthProbe
+from storage.unit_of_work import Database
 
 SIGNING_SECRET = "bench-signing-secret"
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -65,11 +68,29 @@ REQUEST_TIMEOUT_SECONDS = 10.0
 IDLE_WAIT_SECONDS = 60.0
 RECEIVER = "U02ANA"
 RECEIVER_WHEN_GIVER_IS_ANA = "U04EMMA"
+COLUMNS = (
+    ("app", "<8"),
+    ("sent", ">6"),
+    ("compl", ">6"),
+    ("non200", ">6"),
+    ("errors", ">6"),
+    ("unsent", ">6"),
+    ("rate/s", ">7.1f"),
+    ("p50 ms", ">7.1f"),
+    ("p90 ms", ">7.1f"),
+    ("p99 ms", ">7.1f"),
+    ("max ms", ">8.1f"),
+    ("lag p99", ">7.1f"),
+    ("lag max", ">7.1f"),
+    ("cpu app", ">7.2f"),
+    ("client", ">6.2f"),
+    ("other", ">5.2f"),
+)
 
 
 @dataclass(frozen=True)
 class Figures:
-    """One app's results over the measured window (warm-up left out)."""
+    """One app's results over the measured window (warm-up left out), in COLUMNS order."""
 
     name: str
     sent: int
@@ -87,14 +108,6 @@ class Figures:
     cpu_app: float
     cpu_client: float
     cpu_other: float
-
-
-def percentile(sorted_values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile: always a latency that was really observed."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
 def kudos_bodies(fake: FakeSlack, count: int, start: int) -> list[str]:
@@ -128,32 +141,6 @@ def kudos_bodies(fake: FakeSlack, count: int, start: int) -> list[str]:
     return bodies
 
 
-class CpuMeter:
-    """Cores used over a run by this process (server, listeners and fake Slack), by the load
-    generator, and by everything else on the machine: on a shared 2-core machine, other work
-    running at the same time is the first thing to rule out before trusting a latency."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.own, self.children = self._usage()
-        self.machine = machine_busy_seconds()
-
-    @staticmethod
-    def _usage() -> tuple[float, float]:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
-
-    def cores(self) -> tuple[float, float, float]:
-        """(app process, load generator, everything else), in cores over the run."""
-        wall = max(1e-9, time.perf_counter() - self.started)
-        own, children = self._usage()
-        own_cores = (own - self.own) / wall
-        child_cores = (children - self.children) / wall
-        machine_cores = (machine_busy_seconds() - self.machine) / wall
-        return own_cores, child_cores, max(0.0, machine_cores - own_cores - child_cores)
-
-
 class BacklogSampler:
     """Samples the listener pool's queue every 100 ms: a growing backlog means the work after
     acknowledging does not keep up with the load, even while acks stay fast."""
@@ -165,6 +152,7 @@ class BacklogSampler:
         self._thread = threading.Thread(target=self._run, name="bench-backlog", daemon=True)
 
     def _run(self) -> None:
+        """Samples until stopped; the peak is what the summary needs."""
         while not self._stop.wait(0.1):
             self.peak = max(self.peak, self.pending())
 
@@ -202,7 +190,8 @@ def run_load(
         check=True,
         timeout=bound,
     )
-    cpu = meter.cores()
+    use = meter.read()
+    cpu = (use.own / use.wall, use.children / use.wall, use.others_cores)
     samples = json.loads(results_path.read_text())["samples"]
     return reduce(name, samples, cpu)
 
@@ -235,6 +224,18 @@ def reduce(name: str, samples: list[list[Any]], cpu: tuple[float, float, float])
     )
 
 
+def count_kudos(engine: Engine) -> int:
+    """Kudos in the database now: the proof that the work after acknowledging happened."""
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM kudos")).scalar_one())
+
+
+def database_url(explicit: str | None) -> AbstractContextManager[str]:
+    """A fresh SQLite file per bench run unless a URL is given (then kudos are counted as a
+    difference, since that database may already hold some)."""
+    return nullcontext(explicit) if explicit else temporary_sqlite_url()
+
+
 def bare_app(fake: FakeSlack) -> App:
     """The least a Bolt app can do for `/kudos`: acknowledge and nothing else."""
     app = App(
@@ -245,46 +246,110 @@ def bare_app(fake: FakeSlack) -> App:
 
     @app.command("/kudos")
     def kudos(ack: Ack) -> None:
+        """Acknowledges, so the figure is Bolt's and the server's cost alone."""
         ack()
 
     return app
 
 
-@contextmanager
-def database_url(explicit: str | None) -> Iterator[str]:
-    """A fresh SQLite file per bench run unless a URL is given (then kudos are counted as a
-    difference, since that database may already hold some)."""
-    if explicit:
-        yield explicit
-        return
-    with tempfile.TemporaryDirectory(prefix="aplauso-bench-db-") as directory:
-        yield f"sqlite:///{Path(directory) / 'aplauso.db'}"
+@dataclass(frozen=True)
+class AfterWork:
+    """How Aplauso's listener pool coped with the work after acknowledging, and what it did."""
+
+    idle: bool
+    drained_in: float
+    still_pending: int
+    peak_backlog: int
+    kudos_recorded: int
+    calls: Counter[str]
 
 
-def count_kudos(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return int(connection.execute(text("SELECT count(*) FROM kudos")).scalar_one())
+def run_bare(
+    fake: FakeSlack, database: Database, count: int, args: argparse.Namespace, workdir: Path
+) -> Figures:
+    """The bare app behind the same server and WSGI front door as Aplauso."""
+    bare = AplausoWSGI(bare_app(fake), HealthProbe(database.engine), SIGNING_SECRET)
+    with BackgroundServer(bare, threads=args.threads) as server:
+        bodies = kudos_bodies(fake, count, 0)
+        return run_load("bare", server.url, bodies, args, workdir)
 
 
-def print_table(figures: list[Figures]) -> None:
-    header = (
-        f"{'app':<8} {'sent':>6} {'compl':>6} {'non200':>6} {'errors':>6} {'unsent':>6} "
-        f"{'rate/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>8} "
-        f"{'lag p99':>7} {'lag max':>7} {'cpu app':>7} {'client':>6} {'other':>5}"
+def run_aplauso(
+    fake: FakeSlack,
+    settings: Settings,
+    database: Database,
+    count: int,
+    args: argparse.Namespace,
+    workdir: Path,
+) -> tuple[Figures, AfterWork]:
+    """The real app; after the load, waits for its listener pool to finish what it queued."""
+    kudos_before = count_kudos(database.engine)
+    fake.clear_calls()
+    runtime = build_runtime(settings, database)
+    try:
+        with (
+            BackgroundServer(runtime.wsgi(), threads=args.threads) as server,
+            BacklogSampler(lambda: runtime.executor.pending) as backlog,
+        ):
+            bodies = kudos_bodies(fake, count, count)
+            figures = run_load("aplauso", server.url, bodies, args, workdir)
+            load_ended = time.perf_counter()
+            idle = runtime.executor.wait_idle(IDLE_WAIT_SECONDS)
+            drained_in = time.perf_counter() - load_ended
+            still_pending = runtime.executor.pending
+    finally:
+        runtime.executor.shutdown(wait=True, cancel_futures=True)
+    kudos_recorded = count_kudos(database.engine) - kudos_before
+    calls = Counter(call.method for call in fake.calls)
+    after = AfterWork(idle, drained_in, still_pending, backlog.peak, kudos_recorded, calls)
+    return figures, after
+
+
+def print_setup(args: argparse.Namespace, url: str) -> None:
+    """The load and the machine, printed before the runs so a long run shows what it does."""
+    print(
+        f"/kudos ack latency: open loop {args.rate:g} req/s, {WARMUP_SECONDS:g} s warm-up "
+        f"(left out) + {args.seconds:g} s measured per app, {args.connections} client "
+        f"connections in a separate process"
     )
-    print(header)
-    print("-" * len(header))
-    for f in figures:
-        print(
-            f"{f.name:<8} {f.sent:>6} {f.completed:>6} {f.non_200:>6} {f.errors:>6} "
-            f"{f.not_sent:>6} {f.achieved_rate:>7.1f} {f.p50:>7.1f} {f.p90:>7.1f} {f.p99:>7.1f} "
-            f"{f.max:>8.1f} {f.lag_p99:>7.1f} {f.lag_max:>7.1f} {f.cpu_app:>7.2f} "
-            f"{f.cpu_client:>6.2f} {f.cpu_other:>5.2f}"
+    print(
+        machine_line(
+            f"slack-bolt {version('slack-bolt')}",
+            f"waitress {version('waitress')} ({args.threads} threads)",
+            f"database {make_url(url).get_backend_name()}",
         )
+    )
+
+
+def print_report(bare: Figures, aplauso: Figures, after: AfterWork) -> None:
+    """Both apps side by side, the ratio, and the check that Aplauso's work really happened."""
+    print()
+    print_table(COLUMNS, [astuple(bare), astuple(aplauso)])
+    print(
+        f"ratio aplauso/bare: p50 {aplauso.p50 / bare.p50:.2f}x, p99 {aplauso.p99 / bare.p99:.2f}x"
+    )
+    print(
+        "(latency: send to full response of 200 answers; lag: how late the client sent vs "
+        "schedule; cpu: cores used by the app process (fake Slack included), the load "
+        "generator and all other processes on the machine)"
+    )
+    print()
+    if after.idle:
+        print(f"aplauso listener pool: idle {after.drained_in:.1f} s after the load ended")
+    else:
+        print(
+            f"aplauso listener pool: still {after.still_pending} tasks pending after "
+            f"{IDLE_WAIT_SECONDS:g} s; the rest were cancelled"
+        )
+    print(f"  peak backlog (queued + running listener tasks): {after.peak_backlog}")
+    print(f"  kudos recorded: {after.kudos_recorded}")
+    detail = ", ".join(f"{method} {n}" for method, n in after.calls.most_common())
+    print(f"  Slack calls seen by the fake: {sum(after.calls.values())} ({detail})")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
+    """The load and the server; both apps get the same."""
+    parser = argument_parser(__doc__)
     parser.add_argument("--rate", type=float, default=100.0, help="offered requests per second")
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds per app")
     parser.add_argument("--connections", type=int, default=32, help="client keep-alive sockets")
@@ -299,6 +364,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The bare app, then Aplauso, against the same fake Slack and database."""
     args = parse_args(argv)
     count = int((WARMUP_SECONDS + args.seconds) * args.rate)
     with (
@@ -315,68 +381,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             database_url=url,
         )
         database = open_database(settings)
-        kudos_before = count_kudos(database.engine)
-        print(
-            f"/kudos ack latency: open loop {args.rate:g} req/s, {WARMUP_SECONDS:g} s warm-up "
-            f"(left out) + {args.seconds:g} s measured per app, {args.connections} client "
-            f"connections in a separate process"
-        )
-        print(
-            f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"slack-bolt {version('slack-bolt')}, waitress {version('waitress')} "
-            f"({args.threads} threads), database {make_url(url).get_backend_name()}, "
-            f"load average {os.getloadavg()[0]:.2f} at start"
-        )
-
-        figures = []
-        bare = AplausoWSGI(bare_app(fake), database.engine, SIGNING_SECRET)
-        with BackgroundServer(bare, threads=args.threads) as server:
-            bodies = kudos_bodies(fake, count, 0)
-            figures.append(run_load("bare", server.url, bodies, args, workdir))
-
-        fake.clear_calls()
-        runtime = build_runtime(settings, database)
         try:
-            with (
-                BackgroundServer(runtime.wsgi(), threads=args.threads) as server,
-                BacklogSampler(lambda: runtime.executor.pending) as backlog,
-            ):
-                bodies = kudos_bodies(fake, count, count)
-                figures.append(run_load("aplauso", server.url, bodies, args, workdir))
-                load_ended = time.perf_counter()
-                idle = runtime.executor.wait_idle(IDLE_WAIT_SECONDS)
-                drained_in = time.perf_counter() - load_ended
-                still_pending = runtime.executor.pending
+            print_setup(args, url)
+            bare = run_bare(fake, database, count, args, workdir)
+            aplauso, after = run_aplauso(fake, settings, database, count, args, workdir)
         finally:
-            runtime.executor.shutdown(wait=True, cancel_futures=True)
-        kudos_recorded = count_kudos(database.engine) - kudos_before
-        calls = Counter(call.method for call in fake.calls)
-        database.dispose()
-
-    print()
-    print_table(figures)
-    bare_f, aplauso_f = figures
-    print(
-        f"ratio aplauso/bare: p50 {aplauso_f.p50 / bare_f.p50:.2f}x, "
-        f"p99 {aplauso_f.p99 / bare_f.p99:.2f}x"
-    )
-    print(
-        "(latency: send to full response of 200 answers; lag: how late the client sent vs "
-        "schedule; cpu: cores used by the app process (fake Slack included), the load "
-        "generator and all other processes on the machine)"
-    )
-    print()
-    if idle:
-        print(f"aplauso listener pool: idle {drained_in:.1f} s after the load ended")
-    else:
-        print(
-            f"aplauso listener pool: still {still_pending} tasks pending after "
-            f"{IDLE_WAIT_SECONDS:g} s; the rest were cancelled"
-        )
-    print(f"  peak backlog (queued + running listener tasks): {backlog.peak}")
-    print(f"  kudos recorded: {kudos_recorded}")
-    detail = ", ".join(f"{method} {n}" for method, n in calls.most_common())
-    print(f"  Slack calls seen by the fake: {sum(calls.values())} ({detail})")
+            database.dispose()
+    print_report(bare, aplauso, after)
     return 0
 
 

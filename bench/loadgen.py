@@ -82,9 +82,11 @@ class Worker(threading.Thread):
         self.connection = self._connect()
 
     def _connect(self) -> http.client.HTTPConnection:
+        """A new connection object; it connects on first use, or in `run` before t0."""
         return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def run(self) -> None:
+        """Connects, waits for every worker to be ready, then sends what falls due."""
         try:  # connect before t0 so no measured request pays for the TCP handshake
             self.connection.connect()
         except OSError:
@@ -94,6 +96,7 @@ class Worker(threading.Thread):
             self._send(index)
 
     def _send(self, index: int) -> None:
+        """Sends one request and records when it was sent and answered, or why not."""
         t0 = self.t0_box[0]
         if time.perf_counter() > self.deadline_box[0]:
             return  # left as never sent: the app fell too far behind to wait for it
@@ -148,6 +151,7 @@ def run(plan: dict[str, Any]) -> list[Sample]:
 
 
 def main(argv: list[str]) -> int:
+    """Reads the plan, runs it, writes the samples; the latency bench reads them."""
     if len(argv) != 2:
         print("usage: loadgen.py PLAN.json RESULTS.json", file=sys.stderr)
         return 2

@@ -21,7 +21,6 @@ import argparse
 import http.client
 import os
 import platform
-import resource
 import signal
 import socket
 import statistics
@@ -33,15 +32,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file: `bench` importable
 
-from cryptography.fernet import Fernet  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
 
-from bench.machine import machine_busy_seconds  # noqa: E402
-from sandbox.fake_slack import FakeSlack  # noqa: E402
+from bench.support import REPO_ROOT, CpuMeter, CpuUse, argument_parser, nproc, print_table
+from sandbox.fake_slack import FakeSlack
 
 POLL_SECONDS = 0.005
 READY_TIMEOUT_SECONDS = 60.0
@@ -50,21 +47,23 @@ DEMO_TIMEOUT_SECONDS = 120.0
 # What waitress logs when an exception raised by a signal handler interrupts its event loop.
 SWALLOWED_SIGNAL_MARK = "uncaptured python exception"
 OWN_VARIABLES = ("SLACK_", "APLAUSO_", "DATABASE_URL", "PORT")
+COLUMNS = (
+    ("measure", "<40"),
+    ("runs", ">4"),
+    ("min ms", ">8.0f"),
+    ("median", ">8.0f"),
+    ("max ms", ">8.0f"),
+)
 
 
 @dataclass(frozen=True)
 class ServeRun:
+    """One `serve` start and stop, as timed from outside the process."""
+
     ready_seconds: float
     stop_seconds: float
     exit_code: int | None  # None: still running STOP_TIMEOUT_SECONDS after SIGTERM, killed
     signal_swallowed: bool  # waitress logged the shutdown exception and kept serving
-
-
-def own_cpu_seconds() -> float:
-    """CPU used by this process and the serve/demo processes it has waited for."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def free_port() -> int:
@@ -98,6 +97,7 @@ def healthz_status(port: int) -> int | None:
 
 
 def log_tail(path: Path, lines: int = 15) -> str:
+    """The end of a subprocess's log, for the error that says why it failed."""
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
@@ -170,15 +170,9 @@ def time_demo(workdir: Path) -> float:
     return elapsed
 
 
-def summary(values: Sequence[float]) -> str:
-    return (
-        f"{min(values) * 1000:>8.0f} {statistics.median(values) * 1000:>8.0f} "
-        f"{max(values) * 1000:>8.0f}"
-    )
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else "")
+    """How many runs of each, and which database `serve` uses."""
+    parser = argument_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5, help="serve starts (default 5)")
     parser.add_argument("--demo-runs", type=int, default=3, help="demo runs (default 3)")
     parser.add_argument(
@@ -192,17 +186,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    kind = make_url(args.database_url).get_backend_name() if args.database_url else "sqlite"
-    fresh = "a fresh file per run" if not args.database_url else "the given URL, reused"
+def row(label: str, values: Sequence[float]) -> tuple[object, ...]:
+    """A table row: how many runs, and their min, median and max in milliseconds."""
+    ms = [value * 1000 for value in values]
+    return (label, len(values), min(ms), statistics.median(ms), max(ms))
+
+
+def run_all(args: argparse.Namespace) -> tuple[list[ServeRun], list[float], CpuUse]:
+    """Every serve run, then every demo run, each in a directory of its own; and the CPU the
+    machine used meanwhile, to show whether something else competed with them."""
     serve_runs: list[ServeRun] = []
     demo_times: list[float] = []
-    started, machine_before, own_before = (
-        time.perf_counter(),
-        machine_busy_seconds(),
-        own_cpu_seconds(),
-    )
+    meter = CpuMeter()
     with tempfile.TemporaryDirectory(prefix="aplauso-bench-startup-") as tmp, FakeSlack() as fake:
         for index in range(args.runs):
             workdir = Path(tmp) / f"serve-{index}"
@@ -213,32 +208,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             workdir = Path(tmp) / f"demo-{index}"
             workdir.mkdir()
             demo_times.append(time_demo(workdir))
+    return serve_runs, demo_times, meter.read()
 
-    wall = time.perf_counter() - started
-    others = (machine_busy_seconds() - machine_before - (own_cpu_seconds() - own_before)) / wall
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+def print_setting(args: argparse.Namespace, cpu: CpuUse) -> None:
+    """The machine, the database and what else ran: what the figures depend on."""
+    kind = make_url(args.database_url).get_backend_name() if args.database_url else "sqlite"
+    fresh = "a fresh file per run" if not args.database_url else "the given URL, reused"
     print(
-        f"machine: {cpus} CPUs (nproc), Python {platform.python_version()} "
+        f"machine: {nproc()} CPUs (nproc), Python {platform.python_version()} "
         f"({platform.python_implementation()}), {platform.system()} {platform.machine()}"
     )
     print(f"database for serve: {kind} ({fresh}); migrations run at every start")
     print(
-        f"other processes on the machine used {max(0.0, others):.2f} cores on average "
+        f"other processes on the machine used {cpu.others_cores:.2f} cores on average "
         f"during the bench (load average {os.getloadavg()[0]:.2f} at the end)"
     )
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("PYTHONDONTWRITEBYTECODE is set: .py files without a fresh .pyc compile every start")
-    print()
-    print(f"{'measure':<40} {'runs':>4} {'min ms':>8} {'median':>8} {'max ms':>8}")
-    print("-" * 72)
+
+
+def print_results(serve_runs: list[ServeRun], demo_times: list[float]) -> None:
+    """The table, then how each serve ended: a hung shutdown is a finding, not noise."""
     ready = [run.ready_seconds for run in serve_runs]
     exited = [run.stop_seconds for run in serve_runs if run.exit_code is not None]
-    print(f"{'serve: launch -> first 200 from /healthz':<40} {len(ready):>4} {summary(ready)}")
+    rows = [row("serve: launch -> first 200 from /healthz", ready)]
     if exited:
-        print(
-            f"{'serve: SIGTERM -> exit (runs that exited)':<40} {len(exited):>4} {summary(exited)}"
-        )
-    print(f"{'demo: whole command, wall time':<40} {len(demo_times):>4} {summary(demo_times)}")
+        rows.append(row("serve: SIGTERM -> exit (runs that exited)", exited))
+    rows.append(row("demo: whole command, wall time", demo_times))
+    print()
+    print_table(COLUMNS, rows)
     print()
     codes = ", ".join(
         str(run.exit_code) if run.exit_code is not None else "-" for run in serve_runs
@@ -252,6 +251,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"after SIGTERM and were killed; in {swallowed} of them waitress had logged "
             f"'{SWALLOWED_SIGNAL_MARK}' (the shutdown exception, caught, and serving went on)"
         )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs and prints; exits 1 unless every serve exited 0 after SIGTERM."""
+    args = parse_args(argv)
+    serve_runs, demo_times, cpu = run_all(args)
+    print_setting(args, cpu)
+    print_results(serve_runs, demo_times)
     return 0 if all(run.exit_code == 0 for run in serve_runs) else 1
 
 

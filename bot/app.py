@@ -5,16 +5,21 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
-from bot.context import AppContext
+from bot import middleware
+from bot.config import Settings
 from bot.executor import TrackingExecutor
 from bot.listeners import register_all
 from bot.surfaces import Surfaces
+from engagement.services import Services
 
 LISTENER_WORKERS = 32
 
 
-def create_app(ctx: AppContext) -> tuple[App, Surfaces, TrackingExecutor]:
+def create_app(
+    settings: Settings, client: WebClient, services: Services
+) -> tuple[App, Surfaces, TrackingExecutor]:
     """Listeners are registered through `Surfaces`, which hands each one to the pool and lets
     Bolt answer the moment it acknowledges (see bot/handoff.py); hence process_before_response.
 
@@ -26,13 +31,14 @@ def create_app(ctx: AppContext) -> tuple[App, Surfaces, TrackingExecutor]:
     """
     executor = TrackingExecutor(LISTENER_WORKERS, thread_name_prefix="aplauso-listener")
     app = App(
-        client=ctx.client,
-        signing_secret=ctx.settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
+        client=client,
+        signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         token_verification_enabled=False,
         process_before_response=True,
-        request_verification_enabled=not ctx.settings.socket_mode,
+        request_verification_enabled=not settings.socket_mode,
         listener_executor=executor,
         logger=logging.getLogger("aplauso.bolt"),
     )
-    surfaces = register_all(app, ctx, executor)
+    middleware.register(app, services, client, executor)
+    surfaces = register_all(app, services, executor)
     return app, surfaces, executor

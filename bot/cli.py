@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from bot import commands
+from bot.commands import EXIT_ERROR, EXIT_USAGE, CliError
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import t
 from engagement.errors import DirectoryUnavailable, DomainError
-
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A failure to report as one line; `code` is the exit status."""
-
-    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
-        super().__init__(message)
-        self.code = code
+from engagement.teams import TeamSpec
+from schedules.jobs import JOBS
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -58,8 +50,6 @@ def _id_list(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from schedules.registry import CONTRACT_JOB_NAMES
-
     parser = OneLineParser(
         prog="aplauso",
         description="Aplauso: kudos, pulse surveys, anonymous feedback and manager digests for Slack.",
@@ -84,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="jobs_command", required=True, parser_class=OneLineParser
     )
     run = job_commands.add_parser("run", help="run one job once, now")
-    run.add_argument("name", choices=CONTRACT_JOB_NAMES, help="which job")
+    run.add_argument("name", choices=tuple(JOBS), help="which job")
     run.add_argument("--at", type=_iso_moment, help="act as if the clock read this ISO-8601 moment")
 
     team = commands.add_parser("team", help="create, update and list teams")
@@ -139,8 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import commands
-
+    """argparse has already refused anything else, so every branch below is reachable."""
     if args.command == "serve":
         return commands.serve(settings, port=args.port, no_scheduler=args.no_scheduler)
     if args.command == "demo":
@@ -150,20 +139,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "jobs":
         return commands.run_job(settings, args.name, args.at)
     if args.command == "team" and args.team_command == "set":
-        return commands.team_set(
-            settings,
-            name=args.name,
-            manager=args.manager,
-            members=args.members,
-            usergroup=args.usergroup,
-            channel=args.channel,
-            served_by=args.served_by,
-        )
+        return commands.team_set(settings, _team_spec(args))
     if args.command == "team":
         return commands.team_list(settings, as_json=args.json)
-    if args.command == "admin":
-        return commands.admin(settings, args.admin_command, args.user_id)
-    raise CliError(f"unknown command {args.command}", EXIT_USAGE)  # argparse prevents this
+    return commands.admin(settings, args.admin_command, args.user_id)
 
 
-__all__ = ["CliError", "build_parser", "json", "main"]
+def _team_spec(args: argparse.Namespace) -> TeamSpec:
+    """With `--usergroup` and no `--members`, the team service reads the group from Slack."""
+    return TeamSpec(
+        name=args.name,
+        manager_id=args.manager,
+        member_ids=args.members or [],
+        channel_id=args.channel,
+        usergroup_id=args.usergroup,
+        served_by=args.served_by,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -42,9 +42,6 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
-
-    def with_overrides(self, **changes: object) -> Settings:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
     def require_for_serve(self) -> None:
         """Fails with a clear line when `serve` lacks what it needs to talk to Slack."""
@@ -165,8 +162,3 @@ def load_settings(dotenv_path: Path | None = None) -> Settings:
         merged.update(dotenv_values(path))
     merged.update(os.environ)
     return settings_from_mapping(merged)
-
-
-def environment_value(name: str) -> str | None:
-    """The single doorway for tests and tools that need a raw variable (e.g. a test database)."""
-    return _clean(os.environ.get(name))

@@ -21,23 +21,18 @@ from cryptography.fernet import Fernet
 
 from bot.background_server import BackgroundServer
 from bot.config import Settings
-from bot.runtime import Runtime, build_runtime, open_database
-from bot.slack_directory import SlackDirectory
-from bot.views import feedback as feedback_views
-from bot.views import kudos as kudos_views
+from bot.views import feedback_modal as feedback_views
+from bot.views import kudos_modal as kudos_views
 from bot.views import pulse as pulse_views
 from bot.views.digest import digest_plain_text
+from bot.wiring import Runtime, build_runtime, open_database
 from engagement.clock import ManualClock
-from engagement.digest import compute_digests, localize
-from engagement.directory import sync_people
-from engagement.pulse import participation
-from engagement.teams import TeamSpec, set_team
+from engagement.teams import TeamSpec
 from sandbox.demo_scenario import scenario
 from sandbox.demo_workspace import KUDOS_CHANNEL, PEOPLE, TEAMS, seed
 from sandbox.fake_slack import FakeSlack
 from sandbox.render import blocks_to_text, view_to_text
 from sandbox.slack_requests import SignedSlackClient
-from schedules.jobs import JOBS
 
 # Monday morning of the demo week, in UTC.
 DEMO_START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -204,7 +199,7 @@ class DemoStageImpl:
         self.kit.slash_command("/feedback", "", user_id=user_id)
         self.runtime.executor.wait_idle(timeout=15)
         modal = fake.open_modals(user_id)[-1]
-        with self.runtime.context.database.unit_of_work() as uow:
+        with self.runtime.database.unit_of_work() as uow:
             team = uow.teams.by_name(team_name)
             assert team is not None
             team_id = str(team.id)
@@ -244,12 +239,8 @@ class DemoStageImpl:
         return response
 
     def _thread_ids(self) -> set[str]:
-        from sqlalchemy import text as sql
-
-        with self.runtime.context.database.unit_of_work() as uow:
-            return {
-                str(row[0]) for row in uow.session.execute(sql("SELECT id FROM feedback_threads"))
-            }
+        with self.runtime.database.unit_of_work() as uow:
+            return uow.feedback.thread_ids()
 
     def _latest_thread(self) -> str:
         return self._threads[-1] if self._threads else ""
@@ -281,57 +272,34 @@ class DemoStageImpl:
     def digest_texts(self) -> str:
         """Every manager's digest as readable text, in the manager's language."""
         week = self.clock().date() - timedelta(days=self.clock().weekday(), weeks=1)
-        blocks: list[str] = []
-        with self.runtime.context.database.unit_of_work() as uow:
-            digests = compute_digests(uow, week)
-            for team in uow.teams.all():
-                if team.id is None or team.id not in digests:
-                    continue
-                lang = self.runtime.context.language_in(uow, team.manager_id)
-                data = localize(digests[team.id], uow, lang)
-                blocks.append(digest_plain_text(data, lang))
+        letters = self.runtime.services.digest.letters(week)
+        blocks = [digest_plain_text(x.data, x.lang, x.values) for x in letters]
         return "\n\n".join(blocks).replace("\n", "\n  ")
 
     def participation(self) -> str:
         week = self.clock().date() - timedelta(days=self.clock().weekday())
-        with self.runtime.context.database.unit_of_work() as uow:
-            rows = participation(uow, week)
+        rows = self.runtime.services.pulse.participation(week)
         return "\n  ".join(f"{r.team_name}: {r.answered} of {r.invited} answered" for r in rows)
 
     def run_job(self, name: str) -> str:
-        job = JOBS.get(name)
-        if job is None:
-            return f"{name}: not available yet"
-        report = job.run(self.runtime.job_dependencies(), self.clock())
-        return report.summary()
+        return self.runtime.run_job(name, self.clock()).summary(name)
 
 
 def set_up_teams(runtime: Runtime) -> None:
     """What an admin does with `aplauso team set`, through the same services."""
-    context = runtime.context
-    directory = SlackDirectory(context.client)
-    with context.database.unit_of_work() as uow:
-        sync_people(uow, directory.all_profiles(), context.now())
+    runtime.services.people.refresh_directory()
     for with_suppliers in (False, True):
         for team in TEAMS:
-            members = list(team.member_ids)
-            if team.usergroup_id:
-                members = directory.usergroup_member_ids(team.usergroup_id) or members
-            with context.database.unit_of_work() as uow:
-                set_team(
-                    uow,
-                    TeamSpec(
-                        name=team.name,
-                        manager_id=team.manager_id,
-                        member_ids=members,
-                        channel_id=team.channel_id,
-                        usergroup_id=team.usergroup_id,
-                        served_by=team.served_by if with_suppliers else (),
-                        members_from_usergroup=bool(team.usergroup_id),
-                    ),
-                    directory.fetch_profile,
-                    context.now(),
+            runtime.services.teams.set_team(
+                TeamSpec(
+                    name=team.name,
+                    manager_id=team.manager_id,
+                    member_ids=() if team.usergroup_id else list(team.member_ids),
+                    channel_id=team.channel_id,
+                    usergroup_id=team.usergroup_id,
+                    served_by=team.served_by if with_suppliers else (),
                 )
+            )
 
 
 def _names() -> dict[str, str]:

@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine
-
-from storage.db import HealthProbe
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -40,9 +37,15 @@ def _json(status: str, payload: dict[str, Any], start_response: StartResponse) -
 class AplausoWSGI:
     """The WSGI application; `bolt_app` is None in Socket Mode, where only /healthz is served."""
 
-    def __init__(self, bolt_app: App | None, engine: Engine, signing_secret: str | None) -> None:
+    def __init__(
+        self,
+        bolt_app: App | None,
+        health_probe: Callable[[], str | None],
+        signing_secret: str | None,
+    ) -> None:
+        """`health_probe` answers None when the database is reachable, else a short reason."""
         self.bolt_app = bolt_app
-        self.health_probe = HealthProbe(engine)
+        self.health_probe = health_probe
         self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -31,9 +31,3 @@ class ManualClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
-
-
-def fixed_clock(moment: datetime) -> Clock:
-    if moment.tzinfo is None:
-        raise ValueError("a clock must give aware datetimes")
-    return lambda: moment

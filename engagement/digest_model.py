@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from engagement.kudos_model import ValueInfo
+
 
 @dataclass(frozen=True)
 class DriverScore:
     driver: str  # engagement.pulse_bank.Driver value, e.g. "recognition"
     score: float  # 1-5 average this week
     previous: float | None  # last week's, for the arrow
-    trend: tuple[
-        float | None, ...
-    ]  # the last 12 weeks, oldest first; None where hidden or not asked
+    trend: tuple[float | None, ...]  # the last 12 weeks, oldest first; None: hidden, not asked
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,7 @@ class DigestData:
     comments: tuple[str, ...]
     kudos_received: int
     kudos_given: int
-    top_values: tuple[
-        tuple[str, int], ...
-    ]  # (value label with emoji, count), localized by the caller
+    top_values: tuple[tuple[str, int], ...]  # (value key, kudos): the view names it
     thanked_by: tuple[TeamFlow, ...]  # teams that thanked this team most
     thanked: tuple[TeamFlow, ...]  # teams this team thanked most
     service: ServiceRatingSummary | None  # internal customers' ratings this month, None below k
@@ -83,3 +81,32 @@ class DigestData:
     feedback: FeedbackSummary
     suggestion: Suggestion | None
     kudos_per_week: tuple[int, ...] = field(default_factory=tuple)  # last 12 weeks, oldest first
+
+
+@dataclass(frozen=True)
+class DigestLetter:
+    """One team's digest as its manager will read it: the reader's language and the values'
+    names travel with the data, so the view can say everything in that language."""
+
+    team_id: int
+    manager_id: str
+    lang: str
+    data: DigestData
+    values: tuple[ValueInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class TeamParticipation:
+    team_name: str
+    answered: int
+    invited: int
+    hidden_reason: str | None  # why the team's digest hides its scores this week, if it does
+
+
+@dataclass(frozen=True)
+class CompanyReport:
+    """`/aplauso report`, for admins: head counts and kudos between teams, never scores."""
+
+    participation: tuple[TeamParticipation, ...]  # last week, by team name
+    flows: tuple[tuple[str, str, int], ...]  # (giving team, thanked team, kudos), four weeks
+    k: int

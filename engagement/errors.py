@@ -6,13 +6,15 @@ from __future__ import annotations
 class DomainError(Exception):
     """A rule said no. `key` names the user-facing message in the i18n catalogs."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, *, field: str | None = None, **params: object) -> None:
         super().__init__(key)
         self.key = key
+        self.field = field
+        """Which input the rule is about (`receivers`, `message`, ...), for inline form errors."""
         self.params = params
 
     def __repr__(self) -> str:
-        return f"DomainError({self.key!r}, {self.params!r})"
+        return f"DomainError({self.key!r}, field={self.field!r}, {self.params!r})"
 
 
 class DirectoryUnavailable(Exception):

@@ -3,312 +3,279 @@
 An anonymous thread never stores the writer in a readable column. The way back to them (id and
 DM thread) is sealed with APLAUSO_SECRET_KEY, which never enters the database. The daily limit
 counts under a keyed hash of the person that changes every day.
+
+Every operation of `FeedbackService` reads what it needs, writes in one short transaction, and
+only then posts through the courier port; what Slack answered (where a card or a receipt
+landed) is recorded in a second short transaction.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
-from engagement.directory import is_targetable
+from engagement.clock import Clock
 from engagement.errors import DomainError
 from engagement.feedback_model import (
-    TEXT_MAX,
     Author,
-    FeedbackKind,
-    FeedbackMessageView,
+    Conversations,
+    DeliveryFailedNotice,
+    DeliveryReport,
+    Destination,
+    FeedbackForm,
+    FeedbackNote,
+    FeedbackRequest,
     FeedbackThreadView,
-    TeamChoice,
+    ManagerCard,
+    Posted,
+    Reply,
+    ReplyDraft,
+    RoutedToAdminsNotice,
+    StatusNotice,
+    Submitted,
+    ThreadMessage,
     ThreadStatus,
+    WriterReceipt,
 )
-from engagement.local_time import local_now
+from engagement.feedback_rules import (
+    DELAY_SPAN_MINUTES,
+    delivery_delay,
+    is_small_team,
+    require_recipient,
+    validate_text,
+)
+from engagement.feedback_threads import (
+    Delivery,
+    Outgoing,
+    Relay,
+    add_reply,
+    claim_delivery,
+    open_thread_views,
+    record_card,
+    remember_writer_thread,
+    require_role,
+    require_thread,
+    reroute_team,
+    start_feedback,
+    team_choices,
+    view_of,
+    writer_destination,
+    writer_route,
+)
+from engagement.people import PeopleService
+from engagement.ports import FeedbackCourier, FeedbackDeliveryFailed, Transactions
 from engagement.sealing import Sealer
-from storage.models import FeedbackThread, Team
-from storage.unit_of_work import Database, UnitOfWork
+
+__all__ = ["FeedbackService", "reroute_team"]
+
+logger = logging.getLogger(__name__)
 
 FORGET_WRITER_AFTER = timedelta(days=30)
-DELAY_MIN_MINUTES = 120
-DELAY_MAX_MINUTES = 300
 
 
-@dataclass(frozen=True)
-class FeedbackRequest:
-    writer_id: str
-    team_id: int
-    kind: FeedbackKind
-    text: str
-    anonymous: bool
-    delay: bool
-    source_key: str
+class FeedbackService:
+    def __init__(
+        self,
+        store: Transactions,
+        people: PeopleService,
+        courier: FeedbackCourier,
+        clock: Clock,
+        *,
+        sealer: Sealer | None,
+    ) -> None:
+        """`sealer` is None when APLAUSO_SECRET_KEY is not set: feedback then refuses politely."""
+        self._store = store
+        self._people = people
+        self._courier = courier
+        self._clock = clock
+        self._sealer = sealer
 
+    # ---- the writer's side ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class StartedFeedback:
-    thread: FeedbackThreadView
-    duplicate: bool
-    deliver_now: bool
-    routed_to_admins: bool
+    def compose(self, user_id: str) -> FeedbackForm:
+        """The form's choices: every team, the writer's own first, and a small-team warning."""
+        with self._store.unit_of_work() as uow:
+            k = uow.settings.get().anonymity_k
+            mine = next(iter(uow.teams.teams_of(user_id)), None)
+            own_id = mine.id if mine is not None else None
+            members = len(uow.teams.member_ids(own_id)) if own_id is not None else k
+            return FeedbackForm(tuple(team_choices(uow)), own_id, is_small_team(members, k), k)
 
+    def submit(self, request: FeedbackRequest, accepted: Callable[[], object]) -> Submitted:
+        """Stores the feedback once, calls `accepted` (the modal may close), then posts.
 
-@dataclass(frozen=True)
-class WriterRoute:
-    user_id: str
-    channel_id: str | None
-    ts: str | None
+        Raises `DomainError` (with `field`) only before `accepted` is called. A double submit
+        of the same form is accepted and posts nothing.
+        """
+        sealer = self._require_sealer()
+        text = validate_text(request.text)
+        fetch = self._people.prefetch([request.writer_id])
+        draw = secrets.randbelow(DELAY_SPAN_MINUTES)
+        delay = delivery_delay(request.delay, draw)
+        with self._store.unit_of_work() as uow:
+            out = start_feedback(uow, sealer, request, text, fetch, self._clock(), delay)
+        accepted()
+        if not out.submitted.duplicate:
+            self._send_first_posts(sealer, out)
+        return out.submitted
 
+    def _send_first_posts(self, sealer: Sealer, out: Outgoing) -> None:
+        thread = out.submitted.thread
+        receipt = self._post(out.writer, WriterReceipt(thread, out.submitted.delayed))
+        writer = out.writer.in_thread(receipt)
+        if out.submitted.routed_to_admins:
+            self._post(writer, RoutedToAdminsNotice(thread.team_name))
+        card: Posted | None = None
+        if out.recipient is not None:
+            card = self._post(out.recipient, ManagerCard(thread))
+            if card is None:
+                self._post(writer, DeliveryFailedNotice(thread.first_text))
+        with self._store.unit_of_work() as uow:
+            if receipt is not None:
+                remember_writer_thread(uow, sealer, thread.thread_id, receipt)
+            if out.recipient is not None:
+                record_card(uow, thread.thread_id, card)
 
-@dataclass(frozen=True)
-class Reply:
-    message: FeedbackMessageView
-    thread: FeedbackThreadView
-    duplicate: bool
-    reopened: bool
+    def conversations(self, user_id: str) -> Conversations:
+        """The threads someone wrote (found by unsealing tokens) and the ones they receive."""
+        sealer = self._require_sealer()
+        with self._store.unit_of_work() as uow:
+            written = [
+                view_of(uow, thread)
+                for thread in uow.feedback.with_tokens()
+                if thread.status != ThreadStatus.RESOLVED.value
+                and (route := writer_route(sealer, thread)) is not None
+                and route.user_id == user_id
+            ]
+            return Conversations(tuple(written), tuple(open_thread_views(uow, user_id)))
 
+    # ---- both sides -------------------------------------------------------------------
 
-class FeedbackCourier(Protocol):
-    def deliver(self, thread_id: str) -> None: ...
+    def open_reply(self, thread_id: str, user_id: str) -> ReplyDraft:
+        """The reply form, for the writer or the recipient of the thread and nobody else."""
+        sealer = self._require_sealer()
+        with self._store.unit_of_work() as uow:
+            thread = require_thread(uow, thread_id, missing="feedback.errors.not_yours")
+            role, _ = require_role(sealer, thread, user_id)
+            quoted = uow.feedback.first_text(thread.id)
+            return ReplyDraft(thread.id, role is Author.WRITER, quoted, thread.anonymous)
 
+    def reply(
+        self,
+        thread_id: str,
+        user_id: str,
+        text: str,
+        source_key: str,
+        accepted: Callable[[], object],
+    ) -> Reply:
+        """Adds a message once, calls `accepted`, then posts it to both sides of the thread."""
+        sealer = self._require_sealer()
+        cleaned = validate_text(text)
+        with self._store.unit_of_work() as uow:
+            relay = add_reply(uow, sealer, thread_id, user_id, cleaned, source_key, self._clock())
+        accepted()
+        if not relay.reply.duplicate:
+            self._relay(relay)
+        return relay.reply
 
-def team_choices(uow: UnitOfWork) -> list[TeamChoice]:
-    return [TeamChoice(t.id, t.name) for t in uow.teams.all() if t.id is not None]
+    def _relay(self, relay: Relay) -> None:
+        """The message goes to the other side, and a copy into the author's own thread.
 
+        A recipient without a thread yet (a new manager, or a card Slack refused) gets the card
+        first, so they read the conversation from its start and can answer it.
+        """
+        message, writer = relay.reply.message, relay.writer
+        if writer is not None:
+            self._post(writer, ThreadMessage(message, for_writer=True))
+        manager = relay.manager
+        card: Posted | None = None
+        if relay.card_first is not None:
+            card = self._post(manager, ManagerCard(relay.card_first))
+            manager = manager.in_thread(card)
+        reached = (relay.card_first is None or card is not None) and self._post(
+            manager, ThreadMessage(message, for_writer=False)
+        ) is not None
+        if not reached and message.author is Author.WRITER and writer is not None:
+            self._post(writer, DeliveryFailedNotice(message.text))
+        if relay.reply.reopened and writer is not None:
+            self._post(writer, StatusNotice(relay.reply.thread))
+        if relay.card_first is not None:
+            with self._store.unit_of_work() as uow:
+                record_card(uow, message.thread_id, card)
 
-def own_team(uow: UnitOfWork, user_id: str) -> Team | None:
-    teams = uow.teams.teams_of(user_id)
-    return teams[0] if teams else None
+    # ---- the recipient's side ---------------------------------------------------------
 
+    def set_status(self, thread_id: str, user_id: str, status: ThreadStatus) -> FeedbackThreadView:
+        """Acknowledge or resolve; the writer hears of it when something changed."""
+        with self._store.unit_of_work() as uow:
+            thread = require_thread(uow, thread_id)
+            require_recipient(user_id, thread.manager_id)
+            changed = thread.status != status.value
+            if changed:
+                thread.status = status.value
+                resolved = status is ThreadStatus.RESOLVED
+                thread.resolved_on = self._clock().date() if resolved else None
+                uow.feedback.save(thread)
+            view = view_of(uow, thread)
+            writer = writer_destination(uow, self._sealer, thread) if changed else None
+        if writer is not None:
+            self._post(writer, StatusNotice(view))
+        return view
 
-def is_small_team(uow: UnitOfWork, team: Team | None) -> bool:
-    """Writers in small teams are warned: the manager may guess who wrote."""
-    if team is None or team.id is None:
-        return False
-    return len(uow.teams.member_ids(team.id)) < uow.settings.get().anonymity_k
-
-
-def recipient_for(uow: UnitOfWork, team: Team) -> tuple[str, bool]:
-    """The team's manager, or with none active the first active admin; (user id, via admins)."""
-    manager = uow.people.get(team.manager_id)
-    if manager is not None and is_targetable(manager):
-        return manager.user_id, False
-    for admin_id in uow.admins.all_ids():
-        admin = uow.people.get(admin_id)
-        if admin is not None and is_targetable(admin):
-            return admin.user_id, True
-    raise DomainError("feedback.errors.no_recipient")
-
-
-def view_of(uow: UnitOfWork, thread: FeedbackThread) -> FeedbackThreadView:
-    team = uow.teams.get(thread.team_id)
-    return FeedbackThreadView(
-        thread_id=thread.id,
-        team_name=team.name if team else "?",
-        kind=FeedbackKind(thread.kind),
-        status=ThreadStatus(thread.status),
-        first_text=uow.feedback.first_text(thread.id),
-        anonymous=thread.anonymous,
-        writer_id=None if thread.anonymous else thread.writer_id,
-        manager_id=thread.manager_id,
-        flagged=thread.flagged,
-    )
-
-
-def _require_thread(uow: UnitOfWork, thread_id: str) -> FeedbackThread:
-    thread = uow.feedback.get(thread_id)
-    if thread is None:
-        raise DomainError("feedback.errors.unknown_thread")
-    return thread
-
-
-def validate_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise DomainError("feedback.errors.empty")
-    if len(cleaned) > TEXT_MAX:
-        raise DomainError("feedback.errors.too_long", max=TEXT_MAX, length=len(cleaned))
-    return cleaned
-
-
-def start_feedback(
-    uow: UnitOfWork, sealer: Sealer, request: FeedbackRequest, now: datetime
-) -> StartedFeedback:
-    existing = uow.feedback.by_source_key(request.source_key)
-    if existing is not None:  # a double submit: the first one stands
-        return StartedFeedback(view_of(uow, existing), True, False, False)
-    text = validate_text(request.text)
-    team = uow.teams.get(request.team_id)
-    if team is None:
-        raise DomainError("feedback.errors.unknown_team")
-    writer = uow.people.get(request.writer_id)
-    today = local_now(writer, now).date()
-    writer_key = sealer.daily_key(request.writer_id, today)
-    limit = uow.settings.get().feedback_daily_limit
-    if uow.feedback.count_today(writer_key, today) >= limit:
-        raise DomainError("feedback.errors.daily_limit", limit=limit)
-    recipient, via_admins = recipient_for(uow, team)
-    delay = (
-        timedelta(
-            minutes=DELAY_MIN_MINUTES + secrets.randbelow(DELAY_MAX_MINUTES - DELAY_MIN_MINUTES)
-        )
-        if request.delay
-        else None
-    )
-    thread_id = uuid.uuid4().hex
-    created = uow.feedback.create_thread(
-        {
-            "id": thread_id,
-            "team_id": team.id,
-            "manager_id": recipient,
-            "kind": request.kind.value,
-            "anonymous": request.anonymous,
-            "writer_id": None if request.anonymous else request.writer_id,
-            "writer_token": sealer.seal({"u": request.writer_id}),
-            "status": ThreadStatus.OPEN.value,
-            "flagged": False,
-            "source_key": request.source_key[:255],
-            "created_on": now.date(),
-            "deliver_after": now + delay if delay else None,
-            "delivered": False,
-        }
-    )
-    if not created:
-        existing = uow.feedback.by_source_key(request.source_key)
-        assert existing is not None
-        return StartedFeedback(view_of(uow, existing), True, False, False)
-    uow.feedback.add_message(
-        thread_id, Author.WRITER.value, text, f"{request.source_key}:first", now.date()
-    )
-    uow.feedback.bump_today(writer_key, today)
-    thread = _require_thread(uow, thread_id)
-    return StartedFeedback(view_of(uow, thread), False, delay is None, via_admins)
-
-
-def writer_route(sealer: Sealer, thread: FeedbackThread) -> WriterRoute | None:
-    data = sealer.unseal(thread.writer_token)
-    if data is None or not data.get("u"):
-        return None
-    return WriterRoute(str(data["u"]), data.get("c"), data.get("ts"))
-
-
-def remember_writer_thread(
-    uow: UnitOfWork, sealer: Sealer, thread_id: str, channel_id: str, ts: str
-) -> None:
-    """Seals the writer's DM thread into the token, so replies can be threaded there too."""
-    thread = _require_thread(uow, thread_id)
-    route = writer_route(sealer, thread)
-    if route is None:
-        return
-    thread.writer_token = sealer.seal({"u": route.user_id, "c": channel_id, "ts": ts})
-    uow.feedback.save(thread)
-
-
-def mark_delivered(uow: UnitOfWork, thread_id: str, channel_id: str, ts: str) -> None:
-    thread = _require_thread(uow, thread_id)
-    thread.delivered = True
-    thread.manager_channel, thread.manager_ts = channel_id, ts
-    uow.feedback.save(thread)
-
-
-def role_in(sealer: Sealer, thread: FeedbackThread, user_id: str) -> Author | None:
-    if user_id == thread.manager_id:
-        return Author.MANAGER
-    route = writer_route(sealer, thread)
-    if route is not None and route.user_id == user_id:
-        return Author.WRITER
-    return None
-
-
-def add_reply(
-    uow: UnitOfWork,
-    sealer: Sealer,
-    thread_id: str,
-    user_id: str,
-    text: str,
-    source_key: str,
-    now: datetime,
-) -> Reply:
-    thread = _require_thread(uow, thread_id)
-    role = role_in(sealer, thread, user_id)
-    if role is None:
-        raise DomainError("feedback.errors.not_yours")
-    cleaned = validate_text(text)
-    reopened = False
-    if thread.status == ThreadStatus.RESOLVED.value:
-        thread.status, thread.resolved_on = ThreadStatus.OPEN.value, None
-        uow.feedback.save(thread)
-        reopened = True
-    added = uow.feedback.add_message(thread.id, role.value, cleaned, source_key[:255], now.date())
-    view = view_of(uow, thread)
-    message = FeedbackMessageView(
-        thread.id, view.team_name, role, cleaned, thread.anonymous, view.writer_id
-    )
-    return Reply(message, view, duplicate=not added, reopened=reopened)
-
-
-def set_status(
-    uow: UnitOfWork, thread_id: str, user_id: str, status: ThreadStatus, now: datetime
-) -> tuple[FeedbackThreadView, bool]:
-    """Only the recipient acknowledges or resolves. Returns the view and whether it changed."""
-    thread = _require_thread(uow, thread_id)
-    if user_id != thread.manager_id:
-        raise DomainError("feedback.errors.not_yours")
-    changed = thread.status != status.value
-    if changed:
-        thread.status = status.value
-        thread.resolved_on = now.date() if status is ThreadStatus.RESOLVED else None
-        uow.feedback.save(thread)
-    return view_of(uow, thread), changed
-
-
-def flag(uow: UnitOfWork, thread_id: str, user_id: str) -> FeedbackThreadView:
-    thread = _require_thread(uow, thread_id)
-    if user_id != thread.manager_id:
-        raise DomainError("feedback.errors.not_yours")
-    thread.flagged = True
-    uow.feedback.save(thread)
-    return view_of(uow, thread)
-
-
-def reroute_team(uow: UnitOfWork, team: Team) -> int:
-    """Open conversations follow the team's current manager (or the admins)."""
-    if team.id is None:
-        return 0
-    threads = uow.feedback.open_for_team(team.id)
-    if not threads:
-        return 0
-    recipient, _ = recipient_for(uow, team)
-    moved = 0
-    for thread in threads:
-        if thread.manager_id != recipient:
-            thread.manager_id, thread.manager_channel, thread.manager_ts = recipient, None, None
-            thread.delivered = False if thread.deliver_after is None else thread.delivered
+    def flag(self, thread_id: str, user_id: str) -> FeedbackThreadView:
+        """Marks a message as abusive; admins see how many were, never who wrote them."""
+        with self._store.unit_of_work() as uow:
+            thread = require_thread(uow, thread_id)
+            require_recipient(user_id, thread.manager_id)
+            thread.flagged = True
             uow.feedback.save(thread)
-            moved += 1
-    return moved
+            return view_of(uow, thread)
 
+    def card_for(self, thread_id: str, user_id: str) -> FeedbackThreadView:
+        """The card again (the digest's "oldest unanswered" button), for its recipient only."""
+        with self._store.unit_of_work() as uow:
+            thread = require_thread(uow, thread_id, missing="feedback.errors.not_yours")
+            require_recipient(user_id, thread.manager_id)
+            return view_of(uow, thread)
 
-def threads_for_writer(uow: UnitOfWork, sealer: Sealer, user_id: str) -> list[FeedbackThreadView]:
-    """Found by unsealing tokens: the database alone cannot answer this question."""
-    found = []
-    for thread in uow.feedback.with_tokens():
-        route = writer_route(sealer, thread)
-        if route is not None and route.user_id == user_id and thread.status != "resolved":
-            found.append(view_of(uow, thread))
-    return found
+    # ---- the job ----------------------------------------------------------------------
 
+    def deliver_due(self, now: datetime) -> DeliveryReport:
+        """Delayed feedback whose time has come; writers of long-resolved threads forgotten.
 
-def threads_for_manager(uow: UnitOfWork, user_id: str) -> list[FeedbackThreadView]:
-    return [view_of(uow, thread) for thread in uow.feedback.for_manager(user_id)]
+        Each due thread is claimed in the same transaction that finds it, so two runs at once
+        never post the same card twice.
+        """
+        with self._store.unit_of_work() as uow:
+            due = [claim_delivery(uow, self._sealer, t) for t in uow.feedback.undelivered(now)]
+            forgotten = uow.feedback.forget_writers(now.date() - FORGET_WRITER_AFTER)
+        cards = {delivery.thread.thread_id: self._deliver(delivery) for delivery in due}
+        if cards:
+            with self._store.unit_of_work() as uow:
+                for thread_id, card in cards.items():
+                    record_card(uow, thread_id, card)
+        sent = sum(card is not None for card in cards.values())
+        return DeliveryReport(sent=sent, failed=len(cards) - sent, forgotten=forgotten)
 
+    def _deliver(self, delivery: Delivery) -> Posted | None:
+        card = self._post(delivery.recipient, ManagerCard(delivery.thread))
+        if card is None and delivery.writer is not None:
+            self._post(delivery.writer, DeliveryFailedNotice(delivery.thread.first_text))
+        return card
 
-def deliver_due(database: Database, courier: FeedbackCourier, now: datetime) -> int:
-    """Delayed feedback whose time has come, then forgetting writers of long-resolved threads."""
-    with database.unit_of_work() as uow:
-        due = [thread.id for thread in uow.feedback.undelivered(now)]
-    for thread_id in due:
-        courier.deliver(thread_id)
-    with database.unit_of_work() as uow:
-        uow.feedback.forget_writers(now.date() - FORGET_WRITER_AFTER)
-    return len(due)
+    # ---- plumbing ---------------------------------------------------------------------
+
+    def _require_sealer(self) -> Sealer:
+        if self._sealer is None:
+            raise DomainError("feedback.errors.secret_missing", field="text")
+        return self._sealer
+
+    def _post(self, to: Destination, note: FeedbackNote) -> Posted | None:
+        """None when Slack refused: each caller decides who must hear of it."""
+        try:
+            return self._courier.post(to, note)
+        except FeedbackDeliveryFailed:
+            logger.warning("feedback post refused: %s", type(note).__name__)
+            return None

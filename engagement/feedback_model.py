@@ -1,4 +1,8 @@
-"""Plain data that feedback rules produce and views render; no Slack, no SQL."""
+"""Plain data that feedback rules produce and views render; no Slack, no SQL.
+
+The notes at the end are what the service hands the courier port: what to post, never how it
+looks, so the service stays free of Block Kit and the views stay free of the database.
+"""
 
 from __future__ import annotations
 
@@ -56,3 +60,139 @@ class FeedbackMessageView:
     text: str
     anonymous: bool
     writer_id: str | None
+
+
+# ---- what the service is asked and answers ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackRequest:
+    writer_id: str
+    team_id: int
+    kind: FeedbackKind
+    text: str
+    anonymous: bool
+    delay: bool
+    source_key: str
+    """Names the submission (the modal's view id), so a double submit is one feedback."""
+
+
+@dataclass(frozen=True)
+class FeedbackForm:
+    """What the *Send feedback* form offers this person."""
+
+    teams: tuple[TeamChoice, ...]
+    default_team_id: int | None
+    small_team_warning: bool
+    k: int
+
+
+@dataclass(frozen=True)
+class Submitted:
+    thread: FeedbackThreadView
+    duplicate: bool
+    delayed: bool
+    routed_to_admins: bool
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    """The reply form for one side of a conversation: `to_manager` when the writer answers."""
+
+    thread_id: str
+    to_manager: bool
+    quoted: str
+    anonymous: bool
+
+
+@dataclass(frozen=True)
+class Reply:
+    message: FeedbackMessageView
+    thread: FeedbackThreadView
+    duplicate: bool
+    reopened: bool
+
+
+@dataclass(frozen=True)
+class Conversations:
+    """`/feedback list`: the threads someone started and the ones they receive."""
+
+    as_writer: tuple[FeedbackThreadView, ...]
+    as_manager: tuple[FeedbackThreadView, ...]
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """One run of the delayed-delivery job."""
+
+    sent: int
+    failed: int
+    forgotten: int
+
+
+# ---- what the courier port posts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A person's DM (`channel` is their user id or the DM's id), or a thread in it."""
+
+    channel: str
+    lang: str
+    thread_ts: str | None = None
+
+    def in_thread(self, posted: Posted | None) -> Destination:
+        """The thread a post started; the same place when nothing was posted."""
+        if posted is None:
+            return self
+        return Destination(posted.channel or self.channel, self.lang, posted.ts or None)
+
+
+@dataclass(frozen=True)
+class Posted:
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class ManagerCard:
+    thread: FeedbackThreadView
+
+
+@dataclass(frozen=True)
+class WriterReceipt:
+    thread: FeedbackThreadView
+    delayed: bool
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    message: FeedbackMessageView
+    for_writer: bool
+
+
+@dataclass(frozen=True)
+class StatusNotice:
+    thread: FeedbackThreadView
+
+
+@dataclass(frozen=True)
+class DeliveryFailedNotice:
+    """Slack refused the manager's DM: the writer gets every word back."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class RoutedToAdminsNotice:
+    team_name: str
+
+
+FeedbackNote = (
+    ManagerCard
+    | WriterReceipt
+    | ThreadMessage
+    | StatusNotice
+    | DeliveryFailedNotice
+    | RoutedToAdminsNotice
+)

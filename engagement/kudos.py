@@ -1,293 +1,288 @@
-"""Kudos rules: who may be thanked, how often, and what is recorded. One function for every surface."""
+"""Kudos from every surface through one path: look-ups, one transaction, then Slack.
+
+`KudosService.give` first asks Slack whatever it must (user groups, a directory refresh when a
+typed @name is unknown, the profiles of giver and receivers), then records the kudos in one
+short transaction, then tells the giver (through the caller's `on_recorded`), the receivers and
+the channel through the `KudosNotifier` port. A slow Slack never holds the database.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
 
-from engagement.directory import ProfileFetcher, ensure_person, is_targetable
-from engagement.errors import DomainError
+from engagement.clock import Clock
+from engagement.directory import display_name, ensure_person, is_targetable, language_of
+from engagement.errors import DirectoryUnavailable, DomainError
 from engagement.kudos_model import (
     MESSAGE_MAX,
-    UNDO_MINUTES,
     GivenKudos,
-    HomeStats,
+    HomePage,
+    KudosHelp,
     KudosRequest,
-    RecentKudos,
-    SkippedReceiver,
+    KudosText,
+    Reaction,
     SourceKind,
-    TeamLeaders,
     ValueInfo,
 )
-from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
-from storage.models import Kudos, Person, ServiceValue
-from storage.unit_of_work import UnitOfWork
+from engagement.kudos_parsing import addressees_of
+from engagement.kudos_records import (
+    Addressed,
+    Celebration,
+    Recorded,
+    active_values,
+    home_stats,
+    record_kudos,
+    undo_kudos,
+    value_info,
+    withdraw_reacted_kudos,
+)
+from engagement.kudos_rules import DAILY_LIMIT, check_message
+from engagement.people import PeopleService
+from engagement.ports import KudosNotifier, MessageLookup, Transactions
+from storage.models import Person
 
-MAX_RECEIVERS = 25
-LEADERS_PER_TEAM = 3
+OnRecorded = Callable[[GivenKudos], None]
+"""Runs once the kudos is recorded and before anyone is notified: the giver hears first, and a
+modal's acknowledgement never waits on the receivers' DMs."""
 
+MAX_NAME_MATCHES_SHOWN = 10
 
-def value_info(value: ServiceValue) -> ValueInfo:
-    return ValueInfo(value.key, value.emoji, value.name_en, value.name_es, tuple(value.aliases))
-
-
-def active_values(uow: UnitOfWork) -> list[ValueInfo]:
-    return [value_info(v) for v in uow.settings.values()]
-
-
-def _value_by_key(uow: UnitOfWork, key: str | None, *, include_retired: bool) -> ValueInfo | None:
-    if not key:
-        return None
-    for value in uow.settings.values(include_retired=include_retired):
-        if value.key == key:
-            return value_info(value)
-    return None
-
-
-def validate_message(message: str) -> str:
-    text = message.strip()
-    if not text:
-        raise DomainError("kudos.errors.message_empty")
-    if len(text) > MESSAGE_MAX:
-        raise DomainError("kudos.errors.message_too_long", max=MESSAGE_MAX, length=len(text))
-    return text
-
-
-def remaining_today(uow: UnitOfWork, giver: Person, now: datetime) -> int:
-    limit = uow.settings.get().kudos_daily_limit
-    used = uow.kudos.units_given_since(giver.user_id, start_of_local_day(now, zone_of(giver)))
-    return max(0, limit - used)
-
-
-def _sort_receivers(
-    uow: UnitOfWork,
-    giver_id: str,
-    receiver_ids: Sequence[str],
-    fetch: ProfileFetcher,
-    now: datetime,
-) -> tuple[list[Person], list[SkippedReceiver]]:
-    valid: list[Person] = []
-    skipped: list[SkippedReceiver] = []
-    for user_id in dict.fromkeys(receiver_ids):
-        if user_id == giver_id:
-            skipped.append(SkippedReceiver(user_id, "self"))
-            continue
-        try:
-            person = ensure_person(uow, user_id, fetch, now)
-        except DomainError:
-            skipped.append(SkippedReceiver(user_id, "unknown"))
-            continue
-        if not is_targetable(person):
-            skipped.append(SkippedReceiver(user_id, "deactivated" if person.deleted else "bot"))
-            continue
-        valid.append(person)
-    return valid, skipped
-
-
-def _refuse_without_receivers(skipped: Sequence[SkippedReceiver]) -> DomainError:
-    if not skipped:
-        return DomainError("kudos.errors.no_receivers")
-    if all(s.reason == "self" for s in skipped):
-        return DomainError("kudos.errors.only_self")
-    first = next(s for s in skipped if s.reason != "self")
-    return DomainError("kudos.errors.not_a_person", user=f"<@{first.user_id}>")
-
-
-def _celebration_channel(
-    uow: UnitOfWork, receivers: Sequence[Person], kudos_channel: str | None
-) -> str | None:
-    """The own channel of a team every receiver belongs to, else the workspace kudos channel.
-
-    Thanking all of IT should not land in Sales' channel because one IT member is also in Sales.
-    """
-    shared: dict[int, str] | None = None
-    for person in receivers:
-        channels = {
-            t.id: t.channel_id for t in uow.teams.teams_of(person.user_id) if t.id and t.channel_id
-        }
-        shared = channels if shared is None else {k: v for k, v in shared.items() if k in channels}
-    if shared:
-        return next(iter(shared.values()))
-    return kudos_channel
-
-
-def _given_from_row(
-    uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: bool
-) -> GivenKudos:
-    assert kudos.id is not None
-    return GivenKudos(
-        kudos_id=kudos.id,
-        giver_id=kudos.giver_id,
-        receiver_ids=tuple(uow.kudos.receiver_ids(kudos.id)),
-        value=_value_by_key(uow, kudos.value_key, include_retired=True),
-        message=kudos.message,
-        source_kind=SourceKind(kudos.source_kind),
-        channel_id=kudos.channel_id,
-        message_ts=kudos.message_ts,
-        permalink=kudos.permalink,
-        celebrate=kudos.celebrate,
-        created_at=kudos.created_at,
-        remaining_today=remaining,
-        duplicate=duplicate,
-        celebration_channel=kudos.celebration_channel,
-    )
-
-
-def give_kudos(
-    uow: UnitOfWork,
-    request: KudosRequest,
-    fetch: ProfileFetcher,
-    now: datetime,
-    *,
-    kudos_channel: str | None = None,
-    counted_units: int | None = None,
-) -> GivenKudos:
-    """Records a kudos once per Slack source and returns what every surface needs to say.
-
-    `counted_units` is how much of the daily limit it uses: one per person named, and one for
-    a whole user group, so thanking a team of eight is possible within a limit of five.
-    """
-    existing = uow.kudos.by_source_key(request.source_key)
-    giver = ensure_person(uow, request.giver_id, fetch, now)
-    if existing is not None:
-        return _given_from_row(uow, existing, remaining_today(uow, giver, now), duplicate=True)
-    message = validate_message(request.message)
-    receivers, skipped = _sort_receivers(uow, giver.user_id, request.receiver_ids, fetch, now)
-    if not receivers:
-        raise _refuse_without_receivers(skipped)
-    if len(receivers) > MAX_RECEIVERS:
-        raise DomainError("kudos.errors.too_many_receivers", max=MAX_RECEIVERS)
-    units = max(1, min(counted_units or len(receivers), len(receivers)))
-
-    uow.people.lock(giver.user_id)
-    settings = uow.settings.get()
-    remaining = remaining_today(uow, giver, now)
-    if units > remaining:
-        zone = zone_of(giver)
-        raise DomainError(
-            "kudos.errors.daily_limit",
-            limit=settings.kudos_daily_limit,
-            remaining=remaining,
-            reset=f"00:00 ({zone.key})",
-        )
-    value = _value_by_key(uow, request.value_key, include_retired=False)
-    team_links = [(t.id, "giver", giver.user_id) for t in uow.teams.teams_of(giver.user_id) if t.id]
-    for person in receivers:
-        team_links += [
-            (t.id, "receiver", person.user_id) for t in uow.teams.teams_of(person.user_id) if t.id
-        ]
-    kudos_id = uow.kudos.insert(
-        {
-            "giver_id": giver.user_id,
-            "value_key": value.key if value else None,
-            "message": message,
-            "source_kind": request.source_kind.value,
-            "source_key": request.source_key[:255],
-            "limit_units": units,
-            "channel_id": request.channel_id,
-            "message_ts": request.message_ts,
-            "permalink": request.permalink,
-            "celebrate": request.celebrate,
-            "created_at": now,
-        },
-        [person.user_id for person in receivers],
-        team_links,
-    )
-    if kudos_id is None:  # a twin delivery won the race a moment ago
-        existing = uow.kudos.by_source_key(request.source_key)
-        assert existing is not None
-        return _given_from_row(uow, existing, remaining, duplicate=True)
-    return GivenKudos(
-        kudos_id=kudos_id,
-        giver_id=giver.user_id,
-        receiver_ids=tuple(person.user_id for person in receivers),
-        value=value,
-        message=message,
-        source_kind=request.source_kind,
-        channel_id=request.channel_id,
-        message_ts=request.message_ts,
-        permalink=request.permalink,
-        celebrate=request.celebrate,
-        created_at=now,
-        remaining_today=remaining - units,
-        skipped=tuple(skipped),
-        celebration_channel=(
-            _celebration_channel(uow, receivers, kudos_channel) if request.celebrate else None
-        ),
-    )
-
-
-def record_celebration(uow: UnitOfWork, kudos_id: int, channel_id: str, ts: str) -> None:
-    uow.kudos.record_celebration(kudos_id, channel_id, ts)
-
-
-def undo_kudos(uow: UnitOfWork, kudos_id: int, user_id: str, now: datetime) -> GivenKudos:
-    """The giver takes a kudos back within ten minutes; the limit is given back too."""
-    kudos = uow.kudos.get(kudos_id)
-    if kudos is None or kudos.giver_id != user_id:
-        raise DomainError("kudos.errors.not_your_kudos")
-    if kudos.withdrawn_at is None:
-        if now - kudos.created_at > timedelta(minutes=UNDO_MINUTES):
-            raise DomainError("kudos.errors.undo_expired")
-        uow.kudos.withdraw(kudos, now)
-    giver = uow.people.get(user_id)
-    remaining = remaining_today(uow, giver, now) if giver else 0
-    return _given_from_row(uow, kudos, remaining, duplicate=False)
-
-
-def withdraw_reaction(
-    uow: UnitOfWork, source_key: str, reactor_id: str, now: datetime
-) -> Kudos | None:
-    """Removing the reaction on the same (local) day takes the kudos back; later it stays."""
-    kudos = uow.kudos.by_source_key(source_key)
-    if kudos is None or kudos.giver_id != reactor_id or kudos.withdrawn_at is not None:
-        return None
-    zone = zone_of(uow.people.get(reactor_id))
-    if start_of_local_day(kudos.created_at, zone) != start_of_local_day(now, zone):
-        return None
-    uow.kudos.withdraw(kudos, now)
-    return kudos
+# The values are read through here by other services (admin, digest) too.
+__all__ = ["KudosService", "OnRecorded", "active_values", "reaction_source_key", "value_info"]
 
 
 def reaction_source_key(channel_id: str, message_ts: str, reactor_id: str) -> str:
     return f"reaction:{channel_id}:{message_ts}:{reactor_id}"
 
 
-def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
-    person = uow.people.get(user_id)
-    zone = zone_of(person)
-    month = start_of_local_month(now, zone)
-    settings = uow.settings.get()
-    values = {v.key: v for v in active_values(uow)}
-    all_values = {v.key: value_info(v) for v in uow.settings.values(include_retired=True)}
-    leaderboard: tuple[TeamLeaders, ...] | None = None
-    if settings.show_leaderboard:
-        per_team: dict[str, list[tuple[str, int]]] = {}
-        for team, receiver, count in uow.kudos.most_thanked_by_team(month):
-            leaders = per_team.setdefault(team, [])
-            if len(leaders) < LEADERS_PER_TEAM:
-                leaders.append((receiver, count))
-        leaderboard = tuple(TeamLeaders(team, tuple(leaders)) for team, leaders in per_team.items())
-    return HomeStats(
-        received_this_month=uow.kudos.count_received(user_id, month),
-        given_this_month=uow.kudos.count_given(user_id, month),
-        remaining_today=remaining_today(uow, person, now) if person else settings.kudos_daily_limit,
-        daily_limit=settings.kudos_daily_limit,
-        top_values=tuple(
-            (all_values[key], count)
-            for key, count in uow.kudos.top_values_received(user_id, month)
-            if key in all_values
-        ),
-        recent=tuple(
-            RecentKudos(
-                giver_id=k.giver_id,
-                value=all_values.get(k.value_key) if k.value_key else None,
-                message=k.message,
-                created_at=k.created_at,
-                permalink=k.permalink,
+class KudosService:
+    def __init__(
+        self,
+        store: Transactions,
+        people: PeopleService,
+        notifier: KudosNotifier,
+        messages: MessageLookup,
+        clock: Clock,
+        *,
+        kudos_channel: str | None = None,
+    ) -> None:
+        self._store = store
+        self._people = people
+        self._notifier = notifier
+        self._messages = messages
+        self._clock = clock
+        self._kudos_channel = kudos_channel
+
+    # ---- what the forms and help show ---------------------------------------------------
+
+    def values(self) -> list[ValueInfo]:
+        with self._store.unit_of_work() as uow:
+            return active_values(uow)
+
+    def value_names(self, lang: str) -> list[str]:
+        """The active values as `emoji name` in the reader's language, for `/aplauso help`."""
+        return [f"{value.emoji} {value.name(lang)}" for value in self.values()]
+
+    def help(self) -> KudosHelp:
+        with self._store.unit_of_work() as uow:
+            settings = uow.settings.get()
+            return KudosHelp(
+                values=tuple(active_values(uow)),
+                reactions=tuple(settings.kudos_reactions),
+                daily_limit=settings.kudos_daily_limit,
             )
-            for k in uow.kudos.recent_received(user_id)
-        ),
-        leaderboard=leaderboard,
-        values=tuple(values.values()),
-    )
+
+    def home(self, user_id: str) -> HomePage:
+        """The App Home of one person; their profile is fetched first if unseen or stale."""
+        profiles = self._people.prefetch([user_id])
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            try:
+                person: Person | None = ensure_person(uow, user_id, profiles, now)
+            except (DomainError, DirectoryUnavailable):
+                person = uow.people.get(user_id)
+            lang = language_of(person, uow.settings.get().default_language)
+            name = display_name(person) if person else ""
+            return HomePage(name=name, stats=home_stats(uow, user_id, now), lang=lang)
+
+    # ---- giving ----------------------------------------------------------------------
+
+    def give(self, request: KudosRequest, on_recorded: OnRecorded | None = None) -> GivenKudos:
+        """Records a kudos once per Slack source and tells everyone; raises `DomainError`."""
+        if request.typed is None:
+            check_message(request.message)  # before asking Slack anything
+        try:
+            addressed = self._addressed(request)
+            profiles = self._people.prefetch([request.giver_id, *addressed.receiver_ids])
+            with self._store.unit_of_work() as uow:
+                recorded = record_kudos(
+                    uow,
+                    request,
+                    addressed,
+                    profiles,
+                    self._clock(),
+                    kudos_channel=self._kudos_channel,
+                )
+        except DirectoryUnavailable:  # Slack could not say who someone is, and no cache could
+            raise DomainError("errors.slack_unavailable") from None
+        if on_recorded is not None:
+            on_recorded(recorded.given)
+        self._announce(recorded)
+        return recorded.given
+
+    def give_from_text(
+        self,
+        *,
+        giver_id: str,
+        text: KudosText,
+        source_kind: SourceKind,
+        source_key: str,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        on_recorded: OnRecorded | None = None,
+    ) -> GivenKudos:
+        """A typed kudos (`/kudos ...`, an @mention of the bot): receivers, value and words are
+        read from the text; a mention's message is linked."""
+        addressees = addressees_of(text)
+        permalink = (
+            self._messages.permalink(channel_id, message_ts) if channel_id and message_ts else None
+        )
+        request = KudosRequest(
+            giver_id=giver_id,
+            receiver_ids=addressees.user_ids,
+            message="",
+            source_kind=source_kind,
+            source_key=source_key,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            permalink=permalink,
+            names=addressees.names,
+            usergroup_ids=addressees.usergroup_ids,
+            typed=text,
+        )
+        return self.give(request, on_recorded)
+
+    def give_for_reaction(
+        self, reaction: Reaction, on_recorded: OnRecorded | None = None
+    ) -> GivenKudos | None:
+        """A kudos emoji on someone's message thanks its author, quoting it.
+
+        None when the emoji is not a kudos one, the author cannot be told or is the reactor,
+        or a rule refused it quietly; only the daily limit is worth telling (raised).
+        """
+        if not self._is_kudos_reaction(reaction.emoji):
+            return None
+        found = self._messages.find_message(reaction.channel_id, reaction.message_ts)
+        author = reaction.author_id or (found.author_id if found else None)
+        if not author or author == reaction.reactor_id:
+            return None
+        quoted = (found.text.strip() if found else "") or f":{reaction.emoji}:"
+        request = KudosRequest(
+            giver_id=reaction.reactor_id,
+            receiver_ids=(author,),
+            message=quoted[:MESSAGE_MAX],
+            source_kind=SourceKind.REACTION,
+            source_key=reaction_source_key(
+                reaction.channel_id, reaction.message_ts, reaction.reactor_id
+            ),
+            channel_id=reaction.channel_id,
+            message_ts=reaction.message_ts,
+            permalink=self._messages.permalink(reaction.channel_id, reaction.message_ts),
+        )
+        try:
+            return self.give(request, on_recorded)
+        except DomainError as error:
+            if error.key == DAILY_LIMIT:
+                raise
+            return None
+
+    # ---- taking back -----------------------------------------------------------------
+
+    def undo(self, kudos_id: int, user_id: str) -> GivenKudos:
+        """The giver takes a kudos back within ten minutes; its celebration post goes too."""
+        with self._store.unit_of_work() as uow:
+            given, celebration = undo_kudos(uow, kudos_id, user_id, self._clock())
+        self._remove(celebration)
+        return given
+
+    def withdraw_reaction(self, reaction: Reaction) -> bool:
+        """Removing a kudos emoji the same day takes that kudos back; True when it did."""
+        key = reaction_source_key(reaction.channel_id, reaction.message_ts, reaction.reactor_id)
+        with self._store.unit_of_work() as uow:
+            if reaction.emoji not in uow.settings.get().kudos_reactions:
+                return False
+            celebration = withdraw_reacted_kudos(uow, key, reaction.reactor_id, self._clock())
+        if celebration is None:
+            return False
+        self._remove(celebration)
+        return True
+
+    # ---- steps -----------------------------------------------------------------------
+
+    def _is_kudos_reaction(self, emoji: str) -> bool:
+        with self._store.unit_of_work() as uow:
+            return emoji in uow.settings.get().kudos_reactions
+
+    def _addressed(self, request: KudosRequest) -> Addressed:
+        """Slack and directory look-ups, all before the transaction that records."""
+        named = [*request.receiver_ids, *self._resolve_names(request.names)]
+        members: list[str] = []
+        for usergroup_id in request.usergroup_ids:
+            members += self._people.usergroup_members(usergroup_id)
+        return Addressed(tuple(named), tuple(members), len(request.usergroup_ids))
+
+    def _resolve_names(self, names: Sequence[str]) -> list[str]:
+        """Plain `@name`s to people; an unknown name reloads the directory first (people join
+        every week), at most once per ten minutes per process."""
+        if not names:
+            return []
+        found = self._people_named(names)
+        if any(not matches for matches in found.values()) and self._people.refresh_directory():
+            found = self._people_named(names)
+        resolved = []
+        for name in names:
+            matches = found[name]
+            if not matches:
+                raise DomainError("kudos.errors.unknown_name", field="receivers", name=name)
+            if len(matches) > 1:
+                raise DomainError(
+                    "kudos.errors.ambiguous_name",
+                    field="receivers",
+                    name=name,
+                    matches=tuple(matches[:MAX_NAME_MATCHES_SHOWN]),
+                )
+            resolved.append(matches[0][0])
+        return resolved
+
+    def _people_named(self, names: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """(user id, display name) of the people each name could mean."""
+        with self._store.unit_of_work() as uow:
+            return {
+                name: [
+                    (person.user_id, display_name(person))
+                    for person in uow.people.find_by_name(name)
+                    if is_targetable(person)
+                ]
+                for name in names
+            }
+
+    def _announce(self, recorded: Recorded) -> None:
+        """After the transaction: a failed DM is skipped and never undoes the kudos."""
+        given = recorded.given
+        if given.duplicate:
+            return
+        for receiver_id in given.receiver_ids:
+            self._notifier.tell_receiver(
+                given, receiver_id, recorded.receiver_languages[receiver_id]
+            )
+        channel = given.celebration_channel
+        if not (given.celebrate and channel):
+            return
+        ts = self._notifier.celebrate(given, channel, recorded.workspace_language)
+        if ts:
+            with self._store.unit_of_work() as uow:
+                uow.kudos.record_celebration(given.kudos_id, channel, ts)
+
+    def _remove(self, celebration: Celebration) -> None:
+        if celebration.channel_id and celebration.ts:
+            self._notifier.remove_celebration(celebration.channel_id, celebration.ts)

@@ -33,10 +33,43 @@ class ValueInfo:
         return f"{self.emoji} {self.name(lang)}"
 
 
+class Mark(StrEnum):
+    """What a span of a typed kudos is, as `bot/markup.py` read it from Slack's markup."""
+
+    PERSON = "person"  # a real mention: `value` is the user id
+    NAME = "name"  # a plain @name still to be looked up: `value` is the name, without @
+    GROUP = "group"  # a user group: `value` is its id
+    HASHTAG = "hashtag"  # `value` is the tag as written, without #
+    ASIDE = "aside"  # the bot itself or a whole channel: never a receiver, never shown
+
+
+@dataclass(frozen=True)
+class Marked:
+    kind: Mark
+    start: int
+    end: int
+    value: str
+
+
+@dataclass(frozen=True)
+class KudosText:
+    """A typed kudos as written, with the spans that mean someone or something, in order.
+
+    The domain reads receivers, value and words from the spans; it never parses Slack's syntax.
+    """
+
+    text: str
+    marks: tuple[Marked, ...] = ()
+
+
 @dataclass(frozen=True)
 class KudosRequest:
     """One act of thanking, from any surface. `source_key` is unique per Slack source
-    (view id, event id, or message + reactor), so a retry or double submit is recognised."""
+    (view id, event id, or message + reactor), so a retry or double submit is recognised.
+
+    Receivers are ids, plain `names` still to look up, and user groups (each counts once
+    against the daily limit). With `typed`, the message and the value are read from it.
+    """
 
     giver_id: str
     receiver_ids: tuple[str, ...]
@@ -48,6 +81,28 @@ class KudosRequest:
     message_ts: str | None = None
     permalink: str | None = None
     celebrate: bool = True
+    names: tuple[str, ...] = ()
+    usergroup_ids: tuple[str, ...] = ()
+    typed: KudosText | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """Someone added (or removed) an emoji on a message; `author_id` when Slack said it."""
+
+    reactor_id: str
+    emoji: str
+    channel_id: str
+    message_ts: str
+    author_id: str | None = None
+
+
+@dataclass(frozen=True)
+class QuotedMessage:
+    """A Slack message as kudos need it: who wrote it and what it says."""
+
+    author_id: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +128,10 @@ class GivenKudos:
     skipped: tuple[SkippedReceiver, ...] = ()
     duplicate: bool = False
     celebration_channel: str | None = None
+    unknown_hashtag: str | None = None
+    """A typed hashtag that named no value (the kudos went out without one)."""
+    values_on_offer: tuple[ValueInfo, ...] = ()
+    """The active values, to suggest when `unknown_hashtag` is set."""
 
 
 @dataclass(frozen=True)
@@ -100,3 +159,22 @@ class HomeStats:
     recent: tuple[RecentKudos, ...] = ()
     leaderboard: tuple[TeamLeaders, ...] | None = None
     values: tuple[ValueInfo, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """What a person's App Home shows: their name and their kudos."""
+
+    name: str
+    stats: HomeStats
+    lang: str = "en"
+    """The reader's language, learnt from Slack first if they were not met yet."""
+
+
+@dataclass(frozen=True)
+class KudosHelp:
+    """What `/kudos help` tells about this workspace."""
+
+    values: tuple[ValueInfo, ...]
+    reactions: tuple[str, ...]
+    daily_limit: int

@@ -1,24 +1,10 @@
-"""The pulse survey's question bank, and which of its questions are asked in a given week.
+"""The pulse's question bank, and which of its questions each week asks.
 
-Aplauso's pulse follows its guiding idea of asking briefly and letting people decline: a few
-questions a week rather than a long annual survey. A few questions can still give managers a
-complete picture if they rotate well, so this module decides, from nothing but a week number,
-which questions make up each week:
-
-* everyone gets the same questions in the same week, so a team's answers can be compared;
-* consecutive weeks ask about different drivers, so nobody gets the same topic twice in a row;
-* every driver comes back within a few weeks (with 8 drivers and 3 questions a week, at least
-  once in any 3 consecutive weeks), so no topic goes stale in the manager's digest;
-* a driver asks a different one of its questions each time it comes back, so the wording does
-  not wear out and custom questions get their turn like the default ones;
-* the eNPS question is asked once a month, on top of the week's questions.
-
-The default questions are built on the elements of good service (knowledgeable, empowered,
-helpful, honest, convenient, timely, reliable, personal touch) and on the internal customer:
-internal service is asked in both directions, how well other teams served us and how well we
-served them, because the gap between the two is where improvement starts.
-
-Pure Python: no Slack, no SQL, no clock. Callers pass the active questions and the week.
+A few questions a week only give managers a whole picture if they rotate well: everyone is
+asked the same ones in a given week (so teams compare), consecutive weeks ask about different
+drivers, every driver and every question (custom ones too) comes back within a few weeks, and
+eNPS is asked once a month. Pure Python, decided from nothing but the week, so every process
+agrees.
 """
 
 from __future__ import annotations
@@ -436,23 +422,11 @@ def week_questions(
 ) -> tuple[BankQuestion, ...]:
     """The questions of week `week_number`: `per_week` rotating ones, then eNPS if asked for.
 
-    `week_number` counts weeks from a fixed epoch, so every process picks the same questions
-    for the same week. `bank` holds the active questions only (retired ones left out, custom
-    ones in); its order does not matter, because a database may return rows in any order and
+    Drivers (ENPS aside) take turns in `Driver` order, and in round r a driver asks its r-th
+    question, so neighbouring weeks differ, every driver returns within
+    ceil(drivers / per_week) weeks and a custom question gets its turn like any default one;
+    the bank's order does not matter, because a database may return rows in any order and
     everyone must still get the same questions.
-
-    How it rotates: the drivers present in the bank (ENPS aside) take turns in `Driver` order,
-    round after round, and in round r a driver asks its r-th question (wrapping; default
-    questions in DEFAULT_BANK's order, then custom ones by key). Week
-    w takes the next `per_week` turns after week w-1's. So consecutive weeks ask about
-    different drivers whenever there are at least twice `per_week` drivers, every driver comes
-    back within ceil(drivers / per_week) weeks, and a driver with n questions asks each of
-    them once in n of its turns: a custom question gets its turn like any default one.
-
-    With fewer active questions than `per_week`, all of them are asked; an empty bank asks
-    nothing. The eNPS question is added after the others, so a week's driver questions are
-    the same whether or not it is an eNPS week; ENPS-driver questions are never used to fill
-    the rotating places.
     """
     if per_week < 0:
         raise ValueError(f"per_week must not be negative, got {per_week}")

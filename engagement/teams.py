@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from engagement.clock import Clock
 from engagement.directory import (
     ProfileFetcher,
     display_name,
@@ -15,14 +16,20 @@ from engagement.directory import (
 )
 from engagement.errors import DomainError
 from engagement.feedback import reroute_team
+from engagement.people import PeopleService
+from engagement.ports import Transactions
 from storage.models import Team
 from storage.unit_of_work import UnitOfWork
 
 MAX_TEAM_NAME = 80
+MAX_SUPPLIERS = 3
 
 
 @dataclass(frozen=True)
 class TeamSpec:
+    """A team as an admin describes it. With a `usergroup_id` and no `member_ids`, the
+    service reads the members from that Slack user group; bots in a group are left out."""
+
     name: str
     manager_id: str
     member_ids: Sequence[str]
@@ -33,8 +40,14 @@ class TeamSpec:
 
 
 @dataclass(frozen=True)
+class TeamRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class TeamResult:
-    team: Team
+    team: TeamRef
     created: bool
     member_ids: list[str]
     skipped_ids: list[str] = field(default_factory=list)
@@ -51,12 +64,23 @@ class TeamSummary:
     served_by: list[str]
 
 
-def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: datetime) -> TeamResult:
-    """Creates or updates a team; any unknown id raises before anything is written."""
-    name = " ".join(spec.name.split())
+def clean_team_name(raw: str) -> str:
+    """Spaces are folded, so `Sales ` and `Sales` are one team."""
+    name = " ".join(raw.split())
     if not name or len(name) > MAX_TEAM_NAME:
         raise DomainError("errors.team_name", max=MAX_TEAM_NAME)
-    manager = require_targetable(ensure_person(uow, spec.manager_id, fetch, now))
+    return name
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def _targetable_members(
+    uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: datetime
+) -> tuple[list[str], list[str]]:
+    """(members, skipped): a synced group may contain bots, which just do not count; a bot
+    named by hand is a mistake worth saying."""
     members: list[str] = []
     skipped: list[str] = []
     for user_id in dict.fromkeys(spec.member_ids):
@@ -64,23 +88,34 @@ def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: dateti
         if is_targetable(person):
             members.append(person.user_id)
         elif spec.members_from_usergroup:
-            skipped.append(person.user_id)  # a group may contain bots; they just do not count
+            skipped.append(person.user_id)
         else:
             require_targetable(person)
+    return members, skipped
+
+
+def _suppliers(uow: UnitOfWork, team_name: str, names: Sequence[str]) -> list[Team]:
+    suppliers: list[Team] = []
+    for supplier_name in unique_names(names):
+        supplier = uow.teams.by_name(supplier_name)
+        if supplier is None or supplier.id is None:
+            raise DomainError("errors.unknown_team", team=supplier_name[:MAX_TEAM_NAME])
+        if supplier.name.lower() == team_name.lower():
+            raise DomainError("errors.team_serves_itself", team=team_name)
+        suppliers.append(supplier)
+    return suppliers
+
+
+def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: datetime) -> TeamResult:
+    """Creates or updates a team; any unknown id raises before anything is written."""
+    name = clean_team_name(spec.name)
+    manager = require_targetable(ensure_person(uow, spec.manager_id, fetch, now))
+    members, skipped = _targetable_members(uow, spec, fetch, now)
     if not members:
         raise DomainError("errors.team_without_members", team=name)
-    suppliers: list[Team] = []
-    for supplier_name in dict.fromkeys(s.strip() for s in spec.served_by if s.strip()):
-        supplier = uow.teams.by_name(supplier_name)
-        if supplier is None:
-            raise DomainError("errors.unknown_team", team=supplier_name)
-        if supplier.name.lower() == name.lower():
-            raise DomainError("errors.team_serves_itself", team=name)
-        suppliers.append(supplier)
-
+    suppliers = _suppliers(uow, name, spec.served_by)
     team = uow.teams.by_name(name)
     created = team is None
-    manager_changed = False
     if team is None:
         team = uow.teams.add(
             Team(
@@ -92,19 +127,18 @@ def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: dateti
                 updated_at=now,
             )
         )
-    else:
-        manager_changed = team.manager_id != manager.user_id
-        team.manager_id = manager.user_id
-        team.channel_id = spec.channel_id or team.channel_id
-        team.usergroup_id = spec.usergroup_id
-        team.updated_at = now
+    manager_changed = team.manager_id != manager.user_id
+    team.manager_id = manager.user_id
+    team.channel_id = spec.channel_id or team.channel_id
+    team.usergroup_id = spec.usergroup_id
+    team.updated_at = now
     assert team.id is not None
     uow.teams.replace_members(team.id, members)
     if spec.served_by:
         uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
-    if not created and manager_changed:
+    if manager_changed:
         reroute_team(uow, team)
-    return TeamResult(team=team, created=created, member_ids=members, skipped_ids=skipped)
+    return TeamResult(TeamRef(team.id, team.name), created, members, skipped)
 
 
 def list_teams(uow: UnitOfWork) -> list[TeamSummary]:
@@ -131,24 +165,38 @@ def list_teams(uow: UnitOfWork) -> list[TeamSummary]:
     return summaries
 
 
-def set_suppliers(
-    uow: UnitOfWork, user_id: str, team_name: str, supplier_names: Sequence[str]
-) -> list[str]:
-    """A team's manager, or an admin, names the teams whose service the team rates."""
-    team = uow.teams.by_name(team_name.strip())
-    if team is None or team.id is None:
-        raise DomainError("errors.unknown_team", team=team_name.strip()[:80])
-    if team.manager_id != user_id and not uow.admins.is_admin(user_id):
-        raise DomainError("errors.not_manager", team=team.name)
-    suppliers: list[Team] = []
-    for name in dict.fromkeys(n.strip() for n in supplier_names if n.strip()):
-        supplier = uow.teams.by_name(name)
-        if supplier is None or supplier.id is None:
-            raise DomainError("errors.unknown_team", team=name[:80])
-        if supplier.id == team.id:
-            raise DomainError("errors.team_serves_itself", team=team.name)
-        suppliers.append(supplier)
-    if len(suppliers) > 3:
-        raise DomainError("errors.too_many_suppliers", max=3)
-    uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
-    return [s.name for s in suppliers]
+class TeamService:
+    def __init__(self, store: Transactions, people: PeopleService, clock: Clock) -> None:
+        self._store = store
+        self._people = people
+        self._clock = clock
+
+    def set_team(self, spec: TeamSpec) -> TeamResult:
+        """Slack first (the user group, then unseen or stale people), then one transaction."""
+        if spec.usergroup_id and not spec.member_ids:
+            members = self._people.usergroup_members(spec.usergroup_id)
+            spec = replace(spec, member_ids=members, members_from_usergroup=True)
+        fetch = self._people.prefetch([spec.manager_id, *spec.member_ids])
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            return set_team(uow, spec, fetch, now)
+
+    def list_teams(self) -> list[TeamSummary]:
+        with self._store.unit_of_work() as uow:
+            return list_teams(uow)
+
+    def set_suppliers(
+        self, user_id: str, team_name: str, supplier_names: Sequence[str]
+    ) -> list[str]:
+        """A team's manager, or an admin, names up to three teams whose service the team rates."""
+        with self._store.unit_of_work() as uow:
+            team = uow.teams.by_name(team_name.strip())
+            if team is None or team.id is None:
+                raise DomainError("errors.unknown_team", team=team_name.strip()[:MAX_TEAM_NAME])
+            if team.manager_id != user_id and not uow.admins.is_admin(user_id):
+                raise DomainError("errors.not_manager", team=team.name)
+            suppliers = _suppliers(uow, team.name, supplier_names)
+            if len(suppliers) > MAX_SUPPLIERS:
+                raise DomainError("errors.too_many_suppliers", max=MAX_SUPPLIERS)
+            uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
+            return [s.name for s in suppliers]

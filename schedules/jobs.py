@@ -1,74 +1,60 @@
-"""The jobs themselves: thin wrappers that hand the moment to act as to a service."""
+"""The one registry of jobs: the scheduler and `aplauso jobs run NAME` both read it.
+
+Each job is one service call that takes the moment to act as. The exactly-once guarantee per
+period lives in storage, so running a job twice (or on two instances) sends nothing twice.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from engagement.digest import send_digests
-from engagement.feedback import deliver_due
-from engagement.pulse import (
-    PulseMessenger,
-    reshuffle_closed_weeks,
-    send_due_pulses,
-    send_reminders,
-)
-from schedules.registry import JobDependencies, JobReport, ScheduledJob
+from engagement.reports import RunReport
+from engagement.services import Services
 
 
-def _messenger(deps: JobDependencies) -> PulseMessenger:
-    if deps.messenger is None:
-        raise RuntimeError("the pulse jobs need a Slack messenger")
-    messenger: PulseMessenger = deps.messenger
-    return messenger
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: Callable[[Services, datetime], RunReport]
+    every_minutes: int = 15
 
 
-def run_pulse(deps: JobDependencies, now: datetime) -> JobReport:
-    result = send_due_pulses(deps.database, _messenger(deps), now)
-    return JobReport(
-        "pulse",
-        sent=result.sent,
-        skipped=result.skipped,
-        failed=result.failed,
-        notes=sorted(set(result.notes)),
-    )
+def send_pulses(services: Services, now: datetime) -> RunReport:
+    return services.pulse.send_due(now)
 
 
-def run_reminders(deps: JobDependencies, now: datetime) -> JobReport:
-    reshuffle_closed_weeks(deps.database, now)
-    result = send_reminders(deps.database, _messenger(deps), now)
-    return JobReport("reminders", sent=result.sent, skipped=result.skipped, failed=result.failed)
+def close_weeks_and_remind(services: Services, now: datetime) -> RunReport:
+    """Closes the weeks that have ended (their answers rewritten in random order), then nudges
+    whoever has not answered an open one."""
+    rewritten = services.pulse.close_weeks(now)
+    report = services.pulse.send_reminders(now)
+    if not rewritten:
+        return report
+    return report.with_note(f"rewrote {rewritten} answers of closed weeks")
 
 
-def run_feedback(deps: JobDependencies, now: datetime) -> JobReport:
+def deliver_feedback(services: Services, now: datetime) -> RunReport:
     """Delivers delayed feedback whose time has come; forgets writers 30 days after resolution."""
-    if deps.feedback_courier is None:
-        return JobReport("feedback", notes=["no Slack courier in this process"])
-    return JobReport("feedback", sent=deliver_due(deps.database, deps.feedback_courier, now))
-
-
-def run_digest(deps: JobDependencies, now: datetime) -> JobReport:
-    if deps.digest_messenger is None:
-        raise RuntimeError("the digest job needs a Slack messenger")
-    result = send_digests(deps.database, deps.digest_messenger, now)
-    return JobReport(
-        "digest",
-        sent=result.sent,
-        skipped=result.skipped,
-        failed=result.failed,
-        notes=sorted(set(result.notes)),
+    report = services.feedback.deliver_due(now)
+    notes = (f"forgot the writers of {report.forgotten} resolved threads",)
+    return RunReport(
+        sent=report.sent, failed=report.failed, notes=notes if report.forgotten else ()
     )
 
 
-JOBS: dict[str, ScheduledJob] = {
+def send_digests(services: Services, now: datetime) -> RunReport:
+    return services.digest.send_due(now)
+
+
+JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        ScheduledJob(
-            "pulse", "send this week's pulse to whoever is due", run_pulse, every_minutes=15
-        ),
-        ScheduledJob(
-            "reminders", "nudge people who have not answered", run_reminders, every_minutes=15
-        ),
-        ScheduledJob("feedback", "deliver delayed feedback", run_feedback, every_minutes=5),
-        ScheduledJob("digest", "post managers' weekly digests", run_digest, every_minutes=15),
+        Job("pulse", "send this week's pulse to whoever is due", send_pulses),
+        Job("reminders", "nudge people who have not answered", close_weeks_and_remind),
+        Job("feedback", "deliver delayed feedback", deliver_feedback, every_minutes=5),
+        Job("digest", "post managers' weekly digests", send_digests),
     )
 }

@@ -8,22 +8,23 @@ from datetime import UTC
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from schedules.jobs import JOBS
-from schedules.registry import JobDependencies, ScheduledJob
+from engagement.clock import Clock
+from engagement.services import Services
+from schedules.jobs import JOBS, Job
 
 logger = logging.getLogger("aplauso.scheduler")
 
 
-def _run_job(job: ScheduledJob, deps: JobDependencies) -> None:
+def _run_job(job: Job, services: Services, clock: Clock) -> None:
     try:
-        report = job.run(deps, deps.clock())
-        logger.info("%s", report.summary())
+        report = job.run(services, clock())
+        logger.info("%s", report.summary(job.name))
     except Exception as error:  # one failed run must not stop the schedule
         logger.error("job %s failed: %s", job.name, type(error).__name__)
 
 
 def build_scheduler(
-    deps: JobDependencies, jobs: dict[str, ScheduledJob] | None = None
+    services: Services, clock: Clock, jobs: dict[str, Job] | None = None
 ) -> BackgroundScheduler:
     """Jobs run often and decide for themselves what is due, so a missed run is caught up
     by the next one; coalescing folds a backlog of missed runs into one."""
@@ -35,10 +36,10 @@ def build_scheduler(
         scheduler.add_job(
             _run_job,
             IntervalTrigger(minutes=job.every_minutes, timezone=UTC),
-            args=[job, deps],
+            args=[job, services, clock],
             id=job.name,
             name=job.description,
-            next_run_time=deps.clock(),
+            next_run_time=clock(),
             replace_existing=True,
         )
     return scheduler

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -89,10 +90,23 @@ def check_database(engine: Engine) -> str | None:
     return HealthProbe(engine)()
 
 
+_open_transactions = threading.local()
+
+
+def transaction_open() -> bool:
+    """Whether this thread is inside a unit of work right now.
+
+    The Slack client asks before every Web API call: a slow Slack must never hold a database
+    lock, so calling it inside a transaction is a bug, not a slowness.
+    """
+    return bool(getattr(_open_transactions, "depth", 0))
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: commits on success, rolls back on any error."""
     session = Session(engine, expire_on_commit=False)
+    _open_transactions.depth = getattr(_open_transactions, "depth", 0) + 1
     try:
         yield session
         session.commit()
@@ -100,4 +114,5 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        _open_transactions.depth -= 1
         session.close()

@@ -26,7 +26,7 @@ class UnitOfWork:
     """The services' whole view of storage: they never see the session or SQL."""
 
     def __init__(self, session: Session) -> None:
-        self.session = session
+        self._session = session
         self.settings = SettingsRepository(session)
         self.people = PeopleRepository(session)
         self.teams = TeamRepository(session)

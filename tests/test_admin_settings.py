@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 
-from engagement.admins import add_admin
+import pytest
+
+from engagement.admin import SettingChange, custom_question, emoji_name, setting_change, value_names
+from engagement.errors import DomainError
+from engagement.pulse_bank import Driver
+from engagement.teams import TeamSpec
 from tests.support.app_harness import RunningApp
 
 CARMEN, EMMA, ANA = "U01CARMEN", "U04EMMA", "U02ANA"
 
 
 def make_admin(app: RunningApp, user_id: str) -> None:
-    with app.database.unit_of_work() as uow:
-        add_admin(uow, user_id, app.runtime.context.directory.fetch_profile, app.clock())
+    assert app.runtime.services.admin.add_admin(user_id)
+
+
+def make_team(app: RunningApp, name: str, manager: str, members: list[str]) -> None:
+    app.runtime.services.teams.set_team(TeamSpec(name, manager, members))
 
 
 def last_reply(app: RunningApp) -> str:
@@ -21,7 +29,10 @@ def last_reply(app: RunningApp) -> str:
 
 def test_only_admins_see_or_change_settings(app: RunningApp) -> None:
     app.slack.slash_command("/aplauso", "settings", user_id=EMMA)
-    assert "Only Aplauso admins" in last_reply(app)
+    refusal = last_reply(app)
+    assert "Only Aplauso admins" in refusal
+    assert "aplauso admin add" not in refusal  # a server command is no use to them
+    assert "\n" not in refusal
     app.slack.slash_command("/aplauso", "set kudos_limit 9", user_id=EMMA)
     app.settle()
     with app.database.unit_of_work() as uow:
@@ -101,25 +112,21 @@ def test_an_admin_adds_a_custom_question_to_a_drivers_rotation_and_retires_one(
 
 
 def test_only_admins_add_questions(app: RunningApp) -> None:
+    app.runtime.services.people.refresh_directory()  # Ana's language comes from the directory
     app.slack.slash_command("/aplauso", "question add growth I learn | Aprendo", user_id=ANA)
     assert "Solo los administradores" in last_reply(app)
 
 
 def test_a_manager_names_the_teams_whose_service_their_team_rates(app: RunningApp) -> None:
-    from engagement.teams import TeamSpec, list_teams, set_team
-
-    fetch = app.runtime.context.directory.fetch_profile
-    with app.database.unit_of_work() as uow:
-        set_team(uow, TeamSpec("Sales", CARMEN, [ANA]), fetch, app.clock())
-        set_team(uow, TeamSpec("IT", "U16PRIYA", ["U17PABLO"]), fetch, app.clock())
-        set_team(uow, TeamSpec("Logistics", "U08JAMES", ["U09JAVIER"]), fetch, app.clock())
+    make_team(app, "Sales", CARMEN, [ANA])
+    make_team(app, "IT", "U16PRIYA", ["U17PABLO"])
+    make_team(app, "Logistics", "U08JAMES", ["U09JAVIER"])
     app.slack.slash_command("/aplauso", "suppliers Sales: IT, Logistics", user_id=ANA)
     assert "Solo el responsable de Sales" in last_reply(app)
     app.slack.slash_command("/aplauso", "suppliers Sales: IT, Logistics", user_id=CARMEN)
     app.settle()
     assert "Sales valora ahora el servicio de: IT, Logistics" in last_reply(app)
-    with app.database.unit_of_work() as uow:
-        sales = next(t for t in list_teams(uow) if t.name == "Sales")
+    sales = next(t for t in app.runtime.services.teams.list_teams() if t.name == "Sales")
     assert sales.served_by == ["IT", "Logistics"]
 
 
@@ -137,12 +144,8 @@ def test_anyone_sees_what_aplauso_keeps_about_them_and_that_answers_are_not_link
 
 
 def test_admins_get_a_company_report_with_the_team_by_team_kudos_map(app: RunningApp) -> None:
-    from engagement.teams import TeamSpec, set_team
-
-    fetch = app.runtime.context.directory.fetch_profile
-    with app.database.unit_of_work() as uow:
-        set_team(uow, TeamSpec("Sales", CARMEN, [ANA]), fetch, app.clock())
-        set_team(uow, TeamSpec("IT", "U16PRIYA", ["U17PABLO"]), fetch, app.clock())
+    make_team(app, "Sales", CARMEN, [ANA])
+    make_team(app, "IT", "U16PRIYA", ["U17PABLO"])
     app.slack.slash_command("/kudos", "<@U17PABLO> gracias", user_id=ANA)
     app.settle()
     app.slack.slash_command("/aplauso", "report", user_id=ANA)
@@ -154,3 +157,105 @@ def test_admins_get_a_company_report_with_the_team_by_team_kudos_map(app: Runnin
     report = str(app.visible("response_url")[-1]["blocks"])
     assert "Sales" in report
     assert "IT" in report
+
+
+def test_help_lists_the_active_values_in_the_readers_language(app: RunningApp) -> None:
+    app.runtime.services.people.refresh_directory()
+    app.slack.slash_command("/aplauso", "", user_id=EMMA)
+    english = str(app.visible("response_url")[-1]["blocks"])
+    app.slack.slash_command("/aplauso", "dance", user_id=CARMEN)
+    spanish = str(app.visible("response_url")[-1]["blocks"])
+    values = app.runtime.services.kudos.values()
+    assert values
+    assert all(value.label("en") in english for value in values)
+    assert all(value.label("es") in spanish for value in values)
+    assert "dance" in spanish
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "change"),
+    [
+        ("kudos_limit", " 7 ", SettingChange("kudos_daily_limit", 7)),
+        ("kudos_limit", "50", SettingChange("kudos_daily_limit", 50)),
+        (
+            "reactions",
+            ":Clap:, raised_hands clap",
+            SettingChange("kudos_reactions", ["clap", "raised_hands"]),
+        ),
+        ("leaderboard", "OFF", SettingChange("show_leaderboard", False)),
+        ("leaderboard", "on", SettingChange("show_leaderboard", True)),
+        ("language", "es", SettingChange("default_language", "es")),
+    ],
+)
+def test_a_setting_is_read_from_its_words(name: str, raw: str, change: SettingChange) -> None:
+    assert setting_change(name, raw) == change
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "key"),
+    [
+        ("kudos_limit", "0", "admin.errors.bad_number"),
+        ("kudos_limit", "51", "admin.errors.bad_number"),
+        ("kudos_limit", "-3", "admin.errors.bad_number"),
+        ("reactions", "", "admin.errors.bad_emoji"),
+        ("reactions", "clap, not an emoji!", "admin.errors.bad_emoji"),
+        ("leaderboard", "yes", "admin.errors.on_off"),
+        ("language", "fr", "admin.errors.bad_language"),
+        ("anonymity", "3", "admin.errors.unknown_setting"),
+    ],
+)
+def test_a_setting_that_makes_no_sense_is_refused(name: str, raw: str, key: str) -> None:
+    with pytest.raises(DomainError) as raised:
+        setting_change(name, raw)
+    assert raised.value.key == key
+
+
+def test_at_most_ten_reactions_are_kept() -> None:
+    many = ",".join(f"e{n}" for n in range(12))
+    assert setting_change("reactions", many).value == [f"e{n}" for n in range(10)]
+
+
+@pytest.mark.parametrize(("raw", "name"), [(":clap:", "clap"), ("CLAP", "clap"), ("+1", "+1")])
+def test_an_emoji_is_named_with_or_without_colons(raw: str, name: str) -> None:
+    assert emoji_name(raw) == name
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish", "names"),
+    [(" Owner ", "Dueño", ("Owner", "Dueño")), ("x" * 70, "y", ("x" * 60, "y"))],
+)
+def test_a_value_has_a_name_in_both_languages(
+    english: str, spanish: str, names: tuple[str, str]
+) -> None:
+    assert value_names(english, spanish) == names
+
+
+@pytest.mark.parametrize(("english", "spanish"), [("", "Dueño"), ("Owner", "  ")])
+def test_a_value_without_both_names_is_refused(english: str, spanish: str) -> None:
+    with pytest.raises(DomainError, match="value_usage"):
+        value_names(english, spanish)
+
+
+@pytest.mark.parametrize(
+    ("driver", "english", "spanish", "key"),
+    [
+        ("moonshots", "Too far?", "¿Muy lejos?", "admin.errors.unknown_driver"),
+        ("enps", "Recommend?", "¿Recomiendas?", "admin.errors.question_usage"),
+        ("growth", "I learn", "", "admin.errors.question_usage"),
+        ("growth", "x" * 151, "Aprendo", "admin.errors.question_too_long"),
+    ],
+)
+def test_a_custom_question_that_cannot_be_asked_is_refused(
+    driver: str, english: str, spanish: str, key: str
+) -> None:
+    with pytest.raises(DomainError) as raised:
+        custom_question(driver, english, spanish)
+    assert raised.value.key == key
+
+
+def test_a_custom_question_names_its_driver_in_any_case() -> None:
+    assert custom_question("Internal service", " Fast? ", "¿Rápido?") == (
+        Driver.INTERNAL_SERVICE,
+        "Fast?",
+        "¿Rápido?",
+    )

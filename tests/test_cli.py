@@ -184,6 +184,22 @@ def test_admins_are_added_and_removed(env: dict[str, str]) -> None:
     assert unknown.returncode == 1
 
 
+def test_without_a_bot_token_asking_slack_is_one_line_naming_the_variable(
+    env: dict[str, str],
+) -> None:
+    env = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
+    for command in (
+        ["admin", "add", "U22ISABEL"],
+        ["team", "set", "IT", "--manager", "U16PRIYA", "--usergroup", "S0ITTEAM"],
+    ):
+        result = aplauso(*command, env=env)
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1
+        assert "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert aplauso("admin", "remove", "U22ISABEL", env=env).returncode == 0  # Slack not needed
+    assert teams(env) == []
+
+
 def first_health_status(port: int, timeout: float = 30) -> int | None:
     """Polls /healthz until the server answers or `timeout` passes."""
     deadline = time.monotonic() + timeout
@@ -312,7 +328,7 @@ def test_serve_runs_the_scheduler_once_and_no_scheduler_means_no_jobs(
     with database.unit_of_work() as uow:  # make the digest due whatever today is
         settings = uow.settings.get()
         settings.digest_weekday, settings.digest_hour = 0, 0
-        uow.session.add(settings)
+        uow.settings.save(settings)
     database.dispose()
 
     def serve_for_a_while(*flags: str, patience: float = 15) -> None:

@@ -7,8 +7,13 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from engagement.digest import compute_digests
-from engagement.pulse import ensure_bank, person_questions, record_answer
+import pytest
+
+from engagement.digest_model import DigestData, FeedbackSummary
+from engagement.errors import DomainError
+from engagement.feedback_model import FeedbackKind, FeedbackRequest
+from engagement.pulse import ensure_bank
+from engagement.pulse_questions import person_questions
 from engagement.teams import TeamSpec, set_team
 from schedules.jobs import JOBS
 from tests.support.app_harness import RunningApp, running_app
@@ -21,31 +26,36 @@ LEGAL = ["U23DANIEL", "U24CHLOE", "U25MATEO"]
 
 
 def teams(app: RunningApp, *specs: TeamSpec) -> dict[str, int]:
-    fetch = app.runtime.context.directory.fetch_profile
     ids = {}
-    with app.database.unit_of_work() as uow:
-        for spec in specs:
-            team = set_team(uow, spec, fetch, app.clock()).team
-            assert team.id is not None
-            ids[spec.name] = team.id
+    for spec in specs:
+        team = app.runtime.services.teams.set_team(spec).team
+        assert team.id is not None
+        ids[spec.name] = team.id
     return ids
 
 
 def answer_all(app: RunningApp, people: list[str], score_of: Any) -> None:
-    """Everyone answers every question of the week through the pulse service."""
+    """Everyone is sent the week's questions and answers them all through the pulse service."""
+    app.clock.set(TUESDAY)
     with app.database.unit_of_work() as uow:
         ensure_bank(uow)
-    for index, user_id in enumerate(people):
-        with app.database.unit_of_work() as uow:
-            questions = person_questions(uow, user_id, WEEK, TUESDAY)
+        asked = {user_id: person_questions(uow, user_id, WEEK, TUESDAY) for user_id in people}
+        for user_id, questions in asked.items():
             uow.pulse.claim(user_id, WEEK, [q.key for q in questions], TUESDAY)
             uow.pulse.mark_delivery(user_id, WEEK, status="sent", channel_id="D", message_ts="1")
-        for number, question in enumerate(questions):
-            with app.database.unit_of_work() as uow:
-                record_answer(
-                    uow, user_id, WEEK, question.key, score_of(index, question.scale), TUESDAY,
-                    lang="en", comment="Más formación, por favor" if index == number == 0 else None,
-                )  # fmt: skip
+    pulse = app.runtime.services.pulse
+    for index, user_id in enumerate(people):
+        for number, question in enumerate(asked[user_id]):
+            score = score_of(index, question.scale)
+            if index == number == 0:
+                pulse.comment(user_id, WEEK, question.key, score, "Más formación, por favor")
+            else:
+                pulse.answer(user_id, WEEK, question.key, score)
+
+
+def digests(app: RunningApp, week: date = WEEK) -> dict[int, DigestData]:
+    """Every team's digest of the week, as its manager would read it."""
+    return {letter.team_id: letter.data for letter in app.runtime.services.digest.letters(week)}
 
 
 def likert(index: int, scale: str) -> int:
@@ -64,7 +74,7 @@ def digests_to(app: RunningApp, user_id: str) -> list[dict[str, Any]]:
 
 def run(app: RunningApp, at: datetime) -> str:
     app.clock.set(at)
-    return JOBS["digest"].run(app.runtime.job_dependencies(), at).summary()
+    return JOBS["digest"].run(app.runtime.services, at).summary("digest")
 
 
 def test_a_digest_reports_participation_scores_and_the_internal_service_map(
@@ -79,8 +89,7 @@ def test_a_digest_reports_participation_scores_and_the_internal_service_map(
     answer_all(app, IT, likert)
     app.slack.slash_command("/kudos", "<@U17PABLO> <@U18GRACE> #reliable gracias", user_id="U02ANA")
     app.settle()
-    with app.database.unit_of_work() as uow:
-        it = compute_digests(uow, WEEK)[ids["IT"]]
+    it = digests(app)[ids["IT"]]
     assert (it.answered, it.invited) == (6, 6)
     assert it.drivers
     assert all(1 <= d.score <= 5 for d in it.drivers)
@@ -93,8 +102,7 @@ def test_a_digest_reports_participation_scores_and_the_internal_service_map(
 def test_below_k_respondents_the_digest_shows_no_scores_or_comments(app: RunningApp) -> None:
     ids = teams(app, TeamSpec("Legal", "U22ISABEL", LEGAL))
     answer_all(app, LEGAL, likert)
-    with app.database.unit_of_work() as uow:
-        legal = compute_digests(uow, WEEK)[ids["Legal"]]
+    legal = digests(app)[ids["Legal"]]
     assert legal.drivers is None
     assert legal.hidden_reason == "threshold"
     assert legal.comments == ()
@@ -110,10 +118,53 @@ def test_overlapping_teams_whose_difference_would_expose_people_are_not_both_sho
         TeamSpec("Platform", "U16PRIYA", IT[:5]),  # IT minus one person
     )
     answer_all(app, IT, likert)
-    with app.database.unit_of_work() as uow:
-        digests = compute_digests(uow, WEEK)
-    hidden = [d for d in (digests[ids["IT"]], digests[ids["Platform"]]) if d.drivers is None]
+    week = digests(app)
+    hidden = [d for d in (week[ids["IT"]], week[ids["Platform"]]) if d.drivers is None]
     assert [d.hidden_reason for d in hidden] == ["overlap"]
+
+
+def test_the_company_report_is_for_admins_and_marks_the_teams_whose_scores_are_hidden(
+    app: RunningApp,
+) -> None:
+    teams(
+        app,
+        TeamSpec("IT", "U16PRIYA", IT),
+        TeamSpec("Platform", "U16PRIYA", IT[:5]),
+        TeamSpec("Legal", "U22ISABEL", LEGAL),
+    )
+    answer_all(app, IT + LEGAL, likert)
+    service = app.runtime.services.digest
+    with pytest.raises(DomainError) as refused:
+        service.company_report("U16PRIYA", NEXT_MONDAY_NOON)
+    assert refused.value.key == "admin.errors.not_admin"
+    with app.database.unit_of_work() as uow:
+        uow.admins.add("U16PRIYA", TUESDAY)
+    report = service.company_report("U16PRIYA", NEXT_MONDAY_NOON)
+    assert [
+        (r.team_name, r.answered, r.invited, r.hidden_reason) for r in report.participation
+    ] == [
+        ("IT", 6, 6, None),
+        ("Legal", 3, 3, "threshold"),
+        ("Platform", 5, 5, "overlap"),
+    ]
+    assert report.k == 5
+
+
+def test_feedback_held_back_for_delivery_is_not_in_the_digest_before_it_arrives(
+    app: RunningApp,
+) -> None:
+    ids = teams(app, TeamSpec("IT", "U16PRIYA", IT))
+    app.clock.set(TUESDAY)
+    request = FeedbackRequest(
+        "U02ANA", ids["IT"], FeedbackKind.CONCERN, "Tickets wait", True, True, "view-1"
+    )
+    app.runtime.services.feedback.submit(request, lambda: None)
+    assert digests(app)[ids["IT"]].feedback == FeedbackSummary(0, 0, 0, None, None)
+    later = TUESDAY + timedelta(hours=6)
+    app.clock.set(later)
+    assert JOBS["feedback"].run(app.runtime.services, later).sent == 1
+    summary = digests(app)[ids["IT"]].feedback
+    assert (summary.new, summary.open, summary.resolved, summary.oldest_open_days) == (1, 1, 0, 6)
 
 
 def test_each_manager_gets_one_digest_per_team_in_their_language_with_a_chart(
@@ -149,17 +200,15 @@ def test_a_digest_missed_on_monday_goes_out_once_when_the_app_is_back(app: Runni
 
 
 def test_a_crash_between_slack_accepting_and_recording_sends_nothing_twice(app: RunningApp) -> None:
-    from bot.digest_messenger import SlackDigestMessenger
+    from bot.adapters.digest_messenger import SlackDigestMessenger
 
     ids = teams(app, TeamSpec("IT", "U16PRIYA", IT), TeamSpec("Sales", "U01CARMEN", ["U02ANA"]))
     crash_time = NEXT_MONDAY_NOON
     with app.database.unit_of_work() as uow:
         uow.digest.claim(ids["IT"], WEEK, crash_time)
         uow.digest.claim(ids["Sales"], WEEK, crash_time)
-        it = compute_digests(uow, WEEK)[ids["IT"]]
-    SlackDigestMessenger(app.runtime.context.client).send_digest(
-        "U16PRIYA", "en", it
-    )  # then: crash
+    [it] = [x for x in app.runtime.services.digest.letters(WEEK) if x.team_id == ids["IT"]]
+    SlackDigestMessenger(app.runtime.client).send_digest(it)  # then: crash
     assert run(app, crash_time + timedelta(minutes=5)).startswith("digest: sent 0")
     assert run(app, crash_time + timedelta(minutes=15)).startswith("digest: sent 1")
     assert len([m for m in digests_to(app, "U16PRIYA") if m.get("metadata")]) == 1
@@ -178,7 +227,7 @@ def test_two_instances_running_the_job_at_once_send_each_digest_once(
         def go(app: RunningApp) -> None:
             barrier.wait()
             reports.append(
-                JOBS["digest"].run(app.runtime.job_dependencies(), NEXT_MONDAY_NOON).summary()
+                JOBS["digest"].run(app.runtime.services, NEXT_MONDAY_NOON).summary("digest")
             )
 
         threads = [threading.Thread(target=go, args=(app,)) for app in (first, second)]
@@ -207,10 +256,10 @@ def test_a_kill_9_in_the_middle_of_a_run_then_a_restart_leaves_exactly_one_diges
 
     from cryptography.fernet import Fernet
 
+    from bot.adapters.slack_directory import SlackDirectory
     from bot.config import Settings
-    from bot.runtime import open_database
     from bot.slack_client import make_web_client
-    from bot.slack_directory import SlackDirectory
+    from bot.wiring import open_database
     from sandbox import demo_workspace
     from sandbox.fake_slack import FakeSlack
 

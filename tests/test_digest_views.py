@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 
-from bot.digest_chart import render_chart
 from bot.i18n import t
 from bot.views import digest as views
+from bot.views import digest_text as figures
 from bot.views.blocks import HEADER_TEXT_MAX
+from bot.views.digest_chart import render_chart
 from bot.views.limits import block_problems
+from bot.views.report import report_message
 from engagement.digest_model import (
+    CompanyReport,
     DigestData,
     DriverScore,
     Enps,
@@ -23,11 +26,17 @@ from engagement.digest_model import (
     ServiceRatingSummary,
     Suggestion,
     TeamFlow,
+    TeamParticipation,
 )
+from engagement.kudos_model import ValueInfo
 
 LANGS = ["en", "es"]
 PING = "<!channel> <!here> <@U999> & <!subteam^S1>"
 WEEK = date(2026, 11, 23)
+VALUES = (
+    ValueInfo("helpful", ":handshake:", "Helpful", "Servicial"),
+    ValueInfo("timely", ":zap:", "Timely", "Puntual"),
+)
 
 SHOWN = DigestData(
     team_name="Billing & Payments",
@@ -56,7 +65,7 @@ SHOWN = DigestData(
     ),
     kudos_received=12,
     kudos_given=8,
-    top_values=((":handshake: Helpful", 5), (":zap: Timely", 3)),
+    top_values=(("helpful", 5), ("timely", 3)),
     thanked_by=(TeamFlow("Sales", 4), TeamFlow("IT", 2)),
     thanked=(TeamFlow("Logistics", 3),),
     service=ServiceRatingSummary(
@@ -89,7 +98,7 @@ def full(data: DigestData, *, comments: int = 5, length: int = 300) -> DigestDat
     return dataclasses.replace(
         data,
         team_name="&" * 200,
-        drivers=tuple(DriverScore(driver, 3.5, 3.0, (3.5,) * 12) for driver in views.DRIVERS),
+        drivers=tuple(DriverScore(driver, 3.5, 3.0, (3.5,) * 12) for driver in figures.DRIVERS),
         comments=(hostile,) * comments,
         top_values=(("&" * 200, 9),) * 3,
         thanked_by=(TeamFlow("<" * 200, 9),) * 3,
@@ -99,7 +108,7 @@ def full(data: DigestData, *, comments: int = 5, length: int = 300) -> DigestDat
 
 
 def rendered(data: DigestData, lang: str) -> str:
-    return json.dumps(views.digest_message(data, lang), ensure_ascii=False)
+    return json.dumps(views.digest_message(data, lang, VALUES), ensure_ascii=False)
 
 
 def section_texts(blocks: list[dict[str, Any]]) -> str:
@@ -184,17 +193,17 @@ def test_a_hidden_week_shows_no_scores_no_enps_and_no_comments(lang: str, reason
     shown_json = rendered(SHOWN, lang)
     hidden_json = rendered(hidden, lang)
     for score in (2.9, 4.3, 3.66, 4.8):
-        figure = views.format_score(score, lang)
+        figure = figures.format_score(score, lang)
         assert figure in shown_json
         assert figure not in hidden_json
-        assert views.decimal(score, lang) not in hidden_json
+        assert figures.decimal(score, lang) not in hidden_json
     assert "/ 5" not in hidden_json
     assert "eNPS" not in hidden_json
     assert "+40" not in hidden_json
     assert SECRET_COMMENT not in hidden_json
     assert "checklist" not in hidden_json
     assert t(lang, "digest.comments.title") not in hidden_json
-    assert not any(level in hidden_json for level in views.SPARK_LEVELS)
+    assert not any(level in hidden_json for level in figures.SPARK_LEVELS)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -226,11 +235,11 @@ def test_the_anonymity_rule_is_recalled_at_the_end() -> None:
 
 
 def test_arrows_compare_with_last_week_from_a_tenth_up() -> None:
-    assert views.trend_arrow(4.3, 4.2) == "↑"  # 0.0999… in binary floats, still a move
-    assert views.trend_arrow(4.2, 4.3) == "↓"
-    assert views.trend_arrow(3.66, 3.6) == "→"
-    assert views.trend_arrow(3.0, 3.0) == "→"
-    assert views.trend_arrow(3.0, None) is None
+    assert figures.trend_arrow(4.3, 4.2) == "↑"  # 0.0999… in binary floats, still a move
+    assert figures.trend_arrow(4.2, 4.3) == "↓"
+    assert figures.trend_arrow(3.66, 3.6) == "→"
+    assert figures.trend_arrow(3.0, 3.0) == "→"
+    assert figures.trend_arrow(3.0, None) is None
 
 
 def test_each_driver_shows_its_score_arrow_and_trend() -> None:
@@ -242,11 +251,11 @@ def test_each_driver_shows_its_score_arrow_and_trend() -> None:
 
 
 def test_sparklines_use_the_fixed_scale_and_dots_for_missing_weeks() -> None:
-    assert views.sparkline([1.0, 5.0, None, 3.0]) == "········▁█·▅"
-    assert views.sparkline([1, 2, 3, 4, 5], weeks=5) == "▁▃▅▆█"
-    assert views.sparkline([None] * 12) == "·" * 12
-    assert views.sparkline([float("nan"), 0.0, 9.0], weeks=3) == "·▁█"
-    assert len(views.sparkline([3.0] * 20)) == 12
+    assert figures.sparkline([1.0, 5.0, None, 3.0]) == "········▁█·▅"
+    assert figures.sparkline([1, 2, 3, 4, 5], weeks=5) == "▁▃▅▆█"
+    assert figures.sparkline([None] * 12) == "·" * 12
+    assert figures.sparkline([float("nan"), 0.0, 9.0], weeks=3) == "·▁█"
+    assert len(figures.sparkline([3.0] * 20)) == 12
 
 
 def test_enps_counts_promoters_minus_detractors() -> None:
@@ -291,10 +300,12 @@ def test_team_names_and_values_are_escaped_too() -> None:
     hostile = dataclasses.replace(
         SHOWN,
         thanked_by=(TeamFlow(PING, 4),),
-        top_values=((PING, 2),),
+        top_values=((PING, 2), ("pinging", 1)),
         team_name=PING,
     )
-    text, blocks = views.digest_message(hostile, "en")
+    pinging = ValueInfo("pinging", ":loudspeaker:", PING, PING)
+    text, blocks = views.digest_message(hostile, "en", (*VALUES, pinging))
+    assert ":loudspeaker: &lt;!channel&gt;" in json.dumps(blocks[1:])
     assert "<!channel>" not in json.dumps(blocks[1:])
     assert "<!channel>" not in text
 
@@ -304,11 +315,24 @@ def test_team_names_and_values_are_escaped_too() -> None:
 
 
 def test_kudos_name_who_thanked_the_team_and_whom_it_thanked() -> None:
-    body = section_texts(views.digest_message(SHOWN, "en")[1])
+    body = section_texts(views.digest_message(SHOWN, "en", VALUES)[1])
     assert "12 received · 8 given" in body
     assert "Top values: :handshake: Helpful (5), :zap: Timely (3)" in body
     assert "Thanked most by: Sales (4), IT (2)" in body
     assert "Thanked most: Logistics (3)" in body
+
+
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    [("en", ":handshake: Helpful (5), :zap: Timely (3)"), ("es", ":handshake: Servicial (5)")],
+)
+def test_values_are_named_in_the_readers_language(lang: str, named: str) -> None:
+    assert named in section_texts(views.digest_message(SHOWN, lang, VALUES)[1])
+
+
+def test_a_value_missing_from_the_catalogue_is_shown_by_its_key() -> None:
+    body = section_texts(views.digest_message(SHOWN, "en", VALUES[1:])[1])
+    assert "Top values: helpful (5), :zap: Timely (3)" in body
 
 
 def test_internal_customers_rating_with_arrow_and_comments() -> None:
@@ -343,12 +367,12 @@ def test_the_suggestion_names_the_weakest_driver_and_a_concrete_remedy(lang: str
     body = section_texts(views.digest_message(SHOWN, lang)[1])
     assert t(lang, "digest.suggestion.remedy.recognize") in body
     assert t(lang, "digest.suggestion.tips.recognize.recognition") in body
-    assert views.format_score(2.9, lang) in body.split(t(lang, "digest.suggestion.title"))[1]
+    assert figures.format_score(2.9, lang) in body.split(t(lang, "digest.suggestion.title"))[1]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("remedy", views.REMEDIES)
-@pytest.mark.parametrize("driver", views.DRIVERS)
+@pytest.mark.parametrize("driver", figures.DRIVERS)
 def test_every_remedy_has_a_tip_for_every_driver(lang: str, remedy: str, driver: str) -> None:
     data = dataclasses.replace(SHOWN, suggestion=Suggestion(driver, remedy))
     body = section_texts(views.digest_message(data, lang)[1])
@@ -364,11 +388,12 @@ def test_every_remedy_has_a_tip_for_every_driver(lang: str, remedy: str, driver:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_plain_text_carries_the_same_figures(lang: str) -> None:
-    plain = views.digest_plain_text(SHOWN, lang)
+    plain = views.digest_plain_text(SHOWN, lang, VALUES)
     for figure in (
         "2026-11-23",
-        views.format_score(2.9, lang),
-        views.format_score(4.1, lang),
+        VALUES[0].label(lang),
+        figures.format_score(2.9, lang),
+        figures.format_score(4.1, lang),
         "▅▅·▅▆▅··▅▅▅▄",
         "+40",
         "(5)",
@@ -402,18 +427,37 @@ def test_plain_text_cannot_carry_terminal_escape_sequences() -> None:
 # The company report
 
 
-def teams(count: int) -> list[tuple[str, int, int]]:
+Row = tuple[str, int, int]
+Flow = tuple[str, str, int]
+
+
+def report(rows: list[Row], kudos: list[Flow], k: int = 5, **hidden: str) -> CompanyReport:
+    """Rows under k are hidden by the threshold, as the digests' rules would have them; a team
+    named in `hidden` is hidden for that reason instead."""
+    return CompanyReport(
+        participation=tuple(
+            TeamParticipation(
+                name, answered, invited, hidden.get(name, "threshold" if answered < k else None)
+            )
+            for name, answered, invited in rows
+        ),
+        flows=tuple(kudos),
+        k=k,
+    )
+
+
+def teams(count: int) -> list[Row]:
     return [(f"Team {i:02d} " + "&" * 60, i % 9, 8) for i in range(count)]
 
 
-def flows(count: int) -> list[tuple[str, str, int]]:
+def flows(count: int) -> list[Flow]:
     names = [name for name, _, _ in teams(count)]
     return [(a, b, 1 + (i * j) % 97) for i, a in enumerate(names) for j, b in enumerate(names)]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_report_fits_slack_with_30_teams(lang: str) -> None:
-    text, blocks = views.report_message(teams(30), flows(30), lang, 5)
+    text, blocks = report_message(report(teams(30), flows(30)), lang)
     assert block_problems(blocks) == []
     assert text
     body = json.dumps(blocks, ensure_ascii=False)
@@ -422,25 +466,27 @@ def test_the_report_fits_slack_with_30_teams(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_report_fits_slack_with_a_thousand_teams(lang: str) -> None:
-    _, blocks = views.report_message(teams(1000), flows(40), lang, 5)
+    _, blocks = report_message(report(teams(1000), flows(40)), lang)
     assert block_problems(blocks) == []
     assert t(lang, "digest.report.more_teams", count=950) in json.dumps(blocks, ensure_ascii=False)
 
 
-def test_the_report_lists_each_team_and_marks_small_ones() -> None:
-    text, blocks = views.report_message([("Sales", 7, 10), ("IT", 2, 4)], [], "en", 5)
+def test_the_report_lists_each_team_and_marks_those_whose_scores_are_hidden() -> None:
+    rows = [("Sales", 7, 10), ("IT", 2, 4), ("Platform", 6, 6)]
+    text, blocks = report_message(report(rows, [], Platform="overlap"), "en")
     body = section_texts(blocks)
-    assert "All teams: 9 of 14 answered (64%)" in body
-    assert "• Sales: 7 of 10 answered (70%)" in body
+    assert "All teams: 15 of 20 answered (75%)" in body
+    assert "• Sales: 7 of 10 answered (70%)\n" in body
     assert "• IT: 2 of 4 answered (50%) · _fewer than 5: scores hidden_" in body
+    assert f"• Platform: 6 of 6 answered (100%) · _{t('en', 'digest.hidden.other')}_" in body
     assert "No kudos between teams yet." in body
-    assert text == "Aplauso company report: 9 of 14 answered across 2 teams"
+    assert text == "Aplauso company report: 15 of 20 answered across 3 teams"
 
 
 def test_the_report_table_shows_who_thanked_whom_in_monospace() -> None:
     rows = [("Sales", 7, 10), ("IT & Ops", 5, 6), ("Logistics", 6, 6)]
     kudos = [("Sales", "IT & Ops", 4), ("Logistics", "Sales", 3), ("Sales", "Logistics", 11)]
-    _, blocks = views.report_message(rows, kudos, "en", 5)
+    _, blocks = report_message(report(rows, kudos), "en")
     table = next(b["text"]["text"] for b in blocks if "```" in b.get("text", {}).get("text", ""))
     lines = table.split("\n")
     assert lines[0] == lines[-1] == "```"
@@ -452,8 +498,7 @@ def test_the_report_table_shows_who_thanked_whom_in_monospace() -> None:
 
 
 def test_the_report_table_cannot_be_broken_by_a_team_name() -> None:
-    kudos = [("```<!channel>", "IT", 2)]
-    _, blocks = views.report_message([], kudos, "en", 5)
+    _, blocks = report_message(report([], [("```<!channel>", "IT", 2)]), "en")
     body = json.dumps(blocks)
     assert "<!channel>" not in body
     assert body.count("```") == 2

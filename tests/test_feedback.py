@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import inspect, text
 
 from bot.views import feedback as views
-from engagement.admins import add_admin
-from engagement.teams import TeamSpec, set_team
+from bot.views import feedback_modal as forms
+from engagement.teams import TeamSpec
 from schedules.jobs import JOBS
 from tests.support.app_harness import RunningApp
 
@@ -18,17 +18,15 @@ WRITER, MANAGER, OTHER = "U09JAVIER", "U08JAMES", "U10NOAH"  # Javier (es) write
 
 
 def setup_teams(app: RunningApp) -> dict[str, int]:
-    fetch = app.runtime.context.directory.fetch_profile
     ids = {}
-    with app.database.unit_of_work() as uow:
-        for name, manager, members in [
-            ("Logistics", MANAGER, [WRITER, OTHER, "U11LUCIA", "U12LIAM", "U13VALEN", "U15MARTA"]),
-            ("IT", "U16PRIYA", ["U17PABLO", "U18GRACE"]),
-            ("Legal", "U22ISABEL", ["U23DANIEL"]),
-        ]:
-            team = set_team(uow, TeamSpec(name, manager, members), fetch, app.clock()).team
-            assert team.id is not None
-            ids[name] = team.id
+    for name, manager, members in [
+        ("Logistics", MANAGER, [WRITER, OTHER, "U11LUCIA", "U12LIAM", "U13VALEN", "U15MARTA"]),
+        ("IT", "U16PRIYA", ["U17PABLO", "U18GRACE"]),
+        ("Legal", "U22ISABEL", ["U23DANIEL"]),
+    ]:
+        team = app.runtime.services.teams.set_team(TeamSpec(name, manager, members)).team
+        assert team.id is not None
+        ids[name] = team.id
     return ids
 
 
@@ -49,23 +47,23 @@ def submit_feedback(
 ) -> Any:
     app.slack.slash_command("/feedback", "", user_id=user_id)
     modal = open_modal(app, user_id)
-    options = [{"value": views.ANONYMOUS_OPTION}] if anonymous else []
+    options = [{"value": forms.ANONYMOUS_OPTION}] if anonymous else []
     if delay:
-        options.append({"value": views.DELAY_OPTION})
+        options.append({"value": forms.DELAY_OPTION})
     state = {
-        views.TEAM_BLOCK: {
-            views.TEAM_ACTION: {"type": "static_select", "selected_option": {"value": str(team_id)}}
+        forms.TEAM_BLOCK: {
+            forms.TEAM_ACTION: {"type": "static_select", "selected_option": {"value": str(team_id)}}
         },
-        views.KIND_BLOCK: {
-            views.KIND_ACTION: {"type": "static_select", "selected_option": {"value": kind}}
+        forms.KIND_BLOCK: {
+            forms.KIND_ACTION: {"type": "static_select", "selected_option": {"value": kind}}
         },
-        views.TEXT_BLOCK: {views.TEXT_ACTION: {"type": "plain_text_input", "value": body}},
-        views.OPTIONS_BLOCK: {
-            views.OPTIONS_ACTION: {"type": "checkboxes", "selected_options": options}
+        forms.TEXT_BLOCK: {forms.TEXT_ACTION: {"type": "plain_text_input", "value": body}},
+        forms.OPTIONS_BLOCK: {
+            forms.OPTIONS_ACTION: {"type": "checkboxes", "selected_options": options}
         },
     }
     response = app.slack.view_submission(
-        views.FEEDBACK_MODAL, user_id=user_id, view_id=modal["id"], state_values=state,
+        forms.FEEDBACK_MODAL, user_id=user_id, view_id=modal["id"], state_values=state,
         private_metadata=modal.get("private_metadata", ""),
     )  # fmt: skip
     app.settle()
@@ -78,8 +76,8 @@ def bot_dms(app: RunningApp, user_id: str) -> list[dict[str, Any]]:
 
 
 def thread_id_of(app: RunningApp) -> str:
-    with app.database.unit_of_work() as uow:
-        return str(uow.session.execute(text("SELECT id FROM feedback_threads")).scalar())
+    with app.database.engine.connect() as connection:
+        return str(connection.execute(text("SELECT id FROM feedback_threads")).scalar())
 
 
 def press(app: RunningApp, user_id: str, action_id: str, thread_id: str) -> None:
@@ -91,10 +89,10 @@ def reply(app: RunningApp, user_id: str, action_id: str, thread_id: str, body: s
     press(app, user_id, action_id, thread_id)
     modal = app.fake.open_modals(user_id)[-1]
     state = {
-        views.REPLY_BLOCK: {views.REPLY_ACTION_INPUT: {"type": "plain_text_input", "value": body}}
+        forms.REPLY_BLOCK: {forms.REPLY_ACTION_INPUT: {"type": "plain_text_input", "value": body}}
     }
     response = app.slack.view_submission(
-        views.REPLY_MODAL, user_id=user_id, view_id=modal["id"], state_values=state,
+        forms.REPLY_MODAL, user_id=user_id, view_id=modal["id"], state_values=state,
         private_metadata=modal.get("private_metadata", ""),
     )  # fmt: skip
     app.settle()
@@ -172,20 +170,20 @@ def test_a_double_submitted_modal_delivers_once(app: RunningApp) -> None:
     app.slack.slash_command("/feedback", "", user_id=WRITER)
     modal = open_modal(app, WRITER)
     state = {
-        views.TEAM_BLOCK: {
-            views.TEAM_ACTION: {
+        forms.TEAM_BLOCK: {
+            forms.TEAM_ACTION: {
                 "type": "static_select",
                 "selected_option": {"value": str(teams["IT"])},
             }
         },
-        views.KIND_BLOCK: {
-            views.KIND_ACTION: {"type": "static_select", "selected_option": {"value": "service"}}
+        forms.KIND_BLOCK: {
+            forms.KIND_ACTION: {"type": "static_select", "selected_option": {"value": "service"}}
         },
-        views.TEXT_BLOCK: {
-            views.TEXT_ACTION: {"type": "plain_text_input", "value": "La VPN cae cada mañana."}
+        forms.TEXT_BLOCK: {
+            forms.TEXT_ACTION: {"type": "plain_text_input", "value": "La VPN cae cada mañana."}
         },
-        views.OPTIONS_BLOCK: {
-            views.OPTIONS_ACTION: {
+        forms.OPTIONS_BLOCK: {
+            forms.OPTIONS_ACTION: {
                 "type": "checkboxes",
                 "selected_options": [{"value": "anonymous"}],
             }
@@ -193,7 +191,7 @@ def test_a_double_submitted_modal_delivers_once(app: RunningApp) -> None:
     }
     for _ in range(2):
         app.slack.view_submission(
-            views.FEEDBACK_MODAL, user_id=WRITER, view_id=modal["id"], state_values=state,
+            forms.FEEDBACK_MODAL, user_id=WRITER, view_id=modal["id"], state_values=state,
             private_metadata=modal.get("private_metadata", ""),
         )  # fmt: skip
     app.settle()
@@ -213,7 +211,7 @@ def test_the_daily_limit_counts_under_a_daily_hash_not_the_person(app: RunningAp
     with app.database.unit_of_work() as uow:
         settings = uow.settings.get()
         settings.feedback_daily_limit = 2
-        uow.session.add(settings)
+        uow.settings.save(settings)
     for n in range(2):
         assert submit_feedback(app, WRITER, teams["IT"], f"idea {n}").status == 200
     refused = submit_feedback(app, WRITER, teams["IT"], "idea 3")
@@ -231,8 +229,8 @@ def test_only_the_recipient_can_reply_acknowledge_or_resolve(app: RunningApp) ->
     submit_feedback(app, WRITER, teams["Logistics"], "Más formación, por favor.")
     thread = thread_id_of(app)
     press(app, OTHER, views.RESOLVE_ACTION, thread)
-    with app.database.unit_of_work() as uow:
-        assert uow.session.execute(text("SELECT status FROM feedback_threads")).scalar() == "open"
+    with app.database.engine.connect() as connection:
+        assert connection.execute(text("SELECT status FROM feedback_threads")).scalar() == "open"
 
 
 def test_a_manager_replying_to_a_resolved_conversation_reopens_it(app: RunningApp) -> None:
@@ -244,8 +242,8 @@ def test_a_manager_replying_to_a_resolved_conversation_reopens_it(app: RunningAp
         thread,
         "One more thing: we changed the Friday plan.",
     )
-    with app.database.unit_of_work() as uow:
-        assert uow.session.execute(text("SELECT status FROM feedback_threads")).scalar() == "open"
+    with app.database.engine.connect() as connection:
+        assert connection.execute(text("SELECT status FROM feedback_threads")).scalar() == "open"
 
 
 def test_signed_feedback_shows_the_writer(app: RunningApp) -> None:
@@ -261,7 +259,7 @@ def test_delayed_feedback_is_delivered_by_the_job_hours_later(app: RunningApp) -
     teams = setup_teams(app)
     submit_feedback(app, WRITER, teams["IT"], "Idea sobre los tickets.", delay=True)
     assert bot_dms(app, "U16PRIYA") == []
-    deps = app.runtime.job_dependencies()
+    deps = app.runtime.services
     assert JOBS["feedback"].run(deps, app.clock() + timedelta(minutes=30)).sent == 0
     assert JOBS["feedback"].run(deps, app.clock() + timedelta(hours=6)).sent == 1
     assert JOBS["feedback"].run(deps, app.clock() + timedelta(hours=7)).sent == 0
@@ -271,12 +269,12 @@ def test_delayed_feedback_is_delivered_by_the_job_hours_later(app: RunningApp) -
 def test_a_team_without_an_active_manager_sends_feedback_to_an_admin(app: RunningApp) -> None:
     teams = setup_teams(app)
     app.fake.deactivate_user("U16PRIYA")
+    assert app.runtime.services.admin.add_admin("U01CARMEN")
     with app.database.unit_of_work() as uow:
-        add_admin(uow, "U01CARMEN", app.runtime.context.directory.fetch_profile, app.clock())
         person = uow.people.get("U16PRIYA")
         assert person is not None
         person.deleted = True
-        uow.session.add(person)
+        uow.people.upsert(person)
     submit_feedback(app, WRITER, teams["IT"], "Nadie responde los tickets.")
     assert len(bot_dms(app, "U01CARMEN")) == 1  # no active manager: it goes to an admin
     assert "Nadie responde" in json.dumps(bot_dms(app, "U01CARMEN"), ensure_ascii=False)
@@ -295,7 +293,7 @@ def test_feedback_list_shows_each_side_their_open_conversations(app: RunningApp)
 
 def test_writers_are_forgotten_30_days_after_resolution(app: RunningApp) -> None:
     full_conversation(app)
-    deps = app.runtime.job_dependencies()
+    deps = app.runtime.services
     JOBS["feedback"].run(deps, app.clock() + timedelta(days=29))
     with app.database.engine.connect() as connection:
         assert connection.execute(text("SELECT writer_token FROM feedback_threads")).scalar()
@@ -335,8 +333,7 @@ def test_admins_see_how_many_messages_were_flagged_but_not_who_wrote_them(app: R
     teams = setup_teams(app)
     submit_feedback(app, WRITER, teams["Logistics"], "Un mensaje grosero.")
     press(app, MANAGER, views.FLAG_ACTION, thread_id_of(app))
-    with app.database.unit_of_work() as uow:
-        add_admin(uow, "U01CARMEN", app.runtime.context.directory.fetch_profile, app.clock())
+    assert app.runtime.services.admin.add_admin("U01CARMEN")
     app.slack.slash_command("/aplauso", "settings", user_id="U01CARMEN")
     app.settle()
     shown = app.visible("response_url")[-1]["text"]

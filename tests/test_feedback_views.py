@@ -10,16 +10,23 @@ import pytest
 
 from bot.i18n import catalog, placeholders, t
 from bot.views import feedback as views
+from bot.views import feedback_modal as forms
 from bot.views.blocks import MODAL_TITLE_MAX, SECTION_TEXT_MAX
 from bot.views.limits import block_problems, view_problems
 from engagement.feedback_model import (
     TEXT_MAX,
     Author,
+    DeliveryFailedNotice,
     FeedbackKind,
     FeedbackMessageView,
     FeedbackThreadView,
+    ManagerCard,
+    RoutedToAdminsNotice,
+    StatusNotice,
     TeamChoice,
+    ThreadMessage,
     ThreadStatus,
+    WriterReceipt,
 )
 
 LANGS = ["en", "es"]
@@ -139,7 +146,7 @@ def test_every_message_fits_slack_and_pings_nobody(lang: str, text: str) -> None
 def test_both_modals_fit_slack(lang: str, text: str) -> None:
     many_teams = [TeamChoice(n, f"Team {n} & co <!here>") for n in range(150)]
     for view in (
-        views.feedback_modal(
+        forms.feedback_modal(
             lang,
             many_teams,
             default_team_id=3,
@@ -148,8 +155,8 @@ def test_both_modals_fit_slack(lang: str, text: str) -> None:
             private_metadata='{"channel": "C1"}',
             initial_text=text,
         ),
-        views.reply_modal(lang, thread_id=THREAD_ID, to_manager=True, quoted=text),
-        views.reply_modal(lang, thread_id=THREAD_ID, to_manager=False, quoted=text),
+        forms.reply_modal(lang, thread_id=THREAD_ID, to_manager=True, quoted=text),
+        forms.reply_modal(lang, thread_id=THREAD_ID, to_manager=False, quoted=text),
     ):
         assert view_problems(view) == []
         assert view["type"] == "modal"
@@ -201,48 +208,48 @@ def test_a_text_that_grows_too_much_when_escaped_is_clipped_not_refused() -> Non
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_feedback_modal_asks_to_whom_what_and_how_private(lang: str) -> None:
-    view = views.feedback_modal(
+    view = forms.feedback_modal(
         lang, TEAMS, default_team_id=2, small_team_warning=False, k=5, private_metadata="m"
     )
-    assert view["callback_id"] == views.FEEDBACK_MODAL
+    assert view["callback_id"] == forms.FEEDBACK_MODAL
     assert view["private_metadata"] == "m"
     assert t(lang, "feedback.modal.intro") in all_text(view["blocks"])
 
-    team = input_block(view, views.TEAM_BLOCK)
+    team = input_block(view, forms.TEAM_BLOCK)
     assert team["label"]["text"] == t(lang, "feedback.modal.team_label")
     select = team["element"]
-    assert (select["type"], select["action_id"]) == ("static_select", views.TEAM_ACTION)
+    assert (select["type"], select["action_id"]) == ("static_select", forms.TEAM_ACTION)
     assert [o["value"] for o in select["options"]] == ["1", "2", "3"]
     assert select["initial_option"] == select["options"][1]
 
-    kind = input_block(view, views.KIND_BLOCK)["element"]
-    assert kind["action_id"] == views.KIND_ACTION
+    kind = input_block(view, forms.KIND_BLOCK)["element"]
+    assert kind["action_id"] == forms.KIND_ACTION
     assert [o["value"] for o in kind["options"]] == [k.value for k in FeedbackKind]
     assert kind["initial_option"]["value"] == FeedbackKind.IDEA.value
     names = [o["text"]["text"] for o in kind["options"]]
     assert len(set(names)) == 5
     assert t(lang, "feedback.kind.service") in names
 
-    text = input_block(view, views.TEXT_BLOCK)["element"]
+    text = input_block(view, forms.TEXT_BLOCK)["element"]
     assert (text["type"], text["action_id"], text["multiline"]) == (
         "plain_text_input",
-        views.TEXT_ACTION,
+        forms.TEXT_ACTION,
         True,
     )
     assert (text["min_length"], text["max_length"]) == (1, TEXT_MAX)
     assert "initial_value" not in text
 
-    options = input_block(view, views.OPTIONS_BLOCK)
+    options = input_block(view, forms.OPTIONS_BLOCK)
     assert options["optional"] is True
     boxes = options["element"]
-    assert (boxes["type"], boxes["action_id"]) == ("checkboxes", views.OPTIONS_ACTION)
-    assert [o["value"] for o in boxes["options"]] == [views.ANONYMOUS_OPTION, views.DELAY_OPTION]
-    assert [o["value"] for o in boxes["initial_options"]] == [views.ANONYMOUS_OPTION]
+    assert (boxes["type"], boxes["action_id"]) == ("checkboxes", forms.OPTIONS_ACTION)
+    assert [o["value"] for o in boxes["options"]] == [forms.ANONYMOUS_OPTION, forms.DELAY_OPTION]
+    assert [o["value"] for o in boxes["initial_options"]] == [forms.ANONYMOUS_OPTION]
 
 
 def test_the_small_team_warning_shows_only_when_asked() -> None:
-    warned = views.feedback_modal("es", TEAMS, default_team_id=None, small_team_warning=True, k=4)
-    quiet = views.feedback_modal("es", TEAMS, default_team_id=None, small_team_warning=False, k=4)
+    warned = forms.feedback_modal("es", TEAMS, default_team_id=None, small_team_warning=True, k=4)
+    quiet = forms.feedback_modal("es", TEAMS, default_team_id=None, small_team_warning=False, k=4)
     warning = t("es", "feedback.modal.small_team", k=4)
     assert "menos de 4 personas" in warning
     assert warning in all_text(warned["blocks"])
@@ -250,7 +257,7 @@ def test_the_small_team_warning_shows_only_when_asked() -> None:
 
 
 def test_the_modal_keeps_what_was_typed_and_no_unknown_default() -> None:
-    view = views.feedback_modal(
+    view = forms.feedback_modal(
         "en",
         TEAMS,
         default_team_id=99,
@@ -258,24 +265,24 @@ def test_the_modal_keeps_what_was_typed_and_no_unknown_default() -> None:
         k=5,
         initial_text="x" * 5000,
     )
-    assert "initial_option" not in input_block(view, views.TEAM_BLOCK)["element"]
-    assert input_block(view, views.TEXT_BLOCK)["element"]["initial_value"] == "x" * TEXT_MAX
+    assert "initial_option" not in input_block(view, forms.TEAM_BLOCK)["element"]
+    assert input_block(view, forms.TEXT_BLOCK)["element"]["initial_value"] == "x" * TEXT_MAX
 
 
 def test_only_the_first_hundred_teams_are_offered_but_the_default_stays() -> None:
     teams = [TeamChoice(n, f"Team {n}") for n in range(150)]
-    first = views.feedback_modal("en", teams, default_team_id=5, small_team_warning=False, k=5)
-    options = input_block(first, views.TEAM_BLOCK)["element"]["options"]
+    first = forms.feedback_modal("en", teams, default_team_id=5, small_team_warning=False, k=5)
+    options = input_block(first, forms.TEAM_BLOCK)["element"]["options"]
     assert [o["value"] for o in options] == [str(n) for n in range(100)]
 
-    late = views.feedback_modal("en", teams, default_team_id=140, small_team_warning=False, k=5)
-    select = input_block(late, views.TEAM_BLOCK)["element"]
+    late = forms.feedback_modal("en", teams, default_team_id=140, small_team_warning=False, k=5)
+    select = input_block(late, forms.TEAM_BLOCK)["element"]
     assert len(select["options"]) == 100
     assert select["initial_option"]["value"] == "140"
 
 
 def test_without_teams_the_modal_explains_instead_of_offering_an_empty_list() -> None:
-    view = views.feedback_modal("en", [], default_team_id=None, small_team_warning=False, k=5)
+    view = forms.feedback_modal("en", [], default_team_id=None, small_team_warning=False, k=5)
     assert view_problems(view) == []
     assert "submit" not in view
     assert [b for b in view["blocks"] if b["type"] == "input"] == []
@@ -286,26 +293,26 @@ def test_without_teams_the_modal_explains_instead_of_offering_an_empty_list() ->
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_reply_modal_quotes_what_is_answered_and_remembers_the_thread(lang: str) -> None:
-    view = views.reply_modal(lang, thread_id=THREAD_ID, to_manager=True, quoted=PING * 40)
-    assert view["callback_id"] == views.REPLY_MODAL
+    view = forms.reply_modal(lang, thread_id=THREAD_ID, to_manager=True, quoted=PING * 40)
+    assert view["callback_id"] == forms.REPLY_MODAL
     assert view["private_metadata"] == THREAD_ID
     assert view["title"]["text"] == t(lang, "feedback.reply.title")
     quote = view["blocks"][0]["text"]["text"]
     assert "&lt;!channel&gt;" in quote
     assert len(quote) < 600
-    reply = input_block(view, views.REPLY_BLOCK)["element"]
-    assert (reply["action_id"], reply["multiline"]) == (views.REPLY_ACTION_INPUT, True)
+    reply = input_block(view, forms.REPLY_BLOCK)["element"]
+    assert (reply["action_id"], reply["multiline"]) == (forms.REPLY_ACTION_INPUT, True)
     assert reply["max_length"] == TEXT_MAX
 
 
 def test_the_reply_modal_tells_each_side_what_the_other_will_see() -> None:
-    writer = all_text(views.reply_modal("en", thread_id="t", to_manager=True, quoted="q"))
-    manager = all_text(views.reply_modal("en", thread_id="t", to_manager=False, quoted="q"))
+    writer = all_text(forms.reply_modal("en", thread_id="t", to_manager=True, quoted="q"))
+    manager = all_text(forms.reply_modal("en", thread_id="t", to_manager=False, quoted="q"))
     assert "The manager will not see your name" in writer
     assert "The writer stays anonymous" in manager
     assert "reaches them privately" in manager
     signed = all_text(
-        views.reply_modal("en", thread_id="t", to_manager=True, quoted="q", anonymous=False)
+        forms.reply_modal("en", thread_id="t", to_manager=True, quoted="q", anonymous=False)
     )
     assert "will not see your name" not in signed
 
@@ -543,3 +550,41 @@ def test_a_team_without_manager_routes_to_admins(lang: str) -> None:
     assert "Ops &lt;!channel&gt;" in note
     assert "<!channel>" not in note
     assert note == t(lang, "feedback.admins.routed", team="Ops &lt;!channel&gt;")
+
+
+# --- what the courier posts, and inline form errors ------------------------------------------
+
+
+def test_each_note_the_service_posts_renders_as_its_view() -> None:
+    assert views.render_note(ManagerCard(ANONYMOUS), "es") == views.manager_card(ANONYMOUS, "es")
+    assert views.render_note(WriterReceipt(SIGNED, True), "en") == views.writer_receipt(
+        SIGNED, "en", delayed=True
+    )
+    assert views.render_note(ThreadMessage(FROM_WRITER, False), "en") == views.thread_message(
+        FROM_WRITER, "en", for_writer=False
+    )
+    assert views.render_note(StatusNotice(ANONYMOUS), "es") == views.status_notice(ANONYMOUS, "es")
+    assert views.render_note(DeliveryFailedNotice(HOSTILE), "en") == views.delivery_failed(
+        "en", HOSTILE
+    )
+    text, blocks = views.render_note(RoutedToAdminsNotice("Ops <!channel>"), "es")
+    assert blocks[0]["text"]["text"] == views.routed_to_admins_note("es", "Ops <!channel>")
+    message_fits((text, blocks))
+
+
+@pytest.mark.parametrize(
+    ("field", "block"),
+    [
+        ("team", forms.TEAM_BLOCK),
+        ("kind", forms.KIND_BLOCK),
+        ("text", forms.TEXT_BLOCK),
+        (None, forms.TEXT_BLOCK),
+        ("receivers", forms.TEXT_BLOCK),
+    ],
+)
+def test_a_refusal_shows_under_the_input_it_is_about(field: str | None, block: str) -> None:
+    errors = forms.feedback_form_errors("es", field, "feedback.errors.daily_limit", {"limit": 3})
+    assert errors == {block: t("es", "feedback.errors.daily_limit", limit=3)}
+    assert forms.reply_form_errors("en", "feedback.errors.empty", {}) == {
+        forms.REPLY_BLOCK: t("en", "feedback.errors.empty")
+    }

@@ -17,7 +17,7 @@ from bot.http_server import AplausoWSGI
 from bot.surfaces import Surfaces
 from sandbox.fake_slack import FakeSlack
 from sandbox.slack_requests import SignedSlackClient
-from storage.db import make_engine
+from storage.db import HealthProbe, make_engine
 
 SECRET = "handoff-secret"
 
@@ -33,7 +33,7 @@ def bolt(tmp_path: Any) -> Iterator[tuple[Surfaces, SignedSlackClient, TrackingE
             process_before_response=True,
         )
         engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
-        with BackgroundServer(AplausoWSGI(app, engine, SECRET)) as server:
+        with BackgroundServer(AplausoWSGI(app, HealthProbe(engine), SECRET)) as server:
             yield (
                 Surfaces(app, executor),
                 SignedSlackClient(server.url, SECRET, fake=fake),

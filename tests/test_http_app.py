@@ -39,11 +39,18 @@ def test_aplauso_help_answers_an_english_speaker_privately_in_english(app: Runni
     assert "internal customer" in json.dumps(reply["blocks"])
 
 
-def test_aplauso_help_answers_a_spanish_speaker_in_spanish(app: RunningApp) -> None:
+def test_aplauso_help_answers_a_spanish_speaker_in_spanish_once_it_has_met_them(
+    app: RunningApp,
+) -> None:
+    """The first answer may not wait on Slack for a locale: it comes in the workspace's
+    language, and Aplauso looks the person up right after answering."""
     app.slack.slash_command("/aplauso", "", user_id="U02ANA", channel_id="C0GENERAL")
-    [reply] = replies(app)
-    assert reply["text"].startswith("Ayuda de Aplauso")
-    assert "cliente interno" in json.dumps(reply["blocks"], ensure_ascii=False)
+    [first] = replies(app)
+    assert first["text"].startswith("Help for Aplauso")
+    app.slack.slash_command("/aplauso", "", user_id="U02ANA", channel_id="C0GENERAL")
+    [_, second] = replies(app)
+    assert second["text"].startswith("Ayuda de Aplauso")
+    assert "cliente interno" in json.dumps(second["blocks"], ensure_ascii=False)
 
 
 def test_an_unknown_subcommand_gets_the_help_and_says_so(app: RunningApp) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bot.views import kudos as views
-from engagement.teams import TeamSpec, set_team
+from bot.views import kudos_modal as modal
+from engagement.teams import TeamSpec
 from tests.support.app_harness import RunningApp
 
 EMMA, ANA, LUIS, NOAH, CARMEN = "U04EMMA", "U02ANA", "U03LUIS", "U10NOAH", "U01CARMEN"
@@ -17,14 +18,16 @@ EMMA, ANA, LUIS, NOAH, CARMEN = "U04EMMA", "U02ANA", "U03LUIS", "U10NOAH", "U01C
 
 def kudos_rows(app: RunningApp) -> list[tuple[str, tuple[str, ...], str | None, str]]:
     app.settle()
-    from sqlmodel import col, select
+    from sqlmodel import Session, col, select
 
     from storage.models import Kudos
+    from storage.repositories import KudosRepository
 
-    with app.database.unit_of_work() as uow:
-        rows = uow.session.exec(select(Kudos).order_by(col(Kudos.id))).all()
+    with Session(app.database.engine) as session:
+        rows = session.exec(select(Kudos).order_by(col(Kudos.id))).all()
+        kudos = KudosRepository(session)
         return [
-            (k.giver_id, tuple(uow.kudos.receiver_ids(k.id or 0)), k.value_key, k.source_kind)
+            (k.giver_id, tuple(kudos.receiver_ids(k.id or 0)), k.value_key, k.source_kind)
             for k in rows
             if k.withdrawn_at is None
         ]
@@ -140,20 +143,20 @@ def modal_state(
     receivers: list[str], message: str, value: str | None = None, celebrate: bool = True
 ) -> dict[str, Any]:
     return {
-        views.RECEIVERS_BLOCK: {
-            views.RECEIVERS_ACTION: {"type": "multi_users_select", "selected_users": receivers}
+        modal.RECEIVERS_BLOCK: {
+            modal.RECEIVERS_ACTION: {"type": "multi_users_select", "selected_users": receivers}
         },
-        views.VALUE_BLOCK: {
-            views.VALUE_ACTION: {
+        modal.VALUE_BLOCK: {
+            modal.VALUE_ACTION: {
                 "type": "static_select",
                 "selected_option": {"value": value} if value else None,
             }
         },
-        views.MESSAGE_BLOCK: {views.MESSAGE_ACTION: {"type": "plain_text_input", "value": message}},
-        views.CELEBRATE_BLOCK: {
-            views.CELEBRATE_ACTION: {
+        modal.MESSAGE_BLOCK: {modal.MESSAGE_ACTION: {"type": "plain_text_input", "value": message}},
+        modal.CELEBRATE_BLOCK: {
+            modal.CELEBRATE_ACTION: {
                 "type": "checkboxes",
-                "selected_options": [{"value": views.CELEBRATE_OPTION_VALUE}] if celebrate else [],
+                "selected_options": [{"value": modal.CELEBRATE_OPTION_VALUE}] if celebrate else [],
             }
         },
     }
@@ -161,7 +164,7 @@ def modal_state(
 
 def test_slash_kudos_without_text_opens_the_modal(app: RunningApp) -> None:
     app.slack.slash_command("/kudos", "", user_id=EMMA)
-    assert open_modal(app, EMMA)["callback_id"] == views.KUDOS_MODAL_CALLBACK
+    assert open_modal(app, EMMA)["callback_id"] == modal.KUDOS_MODAL_CALLBACK
 
 
 def test_the_modal_gives_kudos_once_even_when_submitted_twice(app: RunningApp) -> None:
@@ -169,12 +172,12 @@ def test_the_modal_gives_kudos_once_even_when_submitted_twice(app: RunningApp) -
     view = open_modal(app, ANA)
     state = modal_state([LUIS], "gracias por la ayuda con el pedido", "timely")
     first = app.slack.view_submission(
-        views.KUDOS_MODAL_CALLBACK, user_id=ANA, view_id=view["id"], state_values=state,
+        modal.KUDOS_MODAL_CALLBACK, user_id=ANA, view_id=view["id"], state_values=state,
         private_metadata=view.get("private_metadata", ""),
     )  # fmt: skip
     assert first.status == 200
     app.slack.view_submission(
-        views.KUDOS_MODAL_CALLBACK, user_id=ANA, view_id=view["id"], state_values=state,
+        modal.KUDOS_MODAL_CALLBACK, user_id=ANA, view_id=view["id"], state_values=state,
         private_metadata=view.get("private_metadata", ""),
     )  # fmt: skip
     assert kudos_rows(app) == [(ANA, (LUIS,), "timely", "modal")]
@@ -185,12 +188,12 @@ def test_modal_validation_errors_show_inline(app: RunningApp) -> None:
     app.slack.global_shortcut("give_kudos", user_id=ANA)
     view = open_modal(app, ANA)
     response = app.slack.view_submission(
-        views.KUDOS_MODAL_CALLBACK, user_id=ANA, view_id=view["id"],
+        modal.KUDOS_MODAL_CALLBACK, user_id=ANA, view_id=view["id"],
         state_values=modal_state([ANA], "me"),
     )  # fmt: skip
     assert response.json is not None
     assert response.json["response_action"] == "errors"
-    assert views.RECEIVERS_BLOCK in response.json["errors"]
+    assert modal.RECEIVERS_BLOCK in response.json["errors"]
 
 
 def test_a_celebrated_kudos_is_posted_to_the_kudos_channel_mentioning_everyone(
@@ -212,13 +215,7 @@ def test_a_team_channel_is_preferred_for_the_celebration(database_url: str, cloc
     from tests.support.app_harness import running_app
 
     with running_app(database_url, clock, kudos_channel="C0KUDOS") as app:
-        with app.database.unit_of_work() as uow:
-            set_team(
-                uow,
-                TeamSpec("Sales", CARMEN, [ANA], channel_id="C0SALES"),
-                app.runtime.context.directory.fetch_profile,
-                clock(),
-            )
+        app.runtime.services.teams.set_team(TeamSpec("Sales", CARMEN, [ANA], channel_id="C0SALES"))
         app.slack.slash_command("/kudos", f"<@{ANA}> thanks", user_id=EMMA)
         app.settle()
         assert [m for m in app.fake.messages("C0SALES") if m.get("bot_id")]
@@ -236,7 +233,7 @@ def test_the_message_shortcut_prefills_the_author_and_quotes_the_message(app: Ru
     assert "Deployed the fix" in text_of(view)
     assert "permalink" in view.get("private_metadata", "")
     app.slack.view_submission(
-        views.KUDOS_MODAL_CALLBACK, user_id=EMMA, view_id=view["id"],
+        modal.KUDOS_MODAL_CALLBACK, user_id=EMMA, view_id=view["id"],
         state_values=modal_state([NOAH], "you saved month-end"),
         private_metadata=view["private_metadata"],
     )  # fmt: skip
@@ -324,9 +321,9 @@ def test_a_direct_message_gets_a_pointer_in_the_users_language(app: RunningApp, 
 
 
 def _kudos_ids(app: RunningApp) -> list[int]:
-    from sqlmodel import select
+    from sqlmodel import Session, select
 
     from storage.models import Kudos
 
-    with app.database.unit_of_work() as uow:
-        return [k.id or 0 for k in uow.session.exec(select(Kudos)).all()]
+    with Session(app.database.engine) as session:
+        return [k.id or 0 for k in session.exec(select(Kudos)).all()]

@@ -1,4 +1,8 @@
-"""Kudos text parsing: receivers, hashtags and the words shown, from Slack and plain text."""
+"""Kudos text parsing: receivers, hashtags and the words shown, from Slack and plain text.
+
+Each text goes through both halves: `bot/markup.py` marks Slack's syntax, then
+`engagement/kudos_parsing.py` reads receivers, value and words from the marks.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,10 @@ import time
 
 import pytest
 
+from bot.markup import read_kudos_markup
 from engagement.kudos_model import ValueInfo
-from engagement.kudos_parsing import (
-    ParsedKudosText,
-    choose_value,
-    match_value,
-    normalize_tag,
-    parse_kudos_text,
-)
+from engagement.kudos_parsing import ParsedKudosText, addressees_of, read_kudos_text
+from engagement.values import choose_value, match_value, normalize_tag
 
 # The same data as DEFAULT_VALUES in storage/migrations/versions/0001_initial_schema.py,
 # copied so these tests do not depend on a migration module.
@@ -109,7 +109,7 @@ BOT = "UBOT"
 
 
 def parse(text: str) -> ParsedKudosText:
-    return parse_kudos_text(text, bot_user_id=BOT, values=VALUES)
+    return read_kudos_text(read_kudos_markup(text, bot_user_id=BOT), VALUES)
 
 
 # --- receivers -------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_the_bot_followed_by_receivers_leaves_only_the_words() -> None:
 
 
 def test_without_a_bot_id_every_user_mention_is_a_receiver() -> None:
-    assert parse_kudos_text("<@UBOT> <@U1> hi").user_ids == ("UBOT", "U1")
+    assert read_kudos_text(read_kudos_markup("<@UBOT> <@U1> hi")).user_ids == ("UBOT", "U1")
 
 
 def test_a_mention_later_in_the_sentence_is_a_receiver_but_stays_in_the_words() -> None:
@@ -307,7 +307,7 @@ def test_an_unknown_hashtag_stays_in_the_words_and_is_reported_as_unknown() -> N
 
 
 def test_without_values_every_hashtag_stays_in_the_words() -> None:
-    parsed = parse_kudos_text("<@U1> #helpful thanks")
+    parsed = read_kudos_text(read_kudos_markup("<@U1> #helpful thanks"))
 
     assert parsed.hashtags == ("helpful",)
     assert parsed.message == "#helpful thanks"
@@ -404,6 +404,32 @@ def test_choose_value_with_no_hashtags_or_no_values_chooses_nothing() -> None:
 
 
 # --- the words --------------------------------------------------------------------------------
+
+
+def test_the_receivers_are_known_before_the_values_are() -> None:
+    """The service looks people up before its transaction, where the values are read."""
+    typed = read_kudos_markup("<@U1> @Ana <!subteam^S1|@devs> <@U1> @ana #helpful", bot_user_id=BOT)
+
+    addressees = addressees_of(typed)
+
+    assert (addressees.user_ids, addressees.names, addressees.usergroup_ids) == (
+        ("U1",),
+        ("Ana",),
+        ("S1",),
+    )
+
+
+def test_the_marks_carry_no_slack_syntax_into_the_domain() -> None:
+    typed = read_kudos_markup(
+        f"<@{BOT}> <@U1|luis> <!here> <#C1|general> #4521 #wow", bot_user_id=BOT
+    )
+
+    assert [(m.kind.value, m.value) for m in typed.marks] == [
+        ("aside", BOT),
+        ("person", "U1"),
+        ("aside", "!here"),
+        ("hashtag", "wow"),
+    ]
 
 
 def test_empty_text_gives_empty_everything() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.i18n import catalog, t
 from bot.views import kudos as views
+from bot.views import kudos_modal as modal
 from bot.views.blocks import MODAL_TITLE_MAX
 from bot.views.limits import block_problems, view_problems
 from engagement.kudos_model import (
@@ -99,47 +100,47 @@ def message_fits(message: tuple[str, list[dict[str, Any]]]) -> None:
 def test_modal_titles_fit_24_characters_in_spanish_too(lang: str) -> None:
     for key in ("title", "submit", "close"):
         assert len(t(lang, f"kudos.modal.{key}")) <= MODAL_TITLE_MAX
-    view = views.kudos_modal(lang, VALUES, private_metadata="{}")
+    view = modal.kudos_modal(lang, VALUES, private_metadata="{}")
     assert view_problems(view) == []
     assert view["type"] == "modal"
-    assert view["callback_id"] == views.KUDOS_MODAL_CALLBACK
+    assert view["callback_id"] == modal.KUDOS_MODAL_CALLBACK
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_kudos_modal_asks_who_why_and_whether_to_celebrate(lang: str) -> None:
-    view = views.kudos_modal(lang, VALUES, private_metadata='{"channel": "C1"}')
+    view = modal.kudos_modal(lang, VALUES, private_metadata='{"channel": "C1"}')
     assert view["private_metadata"] == '{"channel": "C1"}'
 
-    receivers = input_block(view, views.RECEIVERS_BLOCK)
+    receivers = input_block(view, modal.RECEIVERS_BLOCK)
     assert receivers["element"]["type"] == "multi_users_select"
-    assert receivers["element"]["action_id"] == views.RECEIVERS_ACTION
+    assert receivers["element"]["action_id"] == modal.RECEIVERS_ACTION
     assert receivers["element"]["max_selected_items"] == 10
     assert "initial_users" not in receivers["element"]
 
-    value = input_block(view, views.VALUE_BLOCK)
+    value = input_block(view, modal.VALUE_BLOCK)
     assert value["optional"] is True
-    assert value["element"]["action_id"] == views.VALUE_ACTION
+    assert value["element"]["action_id"] == modal.VALUE_ACTION
     assert [o["value"] for o in value["element"]["options"]] == [v.key for v in VALUES]
     assert value["element"]["options"][0]["text"]["text"] == HELPFUL.label(lang)
     assert "initial_option" not in value["element"]
 
-    message = input_block(view, views.MESSAGE_BLOCK)["element"]
+    message = input_block(view, modal.MESSAGE_BLOCK)["element"]
     assert message["type"] == "plain_text_input"
-    assert message["action_id"] == views.MESSAGE_ACTION
+    assert message["action_id"] == modal.MESSAGE_ACTION
     assert message["multiline"] is True
     assert (message["min_length"], message["max_length"]) == (1, MESSAGE_MAX)
     assert message["placeholder"]["text"]
 
-    celebrate = input_block(view, views.CELEBRATE_BLOCK)
+    celebrate = input_block(view, modal.CELEBRATE_BLOCK)
     assert celebrate["optional"] is True
     checkboxes = celebrate["element"]
-    assert checkboxes["action_id"] == views.CELEBRATE_ACTION
-    assert [o["value"] for o in checkboxes["options"]] == [views.CELEBRATE_OPTION_VALUE]
+    assert checkboxes["action_id"] == modal.CELEBRATE_ACTION
+    assert [o["value"] for o in checkboxes["options"]] == [modal.CELEBRATE_OPTION_VALUE]
     assert checkboxes["initial_options"] == checkboxes["options"]
 
 
 def test_the_modal_can_be_prefilled_from_a_command_or_a_message() -> None:
-    view = views.kudos_modal(
+    view = modal.kudos_modal(
         "en",
         VALUES,
         private_metadata="m",
@@ -151,12 +152,12 @@ def test_the_modal_can_be_prefilled_from_a_command_or_a_message() -> None:
         celebrate=False,
     )
     assert view_problems(view) == []
-    receivers = input_block(view, views.RECEIVERS_BLOCK)["element"]
+    receivers = input_block(view, modal.RECEIVERS_BLOCK)["element"]
     assert receivers["initial_users"] == ["ULUIS", "UMAX"]
-    select = input_block(view, views.VALUE_BLOCK)["element"]
+    select = input_block(view, modal.VALUE_BLOCK)["element"]
     assert select["initial_option"] == select["options"][1]
-    assert input_block(view, views.MESSAGE_BLOCK)["element"]["initial_value"] == "Thanks!"
-    assert "initial_options" not in input_block(view, views.CELEBRATE_BLOCK)["element"]
+    assert input_block(view, modal.MESSAGE_BLOCK)["element"]["initial_value"] == "Thanks!"
+    assert "initial_options" not in input_block(view, modal.CELEBRATE_BLOCK)["element"]
     text = all_text(view["blocks"])
     assert "The deploy is green again &lt;!channel&gt;" in text
     assert PERMALINK in text
@@ -164,19 +165,19 @@ def test_the_modal_can_be_prefilled_from_a_command_or_a_message() -> None:
 
 
 def test_an_unknown_initial_value_leaves_the_value_unselected() -> None:
-    view = views.kudos_modal("en", VALUES, private_metadata="", initial_value="nope")
-    assert "initial_option" not in input_block(view, views.VALUE_BLOCK)["element"]
+    view = modal.kudos_modal("en", VALUES, private_metadata="", initial_value="nope")
+    assert "initial_option" not in input_block(view, modal.VALUE_BLOCK)["element"]
 
 
 def test_a_modal_without_values_skips_the_value_picker() -> None:
-    view = views.kudos_modal("es", [], private_metadata="")
+    view = modal.kudos_modal("es", [], private_metadata="")
     assert view_problems(view) == []
-    assert views.VALUE_BLOCK not in [b.get("block_id") for b in view["blocks"]]
+    assert modal.VALUE_BLOCK not in [b.get("block_id") for b in view["blocks"]]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_long_quote_and_message_are_clipped_to_what_slack_accepts(lang: str) -> None:
-    view = views.kudos_modal(
+    view = modal.kudos_modal(
         lang,
         VALUES * 40,
         private_metadata="",
@@ -186,9 +187,9 @@ def test_a_long_quote_and_message_are_clipped_to_what_slack_accepts(lang: str) -
         quote_permalink=PERMALINK,
     )
     assert view_problems(view) == []
-    assert len(input_block(view, views.RECEIVERS_BLOCK)["element"]["initial_users"]) == 10
-    assert len(input_block(view, views.VALUE_BLOCK)["element"]["options"]) <= 100
-    assert len(input_block(view, views.MESSAGE_BLOCK)["element"]["initial_value"]) == MESSAGE_MAX
+    assert len(input_block(view, modal.RECEIVERS_BLOCK)["element"]["initial_users"]) == 10
+    assert len(input_block(view, modal.VALUE_BLOCK)["element"]["options"]) <= 100
+    assert len(input_block(view, modal.MESSAGE_BLOCK)["element"]["initial_value"]) == MESSAGE_MAX
     quote_block = view["blocks"][1]
     assert len(quote_block["text"]["text"]) < 500
     assert "&lt;" in quote_block["text"]["text"]
@@ -306,7 +307,14 @@ def test_a_private_kudos_says_it_was_not_posted() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("undo", [views.undo_done, views.undo_too_late, views.undo_not_yours])
+@pytest.mark.parametrize(
+    "undo",
+    [
+        views.undo_done,
+        lambda lang: views.undo_refused(lang, "kudos.errors.undo_expired"),
+        lambda lang: views.undo_refused(lang, "kudos.errors.not_your_kudos"),
+    ],
+)
 def test_undo_answers_are_short_and_never_empty(lang: str, undo: Any) -> None:
     text, blocks = undo(lang)
     message_fits((text, blocks))
@@ -354,7 +362,7 @@ def test_what_people_wrote_cannot_ping_the_channel(lang: str) -> None:
             assert "<!here>" not in shown
             assert "<!subteam" not in shown
             assert "<@U999>" not in shown
-    view = views.kudos_modal(lang, VALUES, private_metadata="", quote=PING)
+    view = modal.kudos_modal(lang, VALUES, private_metadata="", quote=PING)
     assert "<!channel>" not in all_text(view["blocks"])
 
 
@@ -386,9 +394,9 @@ REASONS: dict[str, dict[str, object]] = {
     "kudos.errors.message_too_long": {"max": 1000, "length": 1200},
     "kudos.errors.daily_limit": {"limit": 5, "remaining": 0, "reset": "00:00 (Europe/Madrid)"},
     "kudos.errors.unknown_name": {"name": "nadie"},
-    "kudos.errors.ambiguous_name": {"name": "ana", "matches": "<@U1> (Ana), <@U2> (Ana P)"},
+    "kudos.errors.ambiguous_name": {"name": "ana", "matches": (("U1", "Ana"), ("U2", "Ana P"))},
     "kudos.errors.unknown_usergroup": {"usergroup": "@devs"},
-    "kudos.errors.not_a_person": {"user": "<@UBOT>"},
+    "kudos.errors.not_a_person": {"user": "UBOT"},
     "kudos.errors.undo_expired": {},
     "kudos.errors.not_your_kudos": {},
     "kudos.errors.too_many_receivers": {"max": 20},
@@ -403,8 +411,15 @@ def test_every_reason_the_service_raises_has_friendly_words(lang: str) -> None:
         text, blocks = views.kudos_problem(lang, key, params, None)
         message_fits((text, blocks))
         assert "{" not in text
-        assert text == t(lang, key, **params)
+        assert text == t(lang, key, **{**params, **RENDERED.get(key, {})})
         assert len(blocks) == 1
+
+
+# The service passes plain user ids; the view shows them as mentions.
+RENDERED: dict[str, dict[str, object]] = {
+    "kudos.errors.ambiguous_name": {"matches": "<@U1> (Ana), <@U2> (Ana P)"},
+    "kudos.errors.not_a_person": {"user": "<@UBOT>"},
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -444,9 +459,12 @@ def test_a_typed_name_in_a_refusal_cannot_ping_anyone() -> None:
     assert "<!everyone>" not in text
     assert "&lt;!everyone&gt;" in all_text(blocks)
     ambiguous, _ = views.kudos_problem(
-        "en", "kudos.errors.ambiguous_name", {"name": "ana", "matches": "<@U1>, <@U2>"}, None
+        "en",
+        "kudos.errors.ambiguous_name",
+        {"name": "ana", "matches": (("U1", "Ana <!here>"), ("U2", "Ana P"))},
+        None,
     )
-    assert "<@U1>, <@U2>" in ambiguous
+    assert "<@U1> (Ana &lt;!here&gt;), <@U2> (Ana P)" in ambiguous
 
 
 # --- help and notes --------------------------------------------------------------------------
@@ -498,3 +516,13 @@ def test_an_unknown_hashtag_is_explained_in_one_line(lang: str) -> None:
     assert "`#&lt;!here&gt;great`" in note
     assert ("`#servicial`" if lang == "es" else "`#helpful`") in note
     assert block_problems([{"type": "section", "text": {"type": "mrkdwn", "text": note}}]) == []
+
+
+def test_the_confirmation_mentions_an_unknown_hashtag_and_the_values_that_work() -> None:
+    typo = dataclasses.replace(
+        KUDOS, value=None, unknown_hashtag="rockstar", values_on_offer=(HELPFUL,)
+    )
+    _, blocks = views.giver_confirmation(typo, "en")
+    assert views.unknown_hashtag_note("en", "rockstar", [HELPFUL]) in all_text(blocks)
+    _, plain_blocks = views.giver_confirmation(KUDOS, "en")
+    assert "rockstar" not in all_text(plain_blocks)

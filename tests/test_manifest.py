@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from bot.config import Settings
-from bot.runtime import build_runtime
+from bot.wiring import build_runtime
 from storage.unit_of_work import Database
 
 ROOT = Path(__file__).resolve().parent.parent

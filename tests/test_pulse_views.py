@@ -1,21 +1,35 @@
-"""The pulse DM fits Slack's limits in both languages and shows what is done."""
+"""The pulse DM and comment modal fit Slack's limits in both languages and show what is done."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
-from bot.views.limits import block_problems
+from bot.views.limits import block_problems, view_problems
 from bot.views.pulse import (
+    COMMENT_ACTION,
     SCORE_ACTION_PREFIX,
     SKIP_ACTION,
     STOP_ACTION,
+    CommentTarget,
+    QuestionRef,
+    ScoreClick,
+    closed_message,
+    comment_modal,
+    parse_comment_metadata,
+    parse_question_value,
     parse_score_value,
+    parse_week,
     pulse_message,
+    skipped_message,
+    stopped_message,
 )
-from engagement.pulse import PulseInvite, QuestionInfo
 from engagement.pulse_bank import DEFAULT_BANK, ENPS_QUESTION_KEY
+from engagement.pulse_model import PulseInvite, QuestionInfo
+
+WEEK = date(2026, 11, 23)
 
 
 def info(key: str) -> QuestionInfo:
@@ -23,7 +37,7 @@ def info(key: str) -> QuestionInfo:
 
 
 QUESTIONS = (*(info(q.key) for q in DEFAULT_BANK[:3]), info(ENPS_QUESTION_KEY))
-INVITE = PulseInvite("U1", "en", date(2026, 11, 23), QUESTIONS)
+INVITE = PulseInvite("U1", "en", WEEK, QUESTIONS)
 
 
 def buttons(blocks: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -38,6 +52,16 @@ def test_the_pulse_fits_a_message(lang: str, reminder: bool) -> None:
     assert block_problems(blocks) == []
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_comment_modal_and_the_one_line_notes_fit(lang: str) -> None:
+    target = QuestionRef(WEEK, ENPS_QUESTION_KEY)
+    modal = comment_modal(info(ENPS_QUESTION_KEY), lang, target=target, channel="D1", ts="1.2")
+    assert view_problems(modal) == []
+    for text, blocks in (closed_message(lang), skipped_message(lang), stopped_message(lang)):
+        assert text
+        assert block_problems(blocks) == []
+
+
 def test_likert_questions_offer_1_to_5_and_enps_0_to_10() -> None:
     _, blocks = pulse_message(INVITE, "en")
     scores = [
@@ -47,7 +71,18 @@ def test_likert_questions_offer_1_to_5_and_enps_0_to_10() -> None:
     ]
     assert len(scores) == 3 * 5 + 11
     values = [parse_score_value(str(b["value"])) for b in buttons(blocks) if "value" in b]
-    assert ("2026-11-23", ENPS_QUESTION_KEY, 10) in values
+    assert ScoreClick(WEEK, ENPS_QUESTION_KEY, 10) in values
+
+
+def test_each_button_value_reads_back_as_what_it_was_built_from() -> None:
+    _, blocks = pulse_message(INVITE, "en")
+    by_action = {str(b["action_id"]): str(b["value"]) for b in buttons(blocks)}
+    assert parse_question_value(by_action[COMMENT_ACTION]) == QuestionRef(WEEK, QUESTIONS[-1].key)
+    assert parse_week(by_action[SKIP_ACTION]) == WEEK
+    assert parse_week(by_action[STOP_ACTION]) == WEEK
+    target = QuestionRef(WEEK, "recognition_valued")
+    modal = comment_modal(info("recognition_valued"), "en", target=target, channel="D1", ts="1.2")
+    assert parse_comment_metadata(modal["private_metadata"]) == CommentTarget(target, "D1", "1.2")
 
 
 def test_answered_questions_lose_their_buttons_and_a_finished_pulse_says_thanks() -> None:
@@ -63,6 +98,17 @@ def test_answered_questions_lose_their_buttons_and_a_finished_pulse_says_thanks(
     assert STOP_ACTION not in str(blocks)
 
 
-def test_a_foreign_button_value_is_ignored() -> None:
-    assert parse_score_value("not json") is None
-    assert parse_score_value('{"w": "x"}') is None
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        '{"w": "x"}',
+        '{"w": "2026-11-23", "q": "k"}',  # no score
+        '{"w": "2026-11-23", "s": 3}',  # no question
+        '{"w": "someday", "q": "k", "s": 3}',
+        '{"w": "2026-11-23", "q": "k", "s": "many"}',
+        json.dumps([1, 2, 3]),
+    ],
+)
+def test_a_foreign_button_value_is_ignored(raw: str) -> None:
+    assert parse_score_value(raw) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,10 +11,10 @@ import pytest
 from bot.i18n import t
 from bot.views.blocks import button, escape_mrkdwn, header, section
 from bot.views.help import help_blocks
-from bot.views.home import SEND_FEEDBACK_ACTION, HomeData, ValueLine, home_view
+from bot.views.home import SEND_FEEDBACK_ACTION, home_view
 from bot.views.kudos import GIVE_KUDOS_ACTION
 from bot.views.limits import block_problems, view_problems
-from engagement.kudos_model import HomeStats, RecentKudos, TeamLeaders, ValueInfo
+from engagement.kudos_model import HomePage, HomeStats, RecentKudos, TeamLeaders, ValueInfo
 
 VALUES = [f":star: Value {n}" for n in range(8)]
 
@@ -32,15 +33,16 @@ def test_an_unknown_subcommand_is_named_before_the_help() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_home_fits_a_view(lang: str) -> None:
-    view = home_view(HomeData("Ana", [ValueLine(":bulb:", "Knowledgeable")] * 12), lang)
+    bulb = ValueInfo("knowledgeable", ":bulb:", "Knowledgeable", "Conocedor")
+    view = home_view(HomePage("Ana", stats(values=(bulb,) * 12)), lang)
     assert view["type"] == "home"
     assert view_problems(view) == []
     assert "Ana" in view["blocks"][0]["text"]["text"]
+    assert bulb.label(lang) in home_text(view)
 
 
 HELPFUL = ValueInfo("helpful", ":handshake:", "Helpful", "Servicial", ("helpful", "servicial"))
 TIMELY = ValueInfo("timely", ":stopwatch:", "Timely", "Oportuno", ("timely", "oportuno"))
-LINES = [ValueLine(":handshake:", "Helpful"), ValueLine(":stopwatch:", "Timely")]
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
@@ -83,7 +85,7 @@ def stats(**overrides: Any) -> HomeStats:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_home_shows_my_kudos_and_a_button_to_give_one(lang: str) -> None:
-    view = home_view(HomeData("Ana", LINES, stats()), lang)
+    view = home_view(HomePage("Ana", stats()), lang)
     assert view_problems(view) == []
     assert "Ana" in view["blocks"][0]["text"]["text"]
     buttons = {
@@ -104,7 +106,7 @@ def test_home_shows_my_kudos_and_a_button_to_give_one(lang: str) -> None:
 
 
 def test_recent_kudos_are_clipped_to_a_short_taste() -> None:
-    view = home_view(HomeData("Ana", LINES, stats()), "en")
+    view = home_view(HomePage("Ana", stats()), "en")
     recent = [b for b in view["blocks"] if "<@UG1>" in b.get("text", {}).get("text", "")]
     assert len(recent) == 1
     assert len(recent[0]["text"]["text"]) < 320
@@ -113,18 +115,18 @@ def test_recent_kudos_are_clipped_to_a_short_taste() -> None:
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_an_empty_home_encourages_the_first_kudos(lang: str) -> None:
     empty = stats(received_this_month=0, given_this_month=0, top_values=(), recent=())
-    view = home_view(HomeData("Ana", LINES, empty), lang)
+    view = home_view(HomePage("Ana", empty), lang)
     assert view_problems(view) == []
     assert t(lang, "home.empty") in home_text(view)
 
 
 def test_the_leaderboard_is_hidden_unless_the_workspace_shows_it() -> None:
-    view = home_view(HomeData("Ana", LINES, stats(leaderboard=None)), "en")
+    view = home_view(HomePage("Ana", stats(leaderboard=None)), "en")
     assert t("en", "home.leaderboard_title") not in home_text(view)
 
 
 def test_the_leaderboard_shows_the_top_three_per_team() -> None:
-    text = home_text(home_view(HomeData("Ana", LINES, stats()), "en"))
+    text = home_text(home_view(HomePage("Ana", stats()), "en"))
     assert t("en", "home.leaderboard_title") in text
     assert "Billing &amp; &lt;Ops&gt;" in text
     assert "<@UA> · 7" in text
@@ -134,7 +136,7 @@ def test_the_leaderboard_shows_the_top_three_per_team() -> None:
 
 def test_a_leaderboard_with_nobody_thanked_yet_says_so() -> None:
     quiet = stats(leaderboard=(TeamLeaders("Billing", ()),))
-    text = home_text(home_view(HomeData("Ana", LINES, quiet), "es"))
+    text = home_text(home_view(HomePage("Ana", quiet), "es"))
     assert t("es", "home.leaderboard_empty") in text
 
 
@@ -151,9 +153,8 @@ def test_a_busy_home_with_30_teams_still_fits_100_blocks(lang: str) -> None:
             for n in range(30)
         ),
     )
-    view = home_view(
-        HomeData("Ana " * 100, [ValueLine(":bulb:", "Knowledgeable")] * 30, busy), lang
-    )
+    bulb = ValueInfo("knowledgeable", ":bulb:", "Knowledgeable", "Conocedor")
+    view = home_view(HomePage("Ana " * 100, dataclasses.replace(busy, values=(bulb,) * 30)), lang)
     assert view_problems(view) == []
     text = home_text(view)
     assert sum("<@UG" in b.get("text", {}).get("text", "") for b in view["blocks"]) == 10
@@ -163,7 +164,7 @@ def test_a_busy_home_with_30_teams_still_fits_100_blocks(lang: str) -> None:
 
 
 def test_home_without_a_name_still_welcomes() -> None:
-    view = home_view(HomeData("", LINES), "en")
+    view = home_view(HomePage("", stats()), "en")
     assert view["blocks"][0]["text"]["text"] == t("en", "home.text")
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.context import AppContext
 from bot.executor import TrackingExecutor
 from bot.listeners import (
-    aplauso_command,
+    aplauso,
     direct_messages,
     errors,
     feedback,
@@ -16,15 +15,16 @@ from bot.listeners import (
     pulse,
 )
 from bot.surfaces import Surfaces
+from engagement.services import Services
 
 
-def register_all(app: App, ctx: AppContext, executor: TrackingExecutor) -> Surfaces:
+def register_all(app: App, services: Services, executor: TrackingExecutor) -> Surfaces:
     surfaces = Surfaces(app, executor)
     errors.register(app)
-    aplauso_command.register(surfaces, ctx)
-    home.register(surfaces, ctx)
-    kudos.register(surfaces, ctx)
-    pulse.register(surfaces, ctx)
-    direct_messages.register(surfaces, ctx)
-    feedback.register(surfaces, ctx)
+    aplauso.register(surfaces, services)
+    home.register(surfaces, services)
+    kudos.register(surfaces, services)
+    pulse.register(surfaces, services)
+    direct_messages.register(surfaces)
+    feedback.register(surfaces, services)
     return surfaces

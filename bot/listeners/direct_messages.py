@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+from slack_bolt import BoltContext
 
-from bot.context import AppContext
+from bot.adapters.slack_messages import post_message
 from bot.i18n import t
+from bot.middleware import language_of
 from bot.surfaces import Surfaces
 
 
-def register(surfaces: Surfaces, ctx: AppContext) -> None:
+def register(surfaces: Surfaces) -> None:
     @surfaces.event("message.im")
-    def direct_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def direct_message(event: dict[str, Any], context: BoltContext) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
             return  # edits, deletions, joins and bots (ourselves included) need no answer
-        with ctx.database.unit_of_work() as uow:
-            if not uow.events.claim(str(body.get("event_id") or ""), "message.im", ctx.now()):
-                return
-            lang = ctx.language_in(uow, str(event["user"]))
-        try:
-            client.chat_postMessage(channel=str(event.get("channel")), text=t(lang, "dm.pointer"))
-        except SlackClientError:
-            return
+        channel = str(event.get("channel") or "")
+        post_message(context.client, channel, t(language_of(context), "dm.pointer"))

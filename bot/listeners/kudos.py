@@ -1,521 +1,291 @@
 """Kudos from every surface: /kudos, the modal, both shortcuts, reactions, mentions, buttons.
 
-Each listener parses Slack's payload, calls `engagement.kudos.give_kudos`, and renders the
-answer; Slack calls that do not decide the answer happen after acknowledging.
+Each handler reads Slack's payload into plain values, calls one `KudosService` method and
+renders its answer. The service tells the giver first (through `on_recorded`), then the
+receivers and the channel.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
-from bot.context import AppContext
-from bot.kudos_delivery import deliver_kudos, remove_celebration
-from bot.listeners.replies import reply_privately
+from bot.adapters.replies import reply_privately
+from bot.adapters.slack_messages import open_modal, permalink, update_modal
+from bot.markup import read_kudos_markup
+from bot.middleware import language_of
+from bot.parsing import message_location, private_metadata, state_value, trigger_id_of, user_id_of
 from bot.surfaces import Surfaces
 from bot.views import kudos as views
-from engagement.errors import DirectoryUnavailable, DomainError
-from engagement.kudos import (
-    active_values,
-    give_kudos,
-    reaction_source_key,
-    undo_kudos,
-    withdraw_reaction,
-)
-from engagement.kudos_model import MESSAGE_MAX, GivenKudos, KudosRequest, SourceKind
-from engagement.kudos_parsing import choose_value, parse_kudos_text
-from engagement.recipients import resolve_recipients
-from storage.unit_of_work import UnitOfWork
+from bot.views import kudos_modal as modal
+from engagement.errors import DomainError
+from engagement.kudos import KudosService
+from engagement.kudos_model import GivenKudos, KudosRequest, Reaction, SourceKind, ValueInfo
+from engagement.services import Services
 
-logger = logging.getLogger(__name__)
+HELP_WORDS = frozenset({"help", "ayuda"})
+QUOTE_MAX = 300
+METADATA_MAX = 3000
 
 
-def _user_id(body: dict[str, Any]) -> str:
-    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
+@dataclass(frozen=True)
+class ModalDraft:
+    """What the modal opens with, and what its submission will need back (`metadata`)."""
 
+    metadata: dict[str, Any]
+    receivers: tuple[str, ...] = ()
+    quote: str | None = None
+    permalink: str | None = None
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        loaded = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-class KudosListeners:
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-
-    # ---- shared steps -------------------------------------------------------------------
-
-    def open_modal(
-        self,
-        client: WebClient,
-        trigger_id: str,
-        user_id: str,
-        *,
-        metadata: dict[str, Any] | None = None,
-        receivers: tuple[str, ...] = (),
-        message: str = "",
-        quote: str | None = None,
-        permalink: str | None = None,
-    ) -> str | None:
-        with self.ctx.database.unit_of_work() as uow:
-            lang = self.ctx.language_in(uow, user_id)
-            values = active_values(uow)
-        view = views.kudos_modal(
+    def render(self, lang: str, values: Sequence[ValueInfo]) -> dict[str, Any]:
+        metadata = {**self.metadata, **({"permalink": self.permalink} if self.permalink else {})}
+        return modal.kudos_modal(
             lang,
             values,
-            private_metadata=json.dumps(metadata or {})[:3000],
-            initial_receivers=receivers,
-            initial_message=message[:MESSAGE_MAX],
-            quote=quote,
-            quote_permalink=permalink,
-        )
-        try:
-            response = client.views_open(trigger_id=trigger_id, view=view)
-        except SlackClientError as error:
-            logger.warning("views.open failed: %s", type(error).__name__)
-            return None
-        return str((response.get("view") or {}).get("id") or "") or None
-
-    def give(
-        self, uow: UnitOfWork, request: KudosRequest, counted_units: int | None = None
-    ) -> GivenKudos:
-        return give_kudos(
-            uow,
-            request,
-            self.ctx.directory.fetch_profile,
-            self.ctx.now(),
-            kudos_channel=self.ctx.settings.kudos_channel,
-            counted_units=counted_units,
+            private_metadata=json.dumps(metadata)[:METADATA_MAX],
+            initial_receivers=self.receivers,
+            quote=self.quote,
+            quote_permalink=self.permalink,
         )
 
-    def confirm(
-        self,
-        client: WebClient,
-        given: GivenKudos,
-        *,
-        respond: Respond | None,
-        channel_id: str | None,
-        note: str | None = None,
-    ) -> None:
-        lang = self.ctx.language_for(given.giver_id)
-        text, blocks = views.giver_confirmation(given, lang)
-        if note:
-            blocks = [*blocks, {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
-        reply_privately(
-            respond=respond,
-            client=client,
+
+def _reply(
+    respond: Respond | None,
+    client: WebClient,
+    channel_id: str | None,
+    user_id: str,
+    message: views.Message,
+) -> None:
+    text, blocks = message
+    reply_privately(
+        respond=respond,
+        client=client,
+        channel_id=channel_id,
+        user_id=user_id,
+        text=text,
+        blocks=blocks,
+    )
+
+
+def _confirmer(
+    context: BoltContext, respond: Respond | None, channel_id: str | None, *, quiet_twins: bool
+) -> Callable[[GivenKudos], None]:
+    """Tells the giver it worked; `quiet_twins`: a repeat (retry, double reaction) says nothing."""
+    lang = language_of(context)
+
+    def confirm(given: GivenKudos) -> None:
+        if not (quiet_twins and given.duplicate):
+            message = views.giver_confirmation(given, lang)
+            _reply(respond, context.client, channel_id, given.giver_id, message)
+
+    return confirm
+
+
+def _give_typed(
+    kudos: KudosService,
+    context: BoltContext,
+    respond: Respond | None,
+    text: str,
+    source_kind: SourceKind,
+    source_key: str,
+    channel_id: str | None,
+    message_ts: str | None = None,
+) -> None:
+    """The one path for typed kudos (slash command and @mention); a refusal hands the text back."""
+    giver_id = str(context.user_id or "")
+    try:
+        kudos.give_from_text(
+            giver_id=giver_id,
+            text=read_kudos_markup(text, bot_user_id=context.bot_user_id),
+            source_kind=source_kind,
+            source_key=source_key,
             channel_id=channel_id,
-            user_id=given.giver_id,
-            text=text,
-            blocks=blocks,
+            message_ts=message_ts,
+            on_recorded=_confirmer(context, respond, channel_id, quiet_twins=False),
         )
+    except DomainError as error:
+        refusal = views.kudos_problem(language_of(context), error.key, error.params, text)
+        _reply(respond, context.client, channel_id, giver_id, refusal)
 
-    def refuse(
-        self,
-        client: WebClient,
-        user_id: str,
-        error: DomainError,
-        *,
-        respond: Respond | None,
-        channel_id: str | None,
-        returned_text: str | None,
-    ) -> None:
-        lang = self.ctx.language_for(user_id)
-        text, blocks = views.kudos_problem(lang, error.key, error.params, returned_text)
-        reply_privately(
-            respond=respond,
-            client=client,
-            channel_id=channel_id,
-            user_id=user_id,
-            text=text,
-            blocks=blocks,
-        )
 
-    def kudos_from_text(
-        self,
-        client: WebClient,
-        *,
-        giver_id: str,
-        text: str,
-        source_kind: SourceKind,
-        source_key: str,
-        channel_id: str | None,
-        bot_user_id: str | None,
-        respond: Respond | None,
-        permalink: str | None = None,
-        message_ts: str | None = None,
-    ) -> None:
-        """The one path for typed kudos (slash command and @mention)."""
-        note: str | None = None
-        try:
-            with self.ctx.database.unit_of_work() as uow:
-                values = active_values(uow)
-                parsed = parse_kudos_text(text, bot_user_id=bot_user_id, values=values)
-                value, unknown = choose_value(parsed.hashtags, values)
-                groups = [self._usergroup_members(client, gid) for gid in parsed.usergroup_ids]
-                recipients = resolve_recipients(
-                    uow,
-                    user_ids=parsed.user_ids,
-                    names=parsed.names,
-                    usergroup_members=groups,
-                    refresh_directory=self.ctx.directory.all_profiles,
-                    now=self.ctx.now(),
-                )
-                request = KudosRequest(
-                    giver_id=giver_id,
-                    receiver_ids=recipients.user_ids,
-                    message=parsed.message,
-                    source_kind=source_kind,
-                    source_key=source_key,
-                    value_key=value.key if value else None,
-                    channel_id=channel_id,
-                    message_ts=message_ts,
-                    permalink=permalink,
-                )
-                given = self.give(uow, request, recipients.counted_units)
-                if unknown and value is None:
-                    note = views.unknown_hashtag_note(
-                        self.ctx.language_in(uow, giver_id), unknown[0], values
-                    )
-        except DomainError as error:
-            self.refuse(
-                client, giver_id, error, respond=respond, channel_id=channel_id, returned_text=text
-            )
-            return
-        except DirectoryUnavailable:
-            self.refuse(
-                client,
-                giver_id,
-                DomainError("errors.slack_unavailable"),
-                respond=respond,
-                channel_id=channel_id,
-                returned_text=text,
-            )
-            return
-        self.confirm(client, given, respond=respond, channel_id=channel_id, note=note)
-        deliver_kudos(self.ctx, client, given)
+def _modal_request(body: dict[str, Any], view: dict[str, Any]) -> KudosRequest:
+    metadata = private_metadata(view)
+    receivers = state_value(view, modal.RECEIVERS_BLOCK, modal.RECEIVERS_ACTION)
+    chosen = state_value(view, modal.VALUE_BLOCK, modal.VALUE_ACTION).get("selected_option")
+    message = state_value(view, modal.MESSAGE_BLOCK, modal.MESSAGE_ACTION).get("value")
+    celebrate = state_value(view, modal.CELEBRATE_BLOCK, modal.CELEBRATE_ACTION)
+    by_message = metadata.get("source") == "message"
+    return KudosRequest(
+        giver_id=user_id_of(body),
+        receiver_ids=tuple(str(u) for u in receivers.get("selected_users") or ()),
+        message=str(message or ""),
+        source_kind=SourceKind.MESSAGE_SHORTCUT if by_message else SourceKind.MODAL,
+        source_key=f"view:{view.get('id')}",
+        value_key=str(chosen["value"])
+        if isinstance(chosen, dict) and chosen.get("value")
+        else None,
+        channel_id=metadata.get("channel"),
+        message_ts=metadata.get("ts"),
+        permalink=metadata.get("permalink"),
+        celebrate=any(
+            option.get("value") == modal.CELEBRATE_OPTION_VALUE
+            for option in celebrate.get("selected_options") or []
+        ),
+    )
 
-    def _usergroup_members(self, client: WebClient, usergroup_id: str) -> list[str]:
-        members = self.ctx.directory.usergroup_member_ids(usergroup_id)
-        if members is None:
-            raise DomainError("kudos.errors.unknown_usergroup", usergroup=usergroup_id)
-        return members
 
-    def message_author(self, client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:
-        """reaction_added carries no text and may lack the author: ask Slack for the message."""
-        try:
-            history = client.conversations_history(
-                channel=channel, latest=ts, inclusive=True, limit=1
-            )
-            for message in history.get("messages") or []:
-                if message.get("ts") == ts:
-                    return dict(message)
-            replies = client.conversations_replies(channel=channel, ts=ts, limit=200)
-            for message in replies.get("messages") or []:
-                if message.get("ts") == ts:
-                    return dict(message)
-        except SlackClientError as error:
-            logger.warning("could not fetch a reacted message: %s", type(error).__name__)
+def _reaction(event: dict[str, Any]) -> Reaction | None:
+    item = event.get("item") or {}
+    reactor = str(event.get("user") or "")
+    channel, ts = item.get("channel"), item.get("ts")
+    if item.get("type") != "message" or not (channel and ts and reactor):
         return None
-
-    def permalink(self, client: WebClient, channel: str | None, ts: str | None) -> str | None:
-        if not (channel and ts):
-            return None
-        try:
-            return str(client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink"))
-        except SlackClientError:
-            return None
+    emoji = str(event.get("reaction") or "").split("::", 1)[0]  # no skin tone
+    author = event.get("item_user")
+    return Reaction(reactor, emoji, str(channel), str(ts), str(author) if author else None)
 
 
-def _state_value(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    state = ((view.get("state") or {}).get("values") or {}).get(block) or {}
-    value = state.get(action) or {}
-    return value if isinstance(value, dict) else {}
+def _open_draft(
+    kudos: KudosService, context: BoltContext, trigger_id: str, draft: ModalDraft
+) -> str | None:
+    view = draft.render(language_of(context), kudos.values())
+    return open_modal(context.client, trigger_id, view)
 
 
-def register(surfaces: Surfaces, ctx: AppContext) -> None:
-    desk = KudosListeners(ctx)
+def register(surfaces: Surfaces, services: Services) -> None:
+    _register_typed(surfaces, services.kudos)
+    _register_modal(surfaces, services.kudos)
+    _register_buttons(surfaces, services.kudos)
+    _register_reactions(surfaces, services.kudos)
 
+
+def _register_typed(surfaces: Surfaces, kudos: KudosService) -> None:
     @surfaces.command("/kudos")
     def kudos_command(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+        ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        user_id = _user_id(command)
         text = str(command.get("text") or "").strip()
         channel_id = command.get("channel_id")
         if not text:
-            desk.open_modal(
-                client,
-                str(command.get("trigger_id") or ""),
-                user_id,
-                metadata={"channel": channel_id},
-            )
+            _open_draft(kudos, context, trigger_id_of(command), ModalDraft({"channel": channel_id}))
             return
-        if text.lower() in ("help", "ayuda"):
-            with ctx.database.unit_of_work() as uow:
-                lang = ctx.language_in(uow, user_id)
-                settings = uow.settings.get()
-                text_out, blocks = views.kudos_help(
-                    lang, active_values(uow), settings.kudos_reactions, settings.kudos_daily_limit
-                )
-            reply_privately(
-                respond=respond,
-                client=client,
-                channel_id=channel_id,
-                user_id=user_id,
-                text=text_out,
-                blocks=blocks,
-            )
+        if text.lower() in HELP_WORDS:
+            about = kudos.help()
+            lang = language_of(context)
+            message = views.kudos_help(lang, about.values, about.reactions, about.daily_limit)
+            _reply(respond, context.client, channel_id, user_id_of(command), message)
             return
-        desk.kudos_from_text(
-            client,
-            giver_id=user_id,
-            text=text,
-            source_kind=SourceKind.COMMAND,
-            source_key=f"command:{command.get('trigger_id') or command.get('response_url')}",
-            channel_id=channel_id,
-            bot_user_id=context.bot_user_id,
-            respond=respond,
-        )
+        source_key = f"command:{command.get('trigger_id') or command.get('response_url')}"
+        _give_typed(kudos, context, respond, text, SourceKind.COMMAND, source_key, channel_id)
 
+    @surfaces.event("app_mention")
+    def mentioned(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        text = str(event.get("text") or "")
+        source_key = f"event:{body.get('event_id') or ''}"
+        channel_id, ts = event.get("channel"), event.get("ts")
+        _give_typed(kudos, context, None, text, SourceKind.MENTION, source_key, channel_id, ts)
+
+
+def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:
     @surfaces.global_shortcut("give_kudos")
-    def give_kudos_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+    def give_kudos_shortcut(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -> None:
         ack()
-        desk.open_modal(client, str(shortcut.get("trigger_id") or ""), _user_id(shortcut))
+        _open_draft(kudos, context, trigger_id_of(shortcut), ModalDraft({}))
 
     @surfaces.message_shortcut("kudos_message")
-    def kudos_for_message(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+    def kudos_for_message(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -> None:
+        """Opens at once (a trigger lives three seconds), then adds the message's link."""
         ack()
         message = shortcut.get("message") or {}
-        channel_id = (shortcut.get("channel") or {}).get("id")
-        ts = message.get("ts")
-        author = message.get("user")
-        metadata = {"channel": channel_id, "ts": ts, "source": "message"}
-        quote = str(message.get("text") or "")[:300]
-        view_id = desk.open_modal(
-            client,
-            str(shortcut.get("trigger_id") or ""),
-            _user_id(shortcut),
-            metadata=metadata,
-            receivers=(author,) if author else (),
-            quote=quote,
+        channel_id, ts = message_location(shortcut)
+        draft = ModalDraft(
+            {"channel": channel_id, "ts": ts, "source": "message"},
+            receivers=(str(message["user"]),) if message.get("user") else (),
+            quote=str(message.get("text") or "")[:QUOTE_MAX],
         )
-        permalink = desk.permalink(client, channel_id, ts)
-        if view_id and permalink:
-            with ctx.database.unit_of_work() as uow:
-                lang = ctx.language_in(uow, _user_id(shortcut))
-                values = active_values(uow)
-            view = views.kudos_modal(
-                lang,
-                values,
-                private_metadata=json.dumps({**metadata, "permalink": permalink})[:3000],
-                initial_receivers=(author,) if author else (),
-                quote=quote,
-                quote_permalink=permalink,
-            )
-            try:
-                client.views_update(view_id=view_id, view=view)
-            except SlackClientError as error:
-                logger.warning("views.update failed: %s", type(error).__name__)
+        values = kudos.values()
+        lang = language_of(context)
+        view_id = open_modal(context.client, trigger_id_of(shortcut), draft.render(lang, values))
+        link = permalink(context.client, channel_id, ts)
+        if view_id and link:
+            linked = ModalDraft(draft.metadata, draft.receivers, draft.quote, permalink=link)
+            update_modal(context.client, view_id, linked.render(lang, values))
 
-    @surfaces.view(views.KUDOS_MODAL_CALLBACK)
+    @surfaces.view(modal.KUDOS_MODAL_CALLBACK)
     def kudos_modal_submitted(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        user_id = _user_id(body)
-        metadata = _metadata(view)
-        receivers = _state_value(view, views.RECEIVERS_BLOCK, views.RECEIVERS_ACTION)
-        value = _state_value(view, views.VALUE_BLOCK, views.VALUE_ACTION)
-        message = _state_value(view, views.MESSAGE_BLOCK, views.MESSAGE_ACTION).get("value") or ""
-        celebrate = _state_value(view, views.CELEBRATE_BLOCK, views.CELEBRATE_ACTION)
-        chosen = (value.get("selected_option") or {}).get("value")
-        request = KudosRequest(
-            giver_id=user_id,
-            receiver_ids=tuple(receivers.get("selected_users") or ()),
-            message=str(message),
-            source_kind=(
-                SourceKind.MESSAGE_SHORTCUT
-                if metadata.get("source") == "message"
-                else SourceKind.MODAL
-            ),
-            source_key=f"view:{view.get('id')}",
-            value_key=str(chosen) if chosen else None,
-            channel_id=metadata.get("channel"),
-            message_ts=metadata.get("ts"),
-            permalink=metadata.get("permalink"),
-            celebrate=any(
-                o.get("value") == views.CELEBRATE_OPTION_VALUE
-                for o in celebrate.get("selected_options") or []
-            ),
-        )
-        try:
-            with ctx.database.unit_of_work() as uow:
-                given = desk.give(uow, request)
-        except DomainError as error:
-            lang = ctx.language_for(user_id)
-            on_receivers = error.key in (
-                "kudos.errors.no_receivers",
-                "kudos.errors.only_self",
-                "kudos.errors.not_a_person",
-                "kudos.errors.too_many_receivers",
-            )
-            block = views.RECEIVERS_BLOCK if on_receivers else views.MESSAGE_BLOCK
-            ack(
-                response_action="errors",
-                errors={block: views.kudos_problem(lang, error.key, error.params, None)[0][:150]},
-            )
-            return
-        except DirectoryUnavailable:
-            lang = ctx.language_for(user_id)
-            ack(
-                response_action="errors",
-                errors={
-                    views.MESSAGE_BLOCK: views.kudos_problem(
-                        lang, "errors.slack_unavailable", {}, None
-                    )[0][:150]
-                },
-            )
-            return
-        ack()
-        desk.confirm(client, given, respond=None, channel_id=metadata.get("channel"))
-        deliver_kudos(ctx, client, given)
+        request = _modal_request(body, view)
+        confirm = _confirmer(context, None, request.channel_id, quiet_twins=False)
 
+        def acknowledge_then_confirm(given: GivenKudos) -> None:
+            ack()
+            confirm(given)
+
+        try:
+            kudos.give(request, on_recorded=acknowledge_then_confirm)
+        except DomainError as error:
+            reason, _ = views.kudos_problem(language_of(context), error.key, error.params, None)
+            ack(response_action="errors", errors=modal.inline_error(error.field, reason))
+
+
+def _register_buttons(surfaces: Surfaces, kudos: KudosService) -> None:
     @surfaces.action(views.UNDO_ACTION)
     def undo(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+        context: BoltContext,
     ) -> None:
         ack()
-        user_id = _user_id(body)
-        lang = ctx.language_for(user_id)
+        lang = language_of(context)
+        value = str(action.get("value") or "")
         try:
-            with ctx.database.unit_of_work() as uow:
-                taken_back = undo_kudos(uow, int(action.get("value") or 0), user_id, ctx.now())
-                kudos = uow.kudos.get(taken_back.kudos_id)
-                celebration = (
-                    (kudos.celebration_channel, kudos.celebration_ts) if kudos else (None, None)
-                )
-        except (DomainError, ValueError) as error:
-            text, blocks = (
-                views.undo_not_yours(lang)
-                if isinstance(error, ValueError) or error.key == "kudos.errors.not_your_kudos"
-                else views.undo_too_late(lang)
-            )
+            kudos.undo(int(value) if value.isdigit() else 0, user_id_of(body))
+        except DomainError as error:
+            text, blocks = views.undo_refused(lang, error.key)
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
             return
         text, blocks = views.undo_done(lang)
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
-        remove_celebration(client, *celebration)
 
     @surfaces.action(views.THANKS_BACK_ACTION)
     def thanks_back(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
     ) -> None:
         ack()
-        desk.open_modal(
-            client,
-            str(body.get("trigger_id") or ""),
-            _user_id(body),
-            receivers=(str(action.get("value")),) if action.get("value") else (),
-        )
+        giver = str(action.get("value") or "")
+        draft = ModalDraft({}, receivers=(giver,) if giver else ())
+        _open_draft(kudos, context, trigger_id_of(body), draft)
 
     @surfaces.action(views.GIVE_KUDOS_ACTION)
-    def give_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def give_from_home(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        desk.open_modal(client, str(body.get("trigger_id") or ""), _user_id(body))
+        _open_draft(kudos, context, trigger_id_of(body), ModalDraft({}))
 
+
+def _register_reactions(surfaces: Surfaces, kudos: KudosService) -> None:
     @surfaces.event("reaction_added")
-    def reaction_added(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        item = event.get("item") or {}
-        reactor = str(event.get("user") or "")
-        reaction = str(event.get("reaction") or "").split("::", 1)[0]
-        channel, ts = item.get("channel"), item.get("ts")
-        if item.get("type") != "message" or not (channel and ts and reactor):
+    def reaction_added(event: dict[str, Any], context: BoltContext) -> None:
+        reaction = _reaction(event)
+        if reaction is None:
             return
-        with ctx.database.unit_of_work() as uow:
-            if reaction not in uow.settings.get().kudos_reactions:
-                return
-            if not uow.events.claim(str(body.get("event_id") or ""), "reaction_added", ctx.now()):
-                return
-        message = desk.message_author(client, channel, ts) or {}
-        author = event.get("item_user") or message.get("user")
-        if not author or author == reactor:
-            return
-        quoted = str(message.get("text") or "").strip() or f":{reaction}:"
-        request = KudosRequest(
-            giver_id=reactor,
-            receiver_ids=(str(author),),
-            message=quoted[:MESSAGE_MAX],
-            source_kind=SourceKind.REACTION,
-            source_key=reaction_source_key(channel, ts, reactor),
-            channel_id=channel,
-            message_ts=ts,
-            permalink=desk.permalink(client, channel, ts),
-        )
+        confirm = _confirmer(context, None, reaction.channel_id, quiet_twins=True)
         try:
-            with ctx.database.unit_of_work() as uow:
-                given = desk.give(uow, request)
-        except DomainError as error:
-            if error.key == "kudos.errors.daily_limit":
-                desk.refuse(
-                    client, reactor, error, respond=None, channel_id=channel, returned_text=None
-                )
-            return
-        except DirectoryUnavailable:
-            return
-        if not given.duplicate:
-            desk.confirm(client, given, respond=None, channel_id=channel)
-        deliver_kudos(ctx, client, given)
+            kudos.give_for_reaction(reaction, on_recorded=confirm)
+        except DomainError as error:  # only the daily limit is worth a word
+            refusal = views.kudos_problem(language_of(context), error.key, error.params, None)
+            _reply(None, context.client, reaction.channel_id, reaction.reactor_id, refusal)
 
     @surfaces.event("reaction_removed")
-    def reaction_removed(event: dict[str, Any], client: WebClient) -> None:
-        item = event.get("item") or {}
-        reactor = str(event.get("user") or "")
-        channel, ts = item.get("channel"), item.get("ts")
-        if not (channel and ts and reactor):
-            return
-        with ctx.database.unit_of_work() as uow:
-            if (
-                str(event.get("reaction") or "").split("::", 1)[0]
-                not in uow.settings.get().kudos_reactions
-            ):
-                return
-            withdrawn = withdraw_reaction(
-                uow, reaction_source_key(channel, ts, reactor), reactor, ctx.now()
-            )
-            celebration = (
-                (withdrawn.celebration_channel, withdrawn.celebration_ts)
-                if withdrawn
-                else (None, None)
-            )
-        remove_celebration(client, *celebration)
-
-    @surfaces.event("app_mention")
-    def mentioned(
-        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        event_id = str(body.get("event_id") or "")
-        with ctx.database.unit_of_work() as uow:
-            if not uow.events.claim(event_id, "app_mention", ctx.now()):
-                return
-        channel = event.get("channel")
-        desk.kudos_from_text(
-            client,
-            giver_id=str(event.get("user") or ""),
-            text=str(event.get("text") or ""),
-            source_kind=SourceKind.MENTION,
-            source_key=f"event:{event_id}",
-            channel_id=channel,
-            bot_user_id=context.bot_user_id,
-            respond=None,
-            message_ts=event.get("ts"),
-            permalink=desk.permalink(client, channel, event.get("ts")),
-        )
+    def reaction_removed(event: dict[str, Any]) -> None:
+        reaction = _reaction(event)
+        if reaction is not None:
+            kudos.withdraw_reaction(reaction)

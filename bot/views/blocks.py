@@ -6,7 +6,11 @@ never make Slack refuse a whole message or view.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
+
+from bot.i18n import t
 
 Block = dict[str, Any]
 
@@ -138,3 +142,64 @@ def fit_message(blocks: list[Block]) -> list[Block]:
 
 def fit_view(blocks: list[Block]) -> list[Block]:
     return blocks[:VIEW_BLOCKS_MAX]
+
+
+def pack_sections(title: str, lines: Sequence[str]) -> list[Block]:
+    """`title` then `lines`, one per line, in as few sections as Slack's 3,000 characters allow.
+
+    A line never splits across sections; a single over-long line is clipped by `section`.
+    """
+    blocks: list[Block] = []
+    current = title
+    for line in lines:
+        if len(current) + 1 + len(line) > SECTION_TEXT_MAX:
+            blocks.append(section(current))
+            current = line
+        else:
+            current = f"{current}\n{line}"
+    blocks.append(section(current))
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# Text every view writes: people's words escaped and clipped, mentions, the `text` fallback
+
+_USER_ID = re.compile(r"[UW][A-Z0-9_]{1,40}")
+
+
+def mention(user_id: str) -> str:
+    """`<@U123>` so Slack shows the person's current name; anything else is shown as text."""
+    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape_mrkdwn(user_id)
+
+
+def escaped_clip(text: str, limit: int) -> str:
+    """Escapes then clips without cutting an `&amp;` in half, so the result is at most `limit`."""
+    return _join_within([escape_mrkdwn(char) for char in text], limit)
+
+
+def blockquote(text: str, limit: int) -> str:
+    """What a person wrote as a Slack block quote, escaped, every line quoted, within `limit`.
+
+    Escaping `>` too means a line of theirs cannot end the quote early.
+    """
+    pieces = ["> "] + ["\n> " if char == "\n" else escape_mrkdwn(char) for char in text]
+    return _join_within(pieces, limit)
+
+
+def _join_within(pieces: Sequence[str], limit: int) -> str:
+    if sum(len(piece) for piece in pieces) <= limit:
+        return "".join(pieces)
+    kept: list[str] = []
+    size = 0
+    for piece in pieces:
+        if size + len(piece) > limit - 1:
+            break
+        kept.append(piece)
+        size += len(piece)
+    return "".join(kept) + "…"
+
+
+def fallback_text(text: str) -> str:
+    """A message's plain `text` (notifications, screen readers): within Slack's limit, never
+    empty."""
+    return clip(text, FALLBACK_TEXT_MAX).strip() or t("en", "common.app_name")

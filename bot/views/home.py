@@ -7,29 +7,25 @@ after being reminded that thanks matter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import t
 from bot.views.blocks import (
     Block,
     actions,
+    blockquote,
     button,
     context,
     divider,
+    escaped_clip,
     fields_section,
     fit_view,
     header,
+    mention,
     section,
 )
-from bot.views.kudos import (
-    GIVE_KUDOS_ACTION,
-    blockquote,
-    escaped_clip,
-    link,
-    mention,
-)
-from engagement.kudos_model import HomeStats, RecentKudos, TeamLeaders
+from bot.views.kudos import GIVE_KUDOS_ACTION, link
+from engagement.kudos_model import HomePage, HomeStats, RecentKudos, TeamLeaders
 
 SEND_FEEDBACK_ACTION = "home_send_feedback"
 RECENT_SHOWN_MAX = 10
@@ -43,39 +39,20 @@ TEAM_NAME_MAX = 80
 MEDALS = (":first_place_medal:", ":second_place_medal:", ":third_place_medal:")
 
 
-@dataclass(frozen=True)
-class ValueLine:
-    emoji: str
-    name: str
-
-
-@dataclass(frozen=True)
-class HomeData:
-    name: str
-    values: list[ValueLine]
-    stats: HomeStats | None = None
-
-
-def home_view(data: HomeData, lang: str) -> dict[str, Any]:
-    """The whole Home tab; without `stats` (no database yet) it is the plain welcome."""
-    welcome = t(lang, "home.title", name=data.name) if data.name.strip() else t(lang, "home.text")
-    blocks: list[Block] = [header(welcome)]
-    if data.stats is None:
-        blocks.append(section(t(lang, "home.intro")))
-    else:
-        blocks += _kudos_blocks(data.stats, lang)
-    values = _values_blocks(data, lang)
+def home_view(page: HomePage, lang: str) -> dict[str, Any]:
+    """The whole Home tab: greeting, the person's kudos, the values, how to get started."""
+    welcome = t(lang, "home.title", name=page.name) if page.name.strip() else t(lang, "home.text")
+    blocks: list[Block] = [header(welcome), *_kudos_blocks(page.stats, lang)]
+    values = _values_blocks(page.stats, lang)
     if values:
         blocks += [divider(), section(f"*{t(lang, 'home.values_title')}*"), *values]
     blocks += [divider(), context(t(lang, "home.getting_started"))]
     return {"type": "home", "blocks": fit_view(blocks)}
 
 
-def _values_blocks(data: HomeData, lang: str) -> list[Block]:
+def _values_blocks(stats: HomeStats, lang: str) -> list[Block]:
     """The service values, which teach what good internal service looks like."""
-    lines = [f"{value.emoji} {value.name}" for value in data.values]
-    if not lines and data.stats is not None:
-        lines = [value.label(lang) for value in data.stats.values]
+    lines = [value.label(lang) for value in stats.values]
     if not lines:
         return []
     if len(lines) <= 10:

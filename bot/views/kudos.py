@@ -1,4 +1,4 @@
-"""Everything Aplauso shows about kudos: the modal, the DMs, the celebration and the refusals.
+"""Everything Aplauso shows about kudos: the DMs, the celebration, the refusals and the help.
 
 Pure functions from plain data (engagement.kudos_model) to Block Kit, so listeners stay thin and
 every surface can be checked against Slack's limits in unit tests. Two rules hold throughout:
@@ -8,70 +8,47 @@ carries a plain `text` fallback, which is what notifications and screen readers 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from bot.i18n import t
 from bot.views.blocks import (
-    FALLBACK_TEXT_MAX,
-    OPTION_TEXT_MAX,
     SECTION_TEXT_MAX,
     Block,
     actions,
+    blockquote,
     button,
     clip,
     context,
     escape_mrkdwn,
+    escaped_clip,
+    fallback_text,
     fit_message,
-    fit_view,
     header,
-    input_block,
-    plain,
+    mention,
     section,
 )
-from engagement.kudos_model import MESSAGE_MAX, UNDO_MINUTES, GivenKudos, SourceKind, ValueInfo
+from engagement.kudos_model import UNDO_MINUTES, GivenKudos, SourceKind, ValueInfo
 
-KUDOS_MODAL_CALLBACK = "kudos_modal"
-RECEIVERS_BLOCK = "kudos_receivers"
-VALUE_BLOCK = "kudos_value"
-MESSAGE_BLOCK = "kudos_message"
-CELEBRATE_BLOCK = "kudos_celebrate"
-RECEIVERS_ACTION = "receivers"
-VALUE_ACTION = "value"
-MESSAGE_ACTION = "message"
-CELEBRATE_ACTION = "celebrate"
-CELEBRATE_OPTION_VALUE = "celebrate"
 UNDO_ACTION = "kudos_undo"
 THANKS_BACK_ACTION = "kudos_thanks_back"
 GIVE_KUDOS_ACTION = "home_give_kudos"
 
-MAX_MODAL_RECEIVERS = 10
-MODAL_QUOTE_MAX = 300
 RETURNED_TEXT_MAX = 2900
 FALLBACK_QUOTE_MAX = 150
-STATIC_SELECT_OPTIONS_MAX = 100
-PLACEHOLDER_MAX = 150
 HASHTAG_SHOWN_MAX = 40
 USER_WRITTEN_PARAM_MAX = 80
-# Reason-key parameters that hold what a person typed (`@name`, a user group); the others are
-# mentions or texts the service formats, which escaping would break.
+# Reason-key parameters that hold what a person typed (`@name`, a user group): escaped.
 USER_WRITTEN_PARAMS = frozenset({"name", "usergroup"})
+# Parameters that hold a user id (shown as a mention) or (user id, name) pairs.
+USER_ID_PARAMS = frozenset({"user"})
+PEOPLE_PARAMS = frozenset({"matches"})
 SKIP_REASONS = frozenset({"self", "bot", "deactivated", "unknown"})
 
 Message = tuple[str, list[Block]]
 
-_USER_ID = re.compile(r"[UW][A-Z0-9_]{1,40}")
-
-
 # ---------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def mention(user_id: str) -> str:
-    """`<@U123>` so Slack shows the person's current name; anything else is shown as text."""
-    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape_mrkdwn(user_id)
 
 
 def people(user_ids: Sequence[str], lang: str) -> str:
@@ -82,42 +59,10 @@ def people(user_ids: Sequence[str], lang: str) -> str:
     return f"{', '.join(mentions[:-1])} {t(lang, 'kudos.and')} {mentions[-1]}"
 
 
-def escaped_clip(text: str, limit: int) -> str:
-    """Escapes then clips without cutting an `&amp;` in half, so the result is at most `limit`."""
-    pieces = [escape_mrkdwn(char) for char in text]
-    return _join_within(pieces, limit)
-
-
-def blockquote(text: str, limit: int) -> str:
-    """What a person wrote as a Slack block quote, escaped, every line quoted, within `limit`.
-
-    Escaping `>` too means a line of theirs cannot end the quote early.
-    """
-    pieces = ["> "] + ["\n> " if char == "\n" else escape_mrkdwn(char) for char in text]
-    return _join_within(pieces, limit)
-
-
-def _join_within(pieces: Sequence[str], limit: int) -> str:
-    if sum(len(piece) for piece in pieces) <= limit:
-        return "".join(pieces)
-    kept: list[str] = []
-    size = 0
-    for piece in pieces:
-        if size + len(piece) > limit - 1:
-            break
-        kept.append(piece)
-        size += len(piece)
-    return "".join(kept) + "…"
-
-
 def link(url: str, label: str) -> str:
     """A mrkdwn link whose URL cannot break out of the `<…|…>` syntax."""
     safe_url = escape_mrkdwn(url.replace("|", "%7C"))
     return f"<{safe_url}|{escape_mrkdwn(label)}>"
-
-
-def _fallback(text: str) -> str:
-    return clip(text, FALLBACK_TEXT_MAX) or t("en", "common.app_name")
 
 
 def _normalized(text: str) -> str:
@@ -143,112 +88,6 @@ def value_hashtag(value: ValueInfo, lang: str) -> str:
 
 def _value_line(value: ValueInfo | None, lang: str) -> str | None:
     return t(lang, "kudos.value", value=value.label(lang)) if value else None
-
-
-# ---------------------------------------------------------------------------------------------
-# The modal
-
-
-def _value_option(value: ValueInfo, lang: str) -> dict[str, Any]:
-    return {"text": plain(value.label(lang), OPTION_TEXT_MAX), "value": value.key}
-
-
-def kudos_modal(
-    lang: str,
-    values: Sequence[ValueInfo],
-    *,
-    private_metadata: str,
-    initial_receivers: Sequence[str] = (),
-    initial_value: str | None = None,
-    initial_message: str = "",
-    quote: str | None = None,
-    quote_permalink: str | None = None,
-    celebrate: bool = True,
-) -> dict[str, Any]:
-    """The *Give kudos* form, pre-filled from whatever surface opened it.
-
-    The shortcut opens it empty; the message shortcut passes the message as `quote` and its
-    author as receiver; `/kudos` with a problem reopens it with what was typed, so nothing is lost.
-    The value is optional because a plain thank-you is better than none.
-    """
-    blocks: list[Block] = [section(t(lang, "kudos.modal.intro"))]
-    if quote:
-        intro = t(lang, "kudos.modal.quote_intro")
-        if quote_permalink:
-            intro += " · " + link(quote_permalink, t(lang, "kudos.view_message"))
-        blocks.append(section(f"{intro}\n{blockquote(quote, MODAL_QUOTE_MAX)}"))
-
-    receivers: dict[str, Any] = {
-        "type": "multi_users_select",
-        "action_id": RECEIVERS_ACTION,
-        "placeholder": plain(t(lang, "kudos.modal.receivers_placeholder"), PLACEHOLDER_MAX),
-        "max_selected_items": MAX_MODAL_RECEIVERS,
-    }
-    initial_users = list(dict.fromkeys(user for user in initial_receivers if user))
-    if initial_users:
-        receivers["initial_users"] = initial_users[:MAX_MODAL_RECEIVERS]
-    blocks.append(input_block(RECEIVERS_BLOCK, t(lang, "kudos.modal.receivers_label"), receivers))
-
-    if values:
-        options = [_value_option(value, lang) for value in values[:STATIC_SELECT_OPTIONS_MAX]]
-        select: dict[str, Any] = {
-            "type": "static_select",
-            "action_id": VALUE_ACTION,
-            "placeholder": plain(t(lang, "kudos.modal.value_placeholder"), PLACEHOLDER_MAX),
-            "options": options,
-        }
-        chosen = [option for option in options if option["value"] == initial_value]
-        if chosen:
-            select["initial_option"] = chosen[0]
-        blocks.append(
-            input_block(VALUE_BLOCK, t(lang, "kudos.modal.value_label"), select, optional=True)
-        )
-
-    message: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": MESSAGE_ACTION,
-        "multiline": True,
-        "min_length": 1,
-        "max_length": MESSAGE_MAX,
-        "placeholder": plain(t(lang, "kudos.modal.message_placeholder"), PLACEHOLDER_MAX),
-    }
-    if initial_message:
-        message["initial_value"] = initial_message[:MESSAGE_MAX]
-    blocks.append(
-        input_block(
-            MESSAGE_BLOCK,
-            t(lang, "kudos.modal.message_label"),
-            message,
-            hint=t(lang, "kudos.modal.message_hint"),
-        )
-    )
-
-    option = {
-        "text": plain(t(lang, "kudos.modal.celebrate_option"), OPTION_TEXT_MAX),
-        "value": CELEBRATE_OPTION_VALUE,
-    }
-    checkboxes: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": CELEBRATE_ACTION,
-        "options": [option],
-    }
-    if celebrate:
-        checkboxes["initial_options"] = [option]
-    blocks.append(
-        input_block(
-            CELEBRATE_BLOCK, t(lang, "kudos.modal.celebrate_label"), checkboxes, optional=True
-        )
-    )
-
-    return {
-        "type": "modal",
-        "callback_id": KUDOS_MODAL_CALLBACK,
-        "title": plain(t(lang, "kudos.modal.title"), 24),
-        "submit": plain(t(lang, "kudos.modal.submit"), 24),
-        "close": plain(t(lang, "kudos.modal.close"), 24),
-        "private_metadata": private_metadata,
-        "blocks": fit_view(blocks),
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,7 +144,7 @@ def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
     text = t(lang, "kudos.dm.text_reaction" if by_reaction else "kudos.dm.text", giver=giver)
     if kudos.message.strip():
         text += f" “{_short(kudos.message)}”"
-    return _fallback(text), fit_message(blocks)
+    return fallback_text(text), fit_message(blocks)
 
 
 def _skipped_line(user_id: str, reason: str, lang: str) -> str:
@@ -329,7 +168,7 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
     """
     if kudos.duplicate:
         text = t(lang, "kudos.confirm.duplicate")
-        return _fallback(text), [section(text)]
+        return fallback_text(text), [section(text)]
 
     if kudos.receiver_ids:
         headline = t(lang, "kudos.confirm.sent", receivers=people(kudos.receiver_ids, lang))
@@ -356,6 +195,10 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
             )
     blocks.append(context(" ".join(notes)))
 
+    if kudos.unknown_hashtag:
+        blocks.append(
+            context(unknown_hashtag_note(lang, kudos.unknown_hashtag, kudos.values_on_offer))
+        )
     if undo_available and kudos.receiver_ids:
         blocks.append(
             section(
@@ -368,11 +211,11 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
                 ),
             )
         )
-    return _fallback(headline), fit_message(blocks)
+    return fallback_text(headline), fit_message(blocks)
 
 
 def _single(text: str) -> Message:
-    return _fallback(text), [section(text)]
+    return fallback_text(text), [section(text)]
 
 
 def undo_done(lang: str) -> Message:
@@ -380,14 +223,10 @@ def undo_done(lang: str) -> Message:
     return _single(t(lang, "kudos.undo.done"))
 
 
-def undo_too_late(lang: str) -> Message:
-    """Said kindly: undo is a short safety net, not a way to rewrite history."""
-    return _single(t(lang, "kudos.errors.undo_expired"))
-
-
-def undo_not_yours(lang: str) -> Message:
-    """Someone pressed an Undo that was not theirs (a forwarded or shared message)."""
-    return _single(t(lang, "kudos.errors.not_your_kudos"))
+def undo_refused(lang: str, reason_key: str) -> Message:
+    """Said kindly: undo is a short safety net (too late), or the Undo was not theirs (a
+    forwarded or shared message)."""
+    return _single(t(lang, reason_key))
 
 
 def channel_post(kudos: GivenKudos, lang: str) -> Message:
@@ -400,16 +239,24 @@ def channel_post(kudos: GivenKudos, lang: str) -> Message:
     lines = [t(lang, "kudos.channel.headline", giver=giver, receivers=receivers)]
     blocks = _kudos_body(kudos, lang, lines)
     text = t(lang, "kudos.channel.text", giver=giver, receivers=receivers)
-    return _fallback(text), fit_message(blocks)
+    return fallback_text(text), fit_message(blocks)
+
+
+def _problem_param(key: str, value: object) -> object:
+    if key in USER_WRITTEN_PARAMS:
+        return escaped_clip(str(value), USER_WRITTEN_PARAM_MAX)
+    if key in USER_ID_PARAMS:
+        return mention(str(value))
+    if key in PEOPLE_PARAMS and isinstance(value, (list, tuple)):
+        return ", ".join(
+            f"{mention(str(user_id))} ({escaped_clip(str(name), USER_WRITTEN_PARAM_MAX)})"
+            for user_id, name in value
+        )
+    return value
 
 
 def _problem_params(params: Mapping[str, object]) -> dict[str, object]:
-    return {
-        key: escaped_clip(str(value), USER_WRITTEN_PARAM_MAX)
-        if key in USER_WRITTEN_PARAMS
-        else value
-        for key, value in params.items()
-    }
+    return {key: _problem_param(key, value) for key, value in params.items()}
 
 
 def kudos_problem(
@@ -418,7 +265,8 @@ def kudos_problem(
     """Why a kudos was refused, in words the giver can act on, and their text handed back.
 
     Losing a carefully written thank-you to a typo in a name is how people stop giving them.
-    `name` and `usergroup` are what the person typed, so they are escaped here.
+    `name` and `usergroup` are what the person typed, so they are escaped here; `user` is a
+    user id and `matches` (user id, name) pairs, shown as mentions.
     """
     reason = t(lang, reason_key, **_problem_params(params))
     blocks: list[Block] = [section(reason)]
@@ -428,7 +276,7 @@ def kudos_problem(
         body = escaped_clip(returned_text, budget)
         blocks.append(context(t(lang, "kudos.problem.returned")))
         blocks.append(section(f"{fence}\n{body}\n{fence}"))
-    return _fallback(reason), fit_message(blocks)
+    return fallback_text(reason), fit_message(blocks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,7 +313,7 @@ def kudos_help(
             t(lang, "kudos.help.home"),
         )
     )
-    return _fallback(t(lang, "kudos.help.text")), fit_message(blocks)
+    return fallback_text(t(lang, "kudos.help.text")), fit_message(blocks)
 
 
 def unknown_hashtag_note(lang: str, hashtag: str, values: Sequence[ValueInfo]) -> str:

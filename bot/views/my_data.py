@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.views.blocks import Block, context, header, section
-from engagement.my_data import MyData
+from engagement.admin_model import MyData
 
 
 def my_data_message(data: MyData, lang: str) -> tuple[str, list[Block]]:

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 
 from bot.background_server import BackgroundServer
 from bot.config import Settings
-from bot.runtime import Runtime, build_runtime, open_database
+from bot.wiring import Runtime, build_runtime, open_database
 from engagement.clock import ManualClock
 from sandbox import demo_workspace
 from sandbox.fake_slack import FakeSlack
@@ -31,7 +31,7 @@ class RunningApp:
 
     @property
     def database(self) -> Database:
-        return self.runtime.context.database
+        return self.runtime.database
 
     def settle(self) -> None:
         """Waits until every listener has finished the work it does after acknowledging."""
@@ -67,4 +67,4 @@ def running_app(database_url: str, clock: ManualClock, **overrides: Any) -> Iter
             finally:
                 runtime.executor.wait_idle(timeout=15)
         runtime.executor.shutdown(wait=True)
-        runtime.context.database.dispose()
+        runtime.database.dispose()

@@ -6,6 +6,7 @@ starts from exactly what `aplauso db upgrade` produces, quickly.
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -14,13 +15,14 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.config import environment_value
 from storage.db import make_engine
 from storage.migrate import upgrade
 
 
 def configured_url() -> str | None:
-    return environment_value("DATABASE_URL")
+    """The test run's own DATABASE_URL: tests read the environment themselves, so production
+    code keeps one reader of it (`bot/config.py`)."""
+    return os.environ.get("DATABASE_URL", "").strip() or None
 
 
 def is_postgres(url: str) -> bool:

@@ -1,0 +1,1 @@
+"""Slack-side implementations of the ports in `engagement/ports.py`."""

@@ -1,0 +1,62 @@
+"""Cross-cutting work done once for every request, before any listener runs.
+
+- The person's language goes into `context["lang"]` (from the cache: no Slack call before
+  the acknowledgement); someone not met yet is looked up in Slack after the answer.
+- Listeners get the app's own guarded Slack client.
+- Events Slack may deliver more than once are passed on only the first time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_bolt.response import BoltResponse
+from slack_sdk import WebClient
+
+from bot.executor import TrackingExecutor
+from engagement.services import Services
+
+EXACTLY_ONCE_EVENTS = frozenset({"app_mention", "message", "reaction_added"})
+
+
+def language_of(context: BoltContext) -> str:
+    """The language the middleware chose for this request's person."""
+    return str(context.get("lang") or "en")
+
+
+def register(app: App, services: Services, client: WebClient, executor: TrackingExecutor) -> None:
+    @app.middleware
+    def use_the_guarded_client(
+        context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """Bolt builds a plain WebClient per request; ours carries the retry handlers and the
+        guard that refuses Slack calls inside a transaction."""
+        context["client"] = client
+        return next()
+
+    @app.middleware
+    def attach_language(
+        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        user_id = context.user_id
+        if not user_id:
+            context["lang"] = services.people.workspace_language()
+            return next()
+        context["lang"], known = services.people.known_language(user_id)
+        response = next()
+        if not known:
+            executor.submit(services.people.meet, user_id)  # after the answer is on its way
+        return response
+
+    @app.middleware
+    def pass_each_event_once(
+        body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        event = body.get("event") if body.get("type") == "event_callback" else None
+        if isinstance(event, dict) and event.get("type") in EXACTLY_ONCE_EVENTS:
+            event_id = str(body.get("event_id") or "")
+            if not services.events.first_delivery(event_id, str(event.get("type"))):
+                return BoltResponse(status=200, body="")
+        return next()

@@ -1,0 +1,188 @@
+"""Wires settings, database, Slack client, services and app together, and runs `serve`.
+
+The only module of `bot/` (with `cli.py`) that knows storage and the jobs exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from types import FrameType
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from waitress.server import create_server
+
+from bot.adapters.digest_messenger import SlackDigestMessenger
+from bot.adapters.feedback_courier import SlackFeedbackCourier
+from bot.adapters.kudos_notifier import SlackKudosNotifier
+from bot.adapters.pulse_messenger import SlackPulseMessenger
+from bot.adapters.slack_directory import SlackDirectory
+from bot.adapters.slack_messages import SlackMessageLookup
+from bot.app import create_app
+from bot.background_server import close_server, serve_until
+from bot.config import Settings
+from bot.executor import TrackingExecutor
+from bot.http_server import AplausoWSGI
+from bot.logging_setup import configure_logging
+from bot.slack_client import SlackCallInsideTransaction, make_web_client
+from bot.surfaces import Surfaces
+from engagement.admin import AdminService
+from engagement.clock import Clock, system_clock
+from engagement.digest import DigestService
+from engagement.events import EventLog
+from engagement.feedback import FeedbackService
+from engagement.kudos import KudosService
+from engagement.people import PeopleService
+from engagement.pulse import PulseService
+from engagement.reports import RunReport
+from engagement.sealing import Sealer
+from engagement.services import Services
+from engagement.teams import TeamService
+from schedules.jobs import JOBS
+from schedules.scheduler import build_scheduler
+from storage.db import HealthProbe, make_engine, transaction_open
+from storage.migrate import upgrade
+from storage.unit_of_work import Database
+
+logger = logging.getLogger("aplauso")
+
+SERVER_THREADS = 16
+
+
+@dataclass
+class Runtime:
+    """One process's app: settings, database, Slack client, services and the Bolt app."""
+
+    settings: Settings
+    database: Database
+    client: WebClient
+    clock: Clock
+    services: Services
+    bolt_app: App
+    surfaces: Surfaces
+    executor: TrackingExecutor
+
+    def wsgi(self) -> AplausoWSGI:
+        bolt = None if self.settings.socket_mode else self.bolt_app
+        return AplausoWSGI(
+            bolt, HealthProbe(self.database.engine), self.settings.slack_signing_secret
+        )
+
+    def run_job(self, name: str, moment: datetime) -> RunReport:
+        """One job once, as `aplauso jobs run NAME` asks."""
+        return JOBS[name].run(self.services, moment)
+
+
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    return Database(engine)
+
+
+def build_services(
+    settings: Settings, database: Database, client: WebClient, clock: Clock
+) -> Services:
+    """Every service with its ports plugged in: storage, Slack adapters and the clock."""
+    directory = SlackDirectory(client)
+    people = PeopleService(database, directory, clock)
+    return Services(
+        people=people,
+        events=EventLog(database, clock),
+        admin=AdminService(database, people, clock),
+        teams=TeamService(database, people, clock),
+        pulse=PulseService(database, people, SlackPulseMessenger(client), clock),
+        feedback=FeedbackService(
+            database,
+            people,
+            SlackFeedbackCourier(client),
+            clock,
+            sealer=Sealer(settings.secret_key) if settings.secret_key else None,
+        ),
+        kudos=KudosService(
+            database,
+            people,
+            SlackKudosNotifier(client),
+            SlackMessageLookup(client),
+            clock,
+            kudos_channel=settings.kudos_channel,
+        ),
+        digest=DigestService(database, SlackDigestMessenger(client), clock),
+    )
+
+
+def refuse_inside_transaction(method: str) -> None:
+    """The Slack client's guard: a Web API call inside a unit of work is a bug."""
+    if transaction_open():
+        raise SlackCallInsideTransaction(f"{method} called inside a database transaction")
+
+
+def build_runtime(settings: Settings, database: Database, clock: Clock = system_clock) -> Runtime:
+    client = make_web_client(settings, guard=refuse_inside_transaction)
+    services = build_services(settings, database, client, clock)
+    bolt_app, surfaces, executor = create_app(settings, client, services)
+    return Runtime(
+        settings=settings,
+        database=database,
+        client=client,
+        clock=clock,
+        services=services,
+        bolt_app=bolt_app,
+        surfaces=surfaces,
+        executor=executor,
+    )
+
+
+def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
+    """Runs until SIGTERM or SIGINT, then stops taking requests, the scheduler and the pool."""
+    settings.require_for_serve()
+    configure_logging(settings.log_level)
+    database = open_database(settings)
+    runtime = build_runtime(settings, database)
+    scheduler = build_scheduler(runtime.services, runtime.clock) if with_scheduler else None
+    server = create_server(
+        runtime.wsgi(),
+        host="0.0.0.0",
+        port=port,
+        threads=SERVER_THREADS,
+        max_request_body_size=2_000_000,
+        ident="aplauso",
+    )
+    socket_handler = None
+    stopping = threading.Event()
+
+    def request_shutdown(signum: int, _frame: FrameType | None) -> None:
+        logger.info("%s received, shutting down", signal.Signals(signum).name)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, request_shutdown)
+    signal.signal(signal.SIGINT, request_shutdown)
+    try:
+        if scheduler is not None:
+            scheduler.start()
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            socket_handler = SocketModeHandler(
+                runtime.bolt_app,
+                app_token=settings.slack_app_token,
+                web_client=runtime.client,
+            )
+            threading.Thread(target=socket_handler.connect, daemon=True).start()
+            logger.info("Socket Mode on; /healthz on port %s", port)
+        else:
+            logger.info("listening on port %s: POST /slack/events, GET /healthz", port)
+        serve_until(server, stopping)
+    finally:
+        close_server(server)
+        if socket_handler is not None:
+            socket_handler.close()  # type: ignore[no-untyped-call]
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=True)
+        runtime.executor.shutdown(wait=True, cancel_futures=False)
+        database.dispose()
+    return 0

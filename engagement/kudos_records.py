@@ -1,0 +1,326 @@
+"""What the kudos transactions read and write; `KudosService` calls these inside one unit of work.
+
+Profiles were fetched before the transaction opened (a `PrefetchedProfiles` fetcher is passed
+in), so nothing here waits on Slack; the rules themselves are the pure `kudos_rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from engagement.directory import ProfileFetcher, ensure_person, is_targetable, language_of
+from engagement.errors import DomainError
+from engagement.kudos_model import (
+    UNDO_MINUTES,
+    GivenKudos,
+    HomeStats,
+    KudosRequest,
+    RecentKudos,
+    SkippedReceiver,
+    SourceKind,
+    TeamLeaders,
+    ValueInfo,
+)
+from engagement.kudos_parsing import read_kudos_text
+from engagement.kudos_rules import check_kudos, limit_units, skip_reason
+from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
+from engagement.values import choose_value
+from storage.models import Kudos, Person, ServiceValue
+from storage.unit_of_work import UnitOfWork
+
+LEADERS_PER_TEAM = 3
+
+
+@dataclass(frozen=True)
+class Addressed:
+    """Everyone a request names, found before the transaction: people named one by one
+    (mentions, picked users, resolved @names) and the members of each user group named."""
+
+    named: tuple[str, ...]
+    group_members: tuple[str, ...] = ()
+    usergroups: int = 0
+
+    @property
+    def receiver_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.named, *self.group_members)))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A recorded kudos and the languages its notifications are written in."""
+
+    given: GivenKudos
+    receiver_languages: dict[str, str]
+    workspace_language: str
+
+
+@dataclass(frozen=True)
+class Celebration:
+    """Where a kudos was celebrated, so taking it back can remove the post."""
+
+    channel_id: str | None
+    ts: str | None
+
+
+def value_info(value: ServiceValue) -> ValueInfo:
+    return ValueInfo(value.key, value.emoji, value.name_en, value.name_es, tuple(value.aliases))
+
+
+def active_values(uow: UnitOfWork) -> list[ValueInfo]:
+    return [value_info(v) for v in uow.settings.values()]
+
+
+def _value_by_key(uow: UnitOfWork, key: str | None) -> ValueInfo | None:
+    """Retired values included: an old kudos keeps the value it was given with."""
+    if not key:
+        return None
+    for value in uow.settings.values(include_retired=True):
+        if value.key == key:
+            return value_info(value)
+    return None
+
+
+def remaining_today(uow: UnitOfWork, giver: Person, now: datetime) -> int:
+    limit = uow.settings.get().kudos_daily_limit
+    used = uow.kudos.units_given_since(giver.user_id, start_of_local_day(now, zone_of(giver)))
+    return max(0, limit - used)
+
+
+def _sort_receivers(
+    uow: UnitOfWork,
+    giver_id: str,
+    receiver_ids: Sequence[str],
+    fetch: ProfileFetcher,
+    now: datetime,
+) -> tuple[list[Person], list[SkippedReceiver]]:
+    valid: list[Person] = []
+    skipped: list[SkippedReceiver] = []
+    for user_id in dict.fromkeys(receiver_ids):
+        person: Person | None = None
+        if user_id != giver_id:
+            try:
+                person = ensure_person(uow, user_id, fetch, now)
+            except DomainError:
+                person = None
+        reason = skip_reason(
+            user_id,
+            giver_id,
+            known=person is not None,
+            is_bot=person is not None and not is_targetable(person),
+            deleted=person is not None and person.deleted,
+        )
+        if reason is not None:
+            skipped.append(SkippedReceiver(user_id, reason))
+        elif person is not None:
+            valid.append(person)
+    return valid, skipped
+
+
+def _celebration_channel(
+    uow: UnitOfWork, receivers: Sequence[Person], kudos_channel: str | None
+) -> str | None:
+    """The own channel of a team every receiver belongs to, else the workspace kudos channel.
+
+    Thanking all of IT should not land in Sales' channel because one IT member is also in Sales.
+    """
+    shared: dict[int, str] | None = None
+    for person in receivers:
+        channels = {
+            t.id: t.channel_id for t in uow.teams.teams_of(person.user_id) if t.id and t.channel_id
+        }
+        shared = channels if shared is None else {k: v for k, v in shared.items() if k in channels}
+    if shared:
+        return next(iter(shared.values()))
+    return kudos_channel
+
+
+def _given_from_row(
+    uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: bool
+) -> GivenKudos:
+    assert kudos.id is not None
+    return GivenKudos(
+        kudos_id=kudos.id,
+        giver_id=kudos.giver_id,
+        receiver_ids=tuple(uow.kudos.receiver_ids(kudos.id)),
+        value=_value_by_key(uow, kudos.value_key),
+        message=kudos.message,
+        source_kind=SourceKind(kudos.source_kind),
+        channel_id=kudos.channel_id,
+        message_ts=kudos.message_ts,
+        permalink=kudos.permalink,
+        celebrate=kudos.celebrate,
+        created_at=kudos.created_at,
+        remaining_today=remaining,
+        duplicate=duplicate,
+        celebration_channel=kudos.celebration_channel,
+    )
+
+
+def _words(
+    request: KudosRequest, values: Sequence[ValueInfo]
+) -> tuple[str, ValueInfo | None, str | None]:
+    """(message, value, a hashtag that named no value): read from the typed text if any."""
+    if request.typed is None:
+        chosen = next((v for v in values if v.key == request.value_key), None)
+        return request.message, chosen, None
+    parsed = read_kudos_text(request.typed, values)
+    value, unknown = choose_value(parsed.hashtags, values)
+    return parsed.message, value, (unknown[0] if unknown and value is None else None)
+
+
+def record_kudos(
+    uow: UnitOfWork,
+    request: KudosRequest,
+    addressed: Addressed,
+    fetch: ProfileFetcher,
+    now: datetime,
+    *,
+    kudos_channel: str | None,
+) -> Recorded:
+    """Records a kudos once per Slack source (a retry returns the first one, as a duplicate)."""
+    settings = uow.settings.get()
+    giver = ensure_person(uow, request.giver_id, fetch, now)
+    existing = uow.kudos.by_source_key(request.source_key)
+    if existing is not None:
+        given = _given_from_row(uow, existing, remaining_today(uow, giver, now), duplicate=True)
+        return Recorded(given, {}, settings.default_language)
+    values = active_values(uow)
+    message, value, unknown = _words(request, values)
+    receivers, skipped = _sort_receivers(uow, giver.user_id, addressed.receiver_ids, fetch, now)
+    units = limit_units(addressed.named, addressed.usergroups, len(receivers))
+    uow.people.lock(giver.user_id)
+    remaining = remaining_today(uow, giver, now)
+    message = check_kudos(
+        message=message,
+        receiver_ids=[person.user_id for person in receivers],
+        skipped=skipped,
+        units=units,
+        remaining=remaining,
+        daily_limit=settings.kudos_daily_limit,
+        zone=zone_of(giver).key,
+    )
+    kudos_id = _insert(uow, request, giver, receivers, value, message, units, now)
+    if kudos_id is None:  # a twin delivery won the race a moment ago
+        existing = uow.kudos.by_source_key(request.source_key)
+        assert existing is not None
+        given = _given_from_row(uow, existing, remaining, duplicate=True)
+        return Recorded(given, {}, settings.default_language)
+    row = uow.kudos.get(kudos_id)
+    assert row is not None
+    given = replace(
+        _given_from_row(uow, row, remaining - units, duplicate=False),
+        skipped=tuple(skipped),
+        celebration_channel=(
+            _celebration_channel(uow, receivers, kudos_channel) if request.celebrate else None
+        ),
+        unknown_hashtag=unknown,
+        values_on_offer=tuple(values) if unknown else (),
+    )
+    languages = {p.user_id: language_of(p, settings.default_language) for p in receivers}
+    return Recorded(given, languages, settings.default_language)
+
+
+def _insert(
+    uow: UnitOfWork,
+    request: KudosRequest,
+    giver: Person,
+    receivers: Sequence[Person],
+    value: ValueInfo | None,
+    message: str,
+    units: int,
+    now: datetime,
+) -> int | None:
+    team_links = [(t.id, "giver", giver.user_id) for t in uow.teams.teams_of(giver.user_id) if t.id]
+    for person in receivers:
+        team_links += [
+            (t.id, "receiver", person.user_id) for t in uow.teams.teams_of(person.user_id) if t.id
+        ]
+    return uow.kudos.insert(
+        {
+            "giver_id": giver.user_id,
+            "value_key": value.key if value else None,
+            "message": message,
+            "source_kind": request.source_kind.value,
+            "source_key": request.source_key[:255],
+            "limit_units": units,
+            "channel_id": request.channel_id,
+            "message_ts": request.message_ts,
+            "permalink": request.permalink,
+            "celebrate": request.celebrate,
+            "created_at": now,
+        },
+        [person.user_id for person in receivers],
+        team_links,
+    )
+
+
+def undo_kudos(
+    uow: UnitOfWork, kudos_id: int, user_id: str, now: datetime
+) -> tuple[GivenKudos, Celebration]:
+    """The giver takes a kudos back within ten minutes; the limit is given back too."""
+    kudos = uow.kudos.get(kudos_id)
+    if kudos is None or kudos.giver_id != user_id:
+        raise DomainError("kudos.errors.not_your_kudos")
+    if kudos.withdrawn_at is None:
+        if now - kudos.created_at > timedelta(minutes=UNDO_MINUTES):
+            raise DomainError("kudos.errors.undo_expired")
+        uow.kudos.withdraw(kudos, now)
+    giver = uow.people.get(user_id)
+    remaining = remaining_today(uow, giver, now) if giver else 0
+    given = _given_from_row(uow, kudos, remaining, duplicate=False)
+    return given, Celebration(kudos.celebration_channel, kudos.celebration_ts)
+
+
+def withdraw_reacted_kudos(
+    uow: UnitOfWork, source_key: str, reactor_id: str, now: datetime
+) -> Celebration | None:
+    """Removing the reaction on the same (local) day takes the kudos back; later it stays."""
+    kudos = uow.kudos.by_source_key(source_key)
+    if kudos is None or kudos.giver_id != reactor_id or kudos.withdrawn_at is not None:
+        return None
+    zone = zone_of(uow.people.get(reactor_id))
+    if start_of_local_day(kudos.created_at, zone) != start_of_local_day(now, zone):
+        return None
+    uow.kudos.withdraw(kudos, now)
+    return Celebration(kudos.celebration_channel, kudos.celebration_ts)
+
+
+def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
+    person = uow.people.get(user_id)
+    month = start_of_local_month(now, zone_of(person))
+    settings = uow.settings.get()
+    all_values = {v.key: value_info(v) for v in uow.settings.values(include_retired=True)}
+    return HomeStats(
+        received_this_month=uow.kudos.count_received(user_id, month),
+        given_this_month=uow.kudos.count_given(user_id, month),
+        remaining_today=remaining_today(uow, person, now) if person else settings.kudos_daily_limit,
+        daily_limit=settings.kudos_daily_limit,
+        top_values=tuple(
+            (all_values[key], count)
+            for key, count in uow.kudos.top_values_received(user_id, month)
+            if key in all_values
+        ),
+        recent=tuple(
+            RecentKudos(
+                giver_id=k.giver_id,
+                value=all_values.get(k.value_key) if k.value_key else None,
+                message=k.message,
+                created_at=k.created_at,
+                permalink=k.permalink,
+            )
+            for k in uow.kudos.recent_received(user_id)
+        ),
+        leaderboard=_leaderboard(uow, month) if settings.show_leaderboard else None,
+        values=tuple(active_values(uow)),
+    )
+
+
+def _leaderboard(uow: UnitOfWork, month: datetime) -> tuple[TeamLeaders, ...]:
+    per_team: dict[str, list[tuple[str, int]]] = {}
+    for team, receiver, count in uow.kudos.most_thanked_by_team(month):
+        leaders = per_team.setdefault(team, [])
+        if len(leaders) < LEADERS_PER_TEAM:
+            leaders.append((receiver, count))
+    return tuple(TeamLeaders(team, tuple(leaders)) for team, leaders in per_team.items())

@@ -1,0 +1,70 @@
+"""What a person is asked in a given week: the week's plan from the bank, plus, once a month,
+the teams that serve theirs. The plan is fixed the first time a week is needed, so everyone,
+on any instance, is asked the same questions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from engagement.directory import language_of
+from engagement.periods import week_number
+from engagement.pulse_bank import Driver, Scale, is_enps_week, week_questions
+from engagement.pulse_model import PulseInvite, QuestionInfo
+from engagement.service_ratings import describe_rating, parse_service_key, service_questions
+from storage.models import PulseQuestion
+from storage.unit_of_work import UnitOfWork
+
+
+def question_info(question: PulseQuestion) -> QuestionInfo:
+    return QuestionInfo(
+        key=question.key,
+        driver=Driver(question.driver),
+        scale=Scale(question.scale),
+        text_en=question.text_en,
+        text_es=question.text_es,
+        low_en=question.low_en,
+        high_en=question.high_en,
+        low_es=question.low_es,
+        high_es=question.high_es,
+    )
+
+
+def plan_week(uow: UnitOfWork, week_start: date) -> tuple[QuestionInfo, ...]:
+    """The week's questions, fixed the first time they are needed, the same for everyone."""
+    active = [question_info(q) for q in uow.pulse.questions()]
+    chosen = week_questions(week_number(week_start), active, include_enps=is_enps_week(week_start))
+    keys = uow.pulse.week_plan(week_start, [q.key for q in chosen])
+    questions = {q.key: q for q in uow.pulse.questions(include_retired=True)}
+    return tuple(question_info(questions[key]) for key in keys if key in questions)
+
+
+def person_questions(
+    uow: UnitOfWork, user_id: str, week_start: date, now: datetime
+) -> tuple[QuestionInfo, ...]:
+    return (*plan_week(uow, week_start), *service_questions(uow, user_id, week_start, now))
+
+
+def describe_question(uow: UnitOfWork, key: str) -> QuestionInfo | None:
+    teams = parse_service_key(key)
+    if teams is not None:
+        return describe_rating(uow, teams)
+    question = uow.pulse.question(key)
+    return question_info(question) if question else None
+
+
+def invite_as_it_stands(
+    uow: UnitOfWork, user_id: str, week_start: date, now: datetime
+) -> PulseInvite:
+    """The person's pulse with what they have answered so far, in their cached language:
+    for redrawing the DM after a click, a reminder, or a send resumed after a crash."""
+    questions = person_questions(uow, user_id, week_start, now)
+    settings = uow.settings.get()
+    pending = set(uow.pulse.pending_keys(user_id, week_start))
+    return PulseInvite(
+        user_id,
+        language_of(uow.people.get(user_id), settings.default_language),
+        week_start,
+        questions,
+        answered_keys=tuple(q.key for q in questions if q.key not in pending),
+        anonymity_k=settings.anonymity_k,
+    )

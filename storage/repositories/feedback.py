@@ -1,0 +1,123 @@
+"""Feedback conversations and the writers' daily limit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, col, select
+
+from storage.models.feedback import (
+    FeedbackDailyCount,
+    FeedbackMessage,
+    FeedbackThread,
+    ThreadStatus,
+)
+from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
+
+
+class FeedbackRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def create_thread(self, values: dict[str, object]) -> bool:
+        return insert_ignoring_duplicates(self._session, FeedbackThread, values)
+
+    def by_source_key(self, source_key: str) -> FeedbackThread | None:
+        query = select(FeedbackThread).where(col(FeedbackThread.source_key) == source_key)
+        return self._session.exec(query).first()
+
+    def get(self, thread_id: str) -> FeedbackThread | None:
+        return self._session.get(FeedbackThread, thread_id, populate_existing=True)
+
+    def thread_ids(self) -> set[str]:
+        """Every conversation's id, and nothing else about it."""
+        return set(self._session.exec(select(FeedbackThread.id)))
+
+    def save(self, thread: FeedbackThread) -> None:
+        self._session.add(thread)
+        self._session.flush()
+
+    def add_message(
+        self, thread_id: str, author: str, text: str, source_key: str, day: date
+    ) -> bool:
+        return insert_ignoring_duplicates(
+            self._session,
+            FeedbackMessage,
+            {
+                "thread_id": thread_id,
+                "author": author,
+                "text": text,
+                "source_key": source_key,
+                "created_on": day,
+            },
+        )
+
+    def first_text(self, thread_id: str) -> str:
+        query = (
+            select(FeedbackMessage.text)
+            .where(col(FeedbackMessage.thread_id) == thread_id)
+            .order_by(col(FeedbackMessage.id))
+        )
+        return self._session.exec(query).first() or ""
+
+    def for_manager(self, user_id: str) -> list[FeedbackThread]:
+        query = select(FeedbackThread).where(
+            col(FeedbackThread.manager_id) == user_id,
+            col(FeedbackThread.status) != ThreadStatus.RESOLVED,
+        )
+        return list(self._session.exec(query.order_by(col(FeedbackThread.created_on))))
+
+    def with_tokens(self) -> list[FeedbackThread]:
+        query = select(FeedbackThread).where(col(FeedbackThread.writer_token).is_not(None))
+        return list(self._session.exec(query))
+
+    def undelivered(self, due_by: datetime) -> list[FeedbackThread]:
+        query = select(FeedbackThread).where(
+            col(FeedbackThread.delivered).is_(False),
+            col(FeedbackThread.deliver_after).is_not(None),
+            col(FeedbackThread.deliver_after) <= due_by,
+        )
+        return list(self._session.exec(query))
+
+    def open_for_team(self, team_id: int) -> list[FeedbackThread]:
+        query = select(FeedbackThread).where(
+            col(FeedbackThread.team_id) == team_id,
+            col(FeedbackThread.status) != ThreadStatus.RESOLVED,
+        )
+        return list(self._session.exec(query))
+
+    def forget_writers(self, resolved_before: date) -> int:
+        statement = (
+            update(FeedbackThread)
+            .where(
+                col(FeedbackThread.status) == ThreadStatus.RESOLVED,
+                col(FeedbackThread.resolved_on) < resolved_before,
+                col(FeedbackThread.writer_token).is_not(None),
+            )
+            .values(writer_token=None)
+            .returning(col(FeedbackThread.id))
+        )
+        return len(self._session.execute(statement).all())
+
+    def flagged_count(self) -> int:
+        query = (
+            select(func.count())
+            .select_from(FeedbackThread)
+            .where(col(FeedbackThread.flagged).is_(True))
+        )
+        return int(self._session.exec(query).one())
+
+    def count_today(self, writer_key: str, day: date) -> int:
+        row = self._session.get(FeedbackDailyCount, writer_key)
+        return row.count if row is not None and row.day == day else 0
+
+    def bump_today(self, writer_key: str, day: date) -> None:
+        """Old days' rows are deleted as they are touched: yesterday's keys mean nothing today."""
+        self._session.execute(delete(FeedbackDailyCount).where(col(FeedbackDailyCount.day) < day))
+        insert = dialect_insert(self._session)
+        statement = insert(FeedbackDailyCount).values(writer_key=writer_key, day=day, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=["writer_key"], set_={"count": FeedbackDailyCount.count + 1}
+        )
+        self._session.execute(statement)

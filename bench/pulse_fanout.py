@@ -8,7 +8,7 @@ handler, sleeps at least a second per 429; one that is too slow on its own leave
 unused. Either way 10,000 people wait longer than they need to. And the exactly-once claims in
 the database must hold when the job runs on two instances at once.
 
-The script runs the real service, `send_due_pulses`, with the real `SlackPulseMessenger` and
+The script runs the real service, `PulseService.send_due`, with the real `SlackPulseMessenger` and
 the real `make_web_client` (429, 5xx and connection retry handlers), against the project's fake
 Slack on loopback with Slack's documented tiers enforced and `chat.postMessage` capped at
 `--rate-per-minute` (token bucket, burst of one second's allowance unless `--burst`, plus one
@@ -85,7 +85,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--database-url",
         help="default: a fresh SQLite file; a PostgreSQL URL gets a fresh bench_* database",
     )
-    parser.add_argument("--workers", type=int, default=1, help="concurrent send_due_pulses")
+    parser.add_argument("--workers", type=int, default=1, help="concurrent runs of the pulse job")
     parser.add_argument(
         "--tracemalloc",
         action="store_true",
@@ -152,7 +152,7 @@ def print_outcome(args: argparse.Namespace, m: Measured, kind: str, rss_start: f
     span = ok_at[-1] - ok_at[0] if len(ok_at) > 1 else 0.0
     print()
     print(
-        f"wall time of send_due_pulses: {m.run.wall:.1f} s (the token bucket allows "
+        f"wall time of the pulse job: {m.run.wall:.1f} s (the token bucket allows "
         f"{args.people} posts in {bucket_floor(args):.1f} s at best)"
     )
     print(
@@ -216,7 +216,7 @@ def print_costs(args: argparse.Namespace, m: Measured) -> None:
     )
     print()
     print(
-        f"second run of send_due_pulses: sent {m.again.sent}, skipped {m.again.skipped}, "
+        f"second run of the pulse job: sent {m.again.sent}, skipped {m.again.skipped}, "
         f"failed {m.again.failed}, {m.posts_again} {METHOD} calls, {m.again_wall:.2f} s"
     )
 

@@ -1,7 +1,7 @@
 """The timed send of the weekly pulse, and what the fake Slack and the database say about it.
 
 Why apart from `pulse_fanout.py`: this is the measuring (meters around the real
-`send_due_pulses`, the fake's report); the script around it picks the sizes and prints. The
+`PulseService.send_due`, the fake's report); the script around it picks the sizes and prints. The
 fake's `prepare_fake` and `fake_answer` live here, in an importable module, because they
 cross to the fake's spawned process by reference.
 """
@@ -22,10 +22,15 @@ from sqlmodel import col
 
 from bench.support import REPO_ROOT, CpuMeter, CpuUse, FakeSlackProcess, max_rss_mb
 from bench.workloads.pulse_people import NOW, seed_fake, user_id
+from bot.adapters.pulse_messenger import SlackPulseMessenger
+from bot.adapters.slack_directory import SlackDirectory
 from bot.config import Settings
-from bot.pulse_messenger import SlackPulseMessenger
 from bot.slack_client import make_web_client
-from engagement.pulse import PulseInvite, RunReport, SentPulse, send_due_pulses
+from engagement.clock import ManualClock
+from engagement.people import PeopleService
+from engagement.pulse import PulseService
+from engagement.pulse_model import PulseInvite, SentPulse
+from engagement.reports import RunReport
 from sandbox.fake_slack import FakeSlack
 from storage.models import PulseDelivery
 from storage.unit_of_work import Database
@@ -102,6 +107,14 @@ class TimedMessenger(SlackPulseMessenger):
             self.seconds.append(time.perf_counter() - started)
 
 
+def send_due(database: Database, client: WebClient, messenger: SlackPulseMessenger) -> RunReport:
+    """One run of the weekly pulse job at NOW: the service as `bot.wiring.build_services`
+    builds it, with the bench's messenger."""
+    clock = ManualClock(NOW)
+    people = PeopleService(database, SlackDirectory(client), clock)
+    return PulseService(database, people, messenger, clock).send_due(NOW)
+
+
 class SqlMeter:
     """Counts statements, commits and the time spent inside the driver's execute, via engine
     events: cheap enough to leave on, and it separates round trips from ORM overhead."""
@@ -137,7 +150,7 @@ class SqlMeter:
 
 @dataclass
 class SendRun:
-    """What the timed call(s) of `send_due_pulses` did."""
+    """What the timed call(s) of `PulseService.send_due` did."""
 
     wall: float
     reports: list[RunReport]
@@ -160,9 +173,10 @@ class SendRun:
 
 
 def run_senders(database: Database, settings: Settings, workers: int, bound: float) -> SendRun:
-    """`workers` concurrent calls of `send_due_pulses`, as if the job fired on that many
+    """`workers` concurrent runs of the pulse job, as if the job fired on that many
     instances at once, each with its own WebClient; timed from a common start to the last."""
-    messengers = [TimedMessenger(make_web_client(settings)) for _ in range(workers)]
+    clients = [make_web_client(settings) for _ in range(workers)]
+    messengers = [TimedMessenger(client) for client in clients]
     reports: list[RunReport | None] = [None] * workers
     errors: list[BaseException] = []
     barrier = threading.Barrier(workers + 1, timeout=30)
@@ -171,7 +185,7 @@ def run_senders(database: Database, settings: Settings, workers: int, bound: flo
         """One worker: starts with the others, keeps its report or its error."""
         barrier.wait()
         try:
-            reports[index] = send_due_pulses(database, messengers[index], NOW)
+            reports[index] = send_due(database, clients[index], messengers[index])
         except BaseException as error:  # shown after the run, never swallowed
             errors.append(error)
 
@@ -186,7 +200,7 @@ def run_senders(database: Database, settings: Settings, workers: int, bound: flo
     for thread in threads:
         thread.join(max(0.0, bound - (time.perf_counter() - started)))
         if thread.is_alive():
-            raise RuntimeError(f"send_due_pulses still running after {bound:.0f} s")
+            raise RuntimeError(f"the pulse job still running after {bound:.0f} s")
     wall = time.perf_counter() - started
     if errors:
         raise errors[0]
@@ -259,7 +273,8 @@ def measure_send(
     statuses, not_sent = delivery_statuses(database)
 
     again_started = time.perf_counter()
-    again = send_due_pulses(database, SlackPulseMessenger(make_web_client(settings)), NOW)
+    client = make_web_client(settings)
+    again = send_due(database, client, SlackPulseMessenger(client))
     again_wall = time.perf_counter() - again_started
     posts_again = fake.ask("posts")["posts"] - report["posts"]
     return Measured(

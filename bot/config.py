@@ -16,13 +16,30 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.i18n import t
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///aplauso.db"
 DEFAULT_PORT = 3000
+# Set beside the bot token, these make Bolt install itself with OAuth and drop the token.
+OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+FERNET_KEY_RECIPE = (
+    'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+)
 
 
 class ConfigError(Exception):
-    """A setting is missing or malformed; the message names the variable and how to fix it."""
+    """A setting is missing or malformed; the message names the variable and how to fix it.
+
+    `str()` is the English line (for logs); `message(lang)` is the line for the admin."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        return t(lang, f"cli.config.{self.key}", **self.params)
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,8 @@ class Settings:
     kudos_channel: str | None = None
     secret_key: str | None = None
     log_level: str = "INFO"
+    language: str = "en"
+    """The language the command line answers in, from the shell's locale (LANG and friends)."""
 
     @property
     def socket_mode(self) -> bool:
@@ -46,26 +65,17 @@ class Settings:
     def require_for_serve(self) -> None:
         """Fails with a clear line when `serve` lacks what it needs to talk to Slack."""
         if not self.slack_bot_token:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is required by `aplauso serve` (the bot token, xoxb-...); "
-                "set it in the environment or .env, or run `aplauso demo` to try Aplauso without Slack"
-            )
+            raise ConfigError("bot_token_required")
         if self.socket_mode:
             if not (self.slack_app_token or "").startswith("xapp-"):
-                raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+                raise ConfigError("app_token_prefix")
         elif not self.slack_signing_secret:
-            raise ConfigError(
-                "SLACK_SIGNING_SECRET is required by `aplauso serve` in HTTP mode "
-                "(Basic Information > Signing Secret in your Slack app settings)"
-            )
+            raise ConfigError("signing_secret_required")
         self.require_secret_key()
 
     def require_secret_key(self) -> str:
         if not self.secret_key:
-            raise ConfigError(
-                "APLAUSO_SECRET_KEY is required to keep anonymous feedback anonymous; make one with "
-                '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`'
-            )
+            raise ConfigError("secret_key_required", recipe=FERNET_KEY_RECIPE)
         return self.secret_key
 
 
@@ -82,9 +92,9 @@ def _parse_port(raw: str | None) -> int:
     try:
         port = int(raw)
     except ValueError:
-        raise ConfigError(f"PORT must be a whole number from 1 to 65535, got {raw!r}") from None
-    if not 0 <= port <= 65535:
-        raise ConfigError(f"PORT must be a whole number from 1 to 65535, got {raw!r}")
+        raise ConfigError("port", value=raw) from None
+    if not 1 <= port <= 65535:
+        raise ConfigError("port", value=raw)
     return port
 
 
@@ -93,17 +103,12 @@ def _parse_database_url(raw: str | None) -> str:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(
-            f"DATABASE_URL is not a database URL SQLAlchemy understands: {url!r} "
-            "(examples: sqlite:///aplauso.db, postgresql+psycopg://user:pass@host/db)"
-        ) from None
+        raise ConfigError("database_url", url=url) from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise ConfigError(f"DATABASE_URL must point to SQLite or PostgreSQL, got {backend!r}")
+        raise ConfigError("database_backend", backend=backend)
     if backend == "postgresql" and parsed.get_driver_name() != "psycopg":
-        raise ConfigError(
-            "DATABASE_URL for PostgreSQL must use the psycopg driver: postgresql+psycopg://..."
-        )
+        raise ConfigError("database_driver")
     return url
 
 
@@ -111,7 +116,7 @@ def _parse_api_url(raw: str | None) -> str:
     url = raw or DEFAULT_SLACK_API_URL
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {url!r}")
+        raise ConfigError("api_url", url=url)
     return url if url.endswith("/") else url + "/"
 
 
@@ -123,24 +128,34 @@ def _parse_secret_key(raw: str | None) -> str | None:
     try:
         Fernet(raw.encode())
     except ValueError:
-        raise ConfigError(
-            "APLAUSO_SECRET_KEY must be a Fernet key (32 url-safe base64-encoded bytes); make one "
-            'with `python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"`'
-        ) from None
+        raise ConfigError("secret_key_invalid", recipe=FERNET_KEY_RECIPE) from None
     return raw
+
+
+def interface_language(env: Mapping[str, str | None] | None = None) -> str:
+    """Spanish for a Spanish shell locale (`es_ES.UTF-8`, `es_MX`), English otherwise.
+
+    POSIX order: LC_ALL wins over LC_MESSAGES, which wins over LANG; "C" and "POSIX" mean English.
+    """
+    source = os.environ if env is None else env
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = _clean(source.get(variable))
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
 
 
 def settings_from_mapping(env: Mapping[str, str | None]) -> Settings:
     """Builds settings from a plain mapping, so tests need not touch the process environment."""
     log_level = (_clean(env.get("APLAUSO_LOG_LEVEL")) or "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError("APLAUSO_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+        raise ConfigError("log_level")
+    oauth = [name for name in OAUTH_VARIABLES if _clean(env.get(name))]
+    if oauth:  # Bolt would switch to OAuth by itself and ignore SLACK_BOT_TOKEN
+        raise ConfigError("oauth_credentials", names=", ".join(oauth))
     kudos_channel = _clean(env.get("APLAUSO_KUDOS_CHANNEL"))
     if kudos_channel and kudos_channel[0] not in "CG":
-        raise ConfigError(
-            f"APLAUSO_KUDOS_CHANNEL must be a channel ID like C0123ABCD, got {kudos_channel!r}"
-        )
+        raise ConfigError("kudos_channel", value=kudos_channel)
     return Settings(
         slack_bot_token=_clean(env.get("SLACK_BOT_TOKEN")),
         slack_signing_secret=_clean(env.get("SLACK_SIGNING_SECRET")),
@@ -151,6 +166,7 @@ def settings_from_mapping(env: Mapping[str, str | None]) -> Settings:
         kudos_channel=kudos_channel,
         secret_key=_parse_secret_key(_clean(env.get("APLAUSO_SECRET_KEY"))),
         log_level=log_level,
+        language=interface_language(env),
     )
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +20,15 @@ from cryptography.fernet import Fernet
 
 from bot.background_server import BackgroundServer
 from bot.config import Settings
-from bot.views import feedback_modal as feedback_views
+from bot.demo_output import (
+    Transcript,
+    claim_output,
+    first_names,
+    step_lines,
+    write_calls,
+    write_charts,
+)
+from bot.views import feedback_modal as forms
 from bot.views import kudos_modal as kudos_views
 from bot.views import pulse as pulse_views
 from bot.views.digest import digest_plain_text
@@ -29,34 +36,37 @@ from bot.wiring import Runtime, build_runtime, open_database
 from engagement.clock import ManualClock
 from engagement.teams import TeamSpec
 from sandbox.demo_scenario import scenario
-from sandbox.demo_workspace import KUDOS_CHANNEL, PEOPLE, TEAMS, seed
+from sandbox.demo_workspace import DIRECTORY_PEOPLE, KUDOS_CHANNEL, TEAMS, seed
 from sandbox.fake_slack import FakeSlack
-from sandbox.render import blocks_to_text, view_to_text
+from sandbox.slack_payloads import find_element
 from sandbox.slack_requests import SignedSlackClient
 
+APP_MANIFEST = Path(__file__).resolve().with_name("app_manifest.yml")
 # Monday morning of the demo week, in UTC.
 DEMO_START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-MAX_SHOWN_PER_STEP = 8
-VISIBLE_METHODS = {
-    "chat.postMessage",
-    "chat.postEphemeral",
-    "chat.update",
-    "views.publish",
-    "views.open",
-    "views.update",
-    "views.push",
-    "response_url",
-    "files.completeUploadExternal",
-}
+
+
+def _select(value: str | None) -> dict[str, Any]:
+    """A static select's state in a submitted modal: the chosen option, or none."""
+    return {"type": "static_select", "selected_option": {"value": value} if value else None}
+
+
+def _text(value: str) -> dict[str, Any]:
+    return {"type": "plain_text_input", "value": value}
+
+
+def _checked(values: list[str]) -> dict[str, Any]:
+    return {"type": "checkboxes", "selected_options": [{"value": v} for v in values]}
 
 
 @dataclass
 class DemoStageImpl:
+    """What the scripted steps may do besides sending requests, done as the person would:
+    buttons are clicked where Slack shows them, modals filled from what they offer."""
+
     kit: SignedSlackClient
     clock: ManualClock
     runtime: Runtime
-    log: list[str] = field(default_factory=list)
-    _threads: list[str] = field(default_factory=list)
 
     def advance(self, delta: timedelta) -> None:
         self.clock.advance(delta)
@@ -64,63 +74,80 @@ class DemoStageImpl:
     def clock_now(self) -> datetime:
         return self.clock()
 
-    def submit_kudos_modal(
-        self, user_id: str, receivers: list[str], message: str, value: str | None
+    def _monday(self, *, weeks_back: int = 0) -> date:
+        today = self.clock().date()
+        return today - timedelta(days=today.weekday(), weeks=weeks_back)
+
+    def settle(self) -> None:
+        """Waits for the work the app does after acknowledging a request."""
+        self.runtime.executor.wait_idle(timeout=15)
+
+    def _submit_modal(
+        self, user_id: str, callback_id: str, state: dict[str, dict[str, dict[str, Any]]]
     ) -> object:
-        """Fills and submits the modal the person has open, as Slack would send it."""
+        """Submits the modal the person has open (the latest one), with `state`: block id ->
+        action id -> the input's state."""
         fake = self.kit.fake
         assert fake is not None
         view = fake.open_modals(user_id)[-1]
-        state: dict[str, Any] = {
-            kudos_views.RECEIVERS_BLOCK: {
-                kudos_views.RECEIVERS_ACTION: {
-                    "type": "multi_users_select",
-                    "selected_users": receivers,
-                }
-            },
-            kudos_views.VALUE_BLOCK: {
-                kudos_views.VALUE_ACTION: {
-                    "type": "static_select",
-                    "selected_option": {"value": value} if value else None,
-                }
-            },
-            kudos_views.MESSAGE_BLOCK: {
-                kudos_views.MESSAGE_ACTION: {"type": "plain_text_input", "value": message}
-            },
-            kudos_views.CELEBRATE_BLOCK: {
-                kudos_views.CELEBRATE_ACTION: {
-                    "type": "checkboxes",
-                    "selected_options": [{"value": kudos_views.CELEBRATE_OPTION_VALUE}],
-                }
-            },
-        }
         return self.kit.view_submission(
-            kudos_views.KUDOS_MODAL_CALLBACK,
+            callback_id,
             user_id=user_id,
             view_id=str(view["id"]),
             state_values=state,
             private_metadata=str(view.get("private_metadata") or ""),
         )
 
-    def _latest_pulse(self, user_id: str) -> dict[str, Any] | None:
+    def submit_kudos_modal(
+        self, user_id: str, receivers: list[str], message: str, value: str | None
+    ) -> object:
+        return self._submit_modal(
+            user_id,
+            kudos_views.KUDOS_MODAL_CALLBACK,
+            {
+                kudos_views.RECEIVERS_BLOCK: {
+                    kudos_views.RECEIVERS_ACTION: {
+                        "type": "multi_users_select",
+                        "selected_users": receivers,
+                    }
+                },
+                kudos_views.VALUE_BLOCK: {kudos_views.VALUE_ACTION: _select(value)},
+                kudos_views.MESSAGE_BLOCK: {kudos_views.MESSAGE_ACTION: _text(message)},
+                kudos_views.CELEBRATE_BLOCK: {
+                    kudos_views.CELEBRATE_ACTION: _checked([kudos_views.CELEBRATE_OPTION_VALUE])
+                },
+            },
+        )
+
+    def _dm_with(self, user_id: str, action_id: str) -> dict[str, Any] | None:
+        """The newest message in the person's DM that shows this button."""
         fake = self.kit.fake
         assert fake is not None
-        pulses = [
-            m
-            for m in fake.dm_messages(user_id)
-            if m.get("bot_id")
-            and any(b.get("block_id") == "pulse_controls" for b in m.get("blocks") or [])
-        ]
-        return pulses[-1] if pulses else None
+        for message in reversed(fake.dm_messages(user_id)):
+            if find_element(message.get("blocks"), action_id)[1] is not None:
+                return message
+        return None
+
+    def _click(
+        self, user_id: str, message: dict[str, Any], action_id: str, value: str | None = None
+    ) -> object:
+        """A button in a message of the person's DM; its own value unless one is given."""
+        return self.kit.block_action(
+            action_id,
+            user_id=user_id,
+            value=value,
+            message=message,
+            channel_id=str(message.get("channel") or f"D{user_id}"),
+        )
 
     def answer_pulse(
         self, user_id: str, score: int, *, comment: str | None = None, double_click: bool = False
     ) -> str:
         """Clicks a score on every open question, as the person would; the first with a comment."""
-        message = self._latest_pulse(user_id)
+        message = self._dm_with(user_id, pulse_views.SKIP_ACTION)
         if message is None:
-            return "(no pulse in this DM)"
-        week = self.clock().date() - timedelta(days=self.clock().weekday())
+            return "(no open pulse in this DM)"
+        week = self._monday().isoformat()
         keys = [
             b["block_id"][2:]
             for b in message.get("blocks") or []
@@ -128,18 +155,12 @@ class DemoStageImpl:
         ]
         for index, key in enumerate(keys):
             if comment and index == 0:
-                self._answer_with_comment(user_id, message, week.isoformat(), key, score, comment)
+                self._answer_with_comment(user_id, message, week, key, score, comment)
                 continue
-            clicks = 2 if double_click and index == 0 else 1
-            for _ in range(clicks):
-                self.kit.block_action(
-                    f"{pulse_views.SCORE_ACTION_PREFIX}{score}",
-                    user_id=user_id,
-                    value=pulse_views.score_value(week.isoformat(), key, score),
-                    message=message,
-                    channel_id=str(message.get("channel") or f"D{user_id}"),
-                )
-            self.runtime.executor.wait_idle(timeout=15)
+            value = pulse_views.score_value(week, key, score)
+            for _ in range(2 if double_click and index == 0 else 1):
+                self._click(user_id, message, f"{pulse_views.SCORE_ACTION_PREFIX}{score}", value)
+            self.settle()
         return f"answered {len(keys)} questions" + (
             " (clicking the first one twice)" if double_click else ""
         )
@@ -147,138 +168,78 @@ class DemoStageImpl:
     def _answer_with_comment(
         self, user_id: str, message: dict[str, Any], week: str, key: str, score: int, comment: str
     ) -> None:
-        fake = self.kit.fake
-        assert fake is not None
-        self.kit.block_action(
-            pulse_views.COMMENT_ACTION,
-            user_id=user_id,
-            value=json.dumps({"w": week, "q": key}),
-            message=message,
-            channel_id=str(message.get("channel") or f"D{user_id}"),
-        )
-        self.runtime.executor.wait_idle(timeout=15)
-        modal = fake.open_modals(user_id)[-1]
-        self.kit.view_submission(
+        self._click(user_id, message, pulse_views.COMMENT_ACTION, json.dumps({"w": week, "q": key}))
+        self.settle()
+        self._submit_modal(
+            user_id,
             pulse_views.COMMENT_MODAL,
-            user_id=user_id,
-            view_id=str(modal["id"]),
-            private_metadata=str(modal.get("private_metadata") or ""),
-            state_values={
+            {
                 pulse_views.COMMENT_SCORE_BLOCK: {
-                    pulse_views.COMMENT_SCORE_ACTION: {
-                        "type": "static_select",
-                        "selected_option": {"value": str(score)},
-                    }
+                    pulse_views.COMMENT_SCORE_ACTION: _select(str(score))
                 },
-                pulse_views.COMMENT_TEXT_BLOCK: {
-                    pulse_views.COMMENT_TEXT_ACTION: {"type": "plain_text_input", "value": comment}
-                },
+                pulse_views.COMMENT_TEXT_BLOCK: {pulse_views.COMMENT_TEXT_ACTION: _text(comment)},
             },
         )
-        self.runtime.executor.wait_idle(timeout=15)
+        self.settle()
 
     def press_pulse_button(self, user_id: str, action_id: str) -> object:
-        message = self._latest_pulse(user_id)
+        message = self._dm_with(user_id, pulse_views.SKIP_ACTION)
         if message is None:
-            return "(no pulse in this DM)"
-        week = self.clock().date() - timedelta(days=self.clock().weekday())
-        return self.kit.block_action(
-            action_id,
-            user_id=user_id,
-            value=week.isoformat(),
-            message=message,
-            channel_id=str(message.get("channel") or f"D{user_id}"),
-        )
+            return "(no open pulse in this DM)"
+        return self._click(user_id, message, action_id, self._monday().isoformat())
 
     def send_feedback(
         self, user_id: str, team_name: str, kind: str, text: str, *, anonymous: bool = True
     ) -> object:
-        """Opens /feedback and submits it, as the person would."""
+        """Opens /feedback and submits it, the team picked by its name among the form's."""
         fake = self.kit.fake
         assert fake is not None
         self.kit.slash_command("/feedback", "", user_id=user_id)
-        self.runtime.executor.wait_idle(timeout=15)
-        modal = fake.open_modals(user_id)[-1]
-        with self.runtime.database.unit_of_work() as uow:
-            team = uow.teams.by_name(team_name)
-            assert team is not None
-            team_id = str(team.id)
-        options = [{"value": feedback_views.ANONYMOUS_OPTION}] if anonymous else []
-        before = self._thread_ids()
-        response = self.kit.view_submission(
-            feedback_views.FEEDBACK_MODAL,
-            user_id=user_id,
-            view_id=str(modal["id"]),
-            private_metadata=str(modal.get("private_metadata") or ""),
-            state_values={
-                feedback_views.TEAM_BLOCK: {
-                    feedback_views.TEAM_ACTION: {
-                        "type": "static_select",
-                        "selected_option": {"value": team_id},
-                    }
-                },
-                feedback_views.KIND_BLOCK: {
-                    feedback_views.KIND_ACTION: {
-                        "type": "static_select",
-                        "selected_option": {"value": kind},
-                    }
-                },
-                feedback_views.TEXT_BLOCK: {
-                    feedback_views.TEXT_ACTION: {"type": "plain_text_input", "value": text}
-                },
-                feedback_views.OPTIONS_BLOCK: {
-                    feedback_views.OPTIONS_ACTION: {
-                        "type": "checkboxes",
-                        "selected_options": options,
-                    }
+        self.settle()
+        _, teams = find_element(fake.open_modals(user_id)[-1].get("blocks"), forms.TEAM_ACTION)
+        options = (teams or {}).get("options") or []
+        team_id = next(o["value"] for o in options if o["text"]["text"] == team_name)
+        response = self._submit_modal(
+            user_id,
+            forms.FEEDBACK_MODAL,
+            {
+                forms.TEAM_BLOCK: {forms.TEAM_ACTION: _select(team_id)},
+                forms.KIND_BLOCK: {forms.KIND_ACTION: _select(kind)},
+                forms.TEXT_BLOCK: {forms.TEXT_ACTION: _text(text)},
+                forms.OPTIONS_BLOCK: {
+                    forms.OPTIONS_ACTION: _checked([forms.ANONYMOUS_OPTION] if anonymous else [])
                 },
             },
         )
-        self.runtime.executor.wait_idle(timeout=15)
-        self._threads.extend(sorted(self._thread_ids() - before))
+        self.settle()
         return response
 
-    def _thread_ids(self) -> set[str]:
-        with self.runtime.database.unit_of_work() as uow:
-            return uow.feedback.thread_ids()
-
-    def _latest_thread(self) -> str:
-        return self._threads[-1] if self._threads else ""
-
     def feedback_reply(self, user_id: str, action_id: str, text: str) -> object:
-        fake = self.kit.fake
-        assert fake is not None
-        thread_id = self._latest_thread()
-        self.kit.block_action(action_id, user_id=user_id, value=thread_id, channel_id=f"D{user_id}")
-        self.runtime.executor.wait_idle(timeout=15)
-        modal = fake.open_modals(user_id)[-1]
-        return self.kit.view_submission(
-            feedback_views.REPLY_MODAL,
-            user_id=user_id,
-            view_id=str(modal["id"]),
-            private_metadata=str(modal.get("private_metadata") or ""),
-            state_values={
-                feedback_views.REPLY_BLOCK: {
-                    feedback_views.REPLY_ACTION_INPUT: {"type": "plain_text_input", "value": text}
-                }
-            },
+        clicked = self.feedback_button(user_id, action_id)
+        if isinstance(clicked, str):
+            return clicked
+        self.settle()
+        return self._submit_modal(
+            user_id,
+            forms.REPLY_MODAL,
+            {forms.REPLY_BLOCK: {forms.REPLY_ACTION_INPUT: _text(text)}},
         )
 
     def feedback_button(self, user_id: str, action_id: str) -> object:
-        return self.kit.block_action(
-            action_id, user_id=user_id, value=self._latest_thread(), channel_id=f"D{user_id}"
-        )
+        """The button in the newest message of the person's DM that shows it."""
+        message = self._dm_with(user_id, action_id)
+        if message is None:
+            return f"(no {action_id} button in the DM of {user_id})"
+        return self._click(user_id, message, action_id)
 
     def digest_texts(self) -> str:
         """Every manager's digest as readable text, in the manager's language."""
-        week = self.clock().date() - timedelta(days=self.clock().weekday(), weeks=1)
-        letters = self.runtime.services.digest.letters(week)
+        letters = self.runtime.services.digest.letters(self._monday(weeks_back=1))
         blocks = [digest_plain_text(x.data, x.lang, x.values) for x in letters]
         return "\n\n".join(blocks).replace("\n", "\n  ")
 
     def participation(self) -> str:
-        week = self.clock().date() - timedelta(days=self.clock().weekday())
-        rows = self.runtime.services.pulse.participation(week)
+        rows = self.runtime.services.pulse.participation(self._monday())
         return "\n  ".join(f"{r.team_name}: {r.answered} of {r.invited} answered" for r in rows)
 
     def run_job(self, name: str) -> str:
@@ -302,128 +263,71 @@ def set_up_teams(runtime: Runtime) -> None:
             )
 
 
-def _names() -> dict[str, str]:
-    return {p.user_id: p.real_name.split()[0] for p in PEOPLE}
+def _everyone_named() -> dict[str, str]:
+    """First names of the story's people, and the names Slack shows for the directory's others
+    (Rosa Méndez has no display name, so Slack shows her full name)."""
+    return first_names() | {p.user_id: p.display_name or p.real_name for p in DIRECTORY_PEOPLE}
 
 
-def describe_call(method: str, params: dict[str, Any], names: dict[str, str]) -> str:
-    """One thing Slack would show, as readable text with who sees it and where."""
-    who = names.get(str(params.get("user") or params.get("user_id") or ""), "")
-    channel = str(params.get("channel") or params.get("channel_id") or "")
-    if method == "views.publish":
-        where = f"Home tab of {who}"
-        body = view_to_text(params.get("view") or {}, names)
-    elif method in ("views.open", "views.push", "views.update"):
-        where = "modal"
-        body = view_to_text(params.get("view") or {}, names)
-    else:
-        if method in {"response_url", "chat.postEphemeral"}:
-            where = f"only visible to {who or 'the requester'}"
-        elif channel.startswith(("D", "U")):
-            where = f"DM to {names.get(channel, names.get(channel[1:], channel))}"
-        else:
-            where = f"in channel {channel}"
-        blocks = params.get("blocks")
-        if isinstance(blocks, str):
-            blocks = json.loads(blocks)
-        body = blocks_to_text(blocks, names) if blocks else str(params.get("text") or "")
-    indented = "\n".join("    " + line for line in body.splitlines())
-    return f"  [{method} · {where}]\n{indented}"
+def _settings(fake: FakeSlack, signing_secret: str, workdir: Path) -> Settings:
+    """The app's settings for one demo: the fake Slack, a throwaway database, feedback on."""
+    return Settings(
+        slack_bot_token=fake.bot_token,
+        slack_signing_secret=signing_secret,
+        slack_api_url=fake.api_url,
+        database_url=f"sqlite:///{workdir / 'demo.db'}",
+        kudos_channel=KUDOS_CHANNEL,
+        secret_key=Fernet.generate_key().decode(),
+    )
 
 
-def write_charts(out: Path, fake: FakeSlack) -> list[Path]:
-    """The digest charts as Slack received them, so they can be opened from --out."""
-    folder = out / "charts"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    written = []
-    for index, uploaded in enumerate(fake.files.values(), start=1):
-        if uploaded.content and uploaded.content.startswith(b"\x89PNG"):
-            path = folder / f"{index:02d}-{getattr(uploaded, 'filename', 'chart.png')}"
-            path.write_bytes(uploaded.content)
-            written.append(path)
-    return written
-
-
-def write_calls(out: Path, calls: list[Any]) -> None:
-    folder = out / "slack-calls"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    for call in calls:
-        record = {
-            "seq": call.seq,
-            "method": call.method,
-            "params": call.params,
-            "ok": call.ok,
-            "response": call.response,
-        }
-        path = folder / f"{call.seq:04d}-{call.method}.json"
-        path.write_text(json.dumps(record, indent=2, ensure_ascii=False, default=str))
+def _play(stage: DemoStageImpl, fake: FakeSlack, transcript: Transcript) -> None:
+    """The scripted week over signed HTTP, each step followed by what Slack showed."""
+    names = _everyone_named()
+    for step in scenario():
+        transcript.say()
+        transcript.say(f"▶ {step.narration}")
+        before = len(fake.calls)
+        response = step.act(stage)
+        stage.settle()
+        for line in step_lines(response, fake.calls[before:], step.show_last, names):
+            transcript.say(line)
 
 
 def run_demo(out: Path, stream: TextIO | None = None) -> int:
-    output = stream or sys.stdout
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    names = _names()
-    transcript: list[str] = []
-
-    def say(line: str = "") -> None:
-        transcript.append(line)
-        print(line, file=output, flush=True)
-
-    with tempfile.TemporaryDirectory(prefix="aplauso-demo-") as workdir, FakeSlack() as fake:
+    claim_output(out)  # before playing: refuses if a file there is not the demo's own
+    transcript = Transcript(stream or sys.stdout)
+    say = transcript.say
+    with (
+        tempfile.TemporaryDirectory(prefix="aplauso-demo-") as workdir,
+        FakeSlack(manifest=APP_MANIFEST) as fake,  # the app's own, installed or not
+    ):
         seed(fake)
         signing_secret = secrets.token_hex(16)
-        settings = Settings(
-            slack_bot_token=fake.bot_token,
-            slack_signing_secret=signing_secret,
-            slack_api_url=fake.api_url,
-            database_url=f"sqlite:///{Path(workdir) / 'demo.db'}",
-            kudos_channel=KUDOS_CHANNEL,
-            secret_key=Fernet.generate_key().decode(),
-        )
+        settings = _settings(fake, signing_secret, Path(workdir))
         clock = ManualClock(DEMO_START)
         database = open_database(settings)
         runtime = build_runtime(settings, database, clock)
         say("Aplauso demo: a week at a small company, against a built-in fake Slack.")
         set_up_teams(runtime)
+        names = _everyone_named()
         for team in TEAMS:
-            say(
-                f"  team {team.name}: manager {names[team.manager_id]}, {len(team.member_ids)} members"
-            )
+            members = len(team.member_ids)
+            say(f"  team {team.name}: manager {names[team.manager_id]}, {members} members")
         with BackgroundServer(runtime.wsgi()) as server:
-            stage = DemoStageImpl(
-                kit=SignedSlackClient(server.url, signing_secret, fake=fake),
-                clock=clock,
-                runtime=runtime,
-            )
-            for step in scenario():
-                say()
-                say(f"▶ {step.narration}")
-                before = len(fake.calls)
-                response = step.act(stage)
-                runtime.executor.wait_idle(timeout=15)
-                status = getattr(response, "status", None)
-                if isinstance(response, str):
-                    say(f"  {response}")
-                elif status is not None and status != 200:
-                    say(f"  (Slack got HTTP {status})")
-                shown = [c for c in fake.calls[before:] if c.method in VISIBLE_METHODS and c.ok]
-                limit = MAX_SHOWN_PER_STEP if step.show_last is None else step.show_last
-                visible = shown[-limit:] if step.show_last is not None else shown[:limit]
-                for call in visible if limit else []:
-                    say(describe_call(call.method, call.params, names))
-                if limit and len(shown) > limit:
-                    say(f"  … and {len(shown) - limit} more messages like these")
+            kit = SignedSlackClient(server.url, signing_secret, fake=fake)
+            _play(DemoStageImpl(kit=kit, clock=clock, runtime=runtime), fake, transcript)
         runtime.executor.shutdown(wait=True)
         write_calls(out, list(fake.calls))
         charts = write_charts(out, fake)
         database.dispose()
-    (out / "transcript.txt").write_text("\n".join(transcript) + "\n", encoding="utf-8")
+    transcript.write(out / "transcript.txt")
     say()
     say(
-        f"Wrote every Slack call as JSON under {out / 'slack-calls'} and the transcript to {out / 'transcript.txt'}."
+        f"Wrote every Slack call as JSON under {out / 'slack-calls'} and the transcript to "
+        f"{out / 'transcript.txt'}."
     )
     say(f"Saved {len(charts)} digest charts under {out / 'charts'}.")
     say(f"Demo finished in {time.perf_counter() - started:.1f} s.")

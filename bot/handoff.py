@@ -4,54 +4,127 @@ Bolt's default runner checks every 10 ms whether a listener has acknowledged, so
 leaves sooner than that. With `process_before_response=True` Bolt answers as soon as the
 function it called returns; this wrapper returns as soon as the real listener calls `ack()`
 (an Event, not a poll), while the listener carries on with its database and Slack work.
+
+A listener that fails is logged with its traceback (never a payload text), and the person who
+acted is told: in the acknowledgement itself when it has not left yet, else afterwards.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
+import json
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from bot.adapters.replies import reply_privately
 from bot.executor import TrackingExecutor
-from bot.request_labels import describe_request
+from bot.outage import answer_before_ack, last_languages, log_failure, tell_later
 
 logger = logging.getLogger("aplauso.errors")
 
 ACK_TIMEOUT_SECONDS = 2.5  # Slack gives up at 3 s; answer an empty 200 a little before
+WANTED = ("body", "context")  # what the wrapper needs to tell the person, asked of Bolt
+
+
+class _OneAnswer:
+    """Slack takes one answer per request: the listener's, the failure's or the timeout's."""
+
+    def __init__(self, real_ack: Any) -> None:
+        self._real_ack = real_ack
+        self._lock = threading.Lock()
+        self.given = threading.Event()
+
+    def __call__(self, *args: Any, **options: Any) -> Any:
+        with self._lock:
+            if not self.given.is_set():
+                try:
+                    return self._real_ack(*args, **options)
+                finally:
+                    self.given.set()
+            return self._real_ack.response
+
+    def answered(self) -> bool:
+        return self.given.is_set()
+
+
+class _ReplyAnyway:
+    """The listener's `respond`, which never fails for want of a `response_url`.
+
+    Bolt's respond() raises when a request carries none (a click in a modal or on the Home
+    tab); then the reply goes to the person's DM instead, so a reply is never lost to a crash.
+    """
+
+    def __init__(self, respond: Any, client: Any, user_id: str) -> None:
+        self._respond = respond
+        self._client = client
+        self._user_id = user_id
+        self.response_url = getattr(respond, "response_url", None)
+
+    def __call__(self, text: str = "", blocks: Any = None, **options: Any) -> Any:
+        if self.response_url:
+            return self._respond(text=text, blocks=blocks, **options)
+        if options.get("delete_original") or not (self._user_id and self._client):
+            return None
+        return reply_privately(
+            respond=None,
+            client=self._client,
+            channel_id=None,
+            user_id=self._user_id,
+            text=text,
+            blocks=blocks,
+        )
+
+
+def _report(error: Exception, kwargs: dict[str, Any], answer: _OneAnswer | None) -> None:
+    """Logs the failure, then tells the person in the answer if it is still unsent, else later."""
+    body: dict[str, Any] = kwargs.get("body") or {}
+    context = kwargs.get("context") or {}
+    cause = log_failure(error, body, "listener")
+    lang = context.get("lang")
+    if answer is not None and not answer.answered():
+        options = json.loads(answer_before_ack(body, cause, lang).body or "{}")
+        answer(**options)
+        if options:
+            return
+    tell_later(body, context.get("client"), cause, lang)
 
 
 def hand_off(listener: Callable[..., Any], executor: TrackingExecutor) -> Callable[..., None]:
-    @functools.wraps(listener)  # Bolt reads the wrapped function's argument names
+    own_arguments = inspect.getfullargspec(inspect.unwrap(listener)).args
+
     def run_on_pool(**kwargs: Any) -> None:
-        real_ack = kwargs.get("ack")
-        acknowledged = threading.Event()
-        if real_ack is not None:
-
-            def ack_and_release(*args: Any, **options: Any) -> Any:
-                try:
-                    return real_ack(*args, **options)
-                finally:
-                    acknowledged.set()
-
-            kwargs["ack"] = ack_and_release
+        own = {name: kwargs[name] for name in own_arguments if name in kwargs}
+        real_ack = own.get("ack")
+        answer = _OneAnswer(real_ack) if real_ack is not None else None
+        if answer is not None:
+            own["ack"] = answer
+        context = kwargs.get("context") or {}
+        user_id = str(context.get("user_id") or "")
+        if "respond" in own:
+            own["respond"] = _ReplyAnyway(own["respond"], context.get("client"), user_id)
+        last_languages.remember(user_id, str(context.get("lang") or ""))
 
         def work() -> None:
             try:
-                listener(**kwargs)
-            except Exception as error:  # logged once, without payload texts
-                body = kwargs.get("body") or kwargs.get("command") or {}
-                logger.error(
-                    "listener failed on %s: %s", describe_request(body), type(error).__name__
-                )
+                listener(**own)
+            except Exception as error:
+                _report(error, kwargs, answer)
             finally:
-                acknowledged.set()
+                if answer is not None and not answer.answered():
+                    answer()
 
         executor.submit(work)
-        if real_ack is not None:
-            acknowledged.wait(ACK_TIMEOUT_SECONDS)
-            if getattr(real_ack, "response", None) is None:
-                real_ack()  # the listener failed or is slow: Slack still gets its answer
+        if answer is not None:
+            answer.given.wait(ACK_TIMEOUT_SECONDS)
+            answer()  # the listener is slow: Slack still gets its answer (no-op once given)
 
+    functools.update_wrapper(run_on_pool, listener)
+    del run_on_pool.__wrapped__  # type: ignore[attr-defined]  # Bolt reads the signature below
+    names = list(dict.fromkeys([*own_arguments, *WANTED]))
+    run_on_pool.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names]
+    )
     return run_on_pool

@@ -19,6 +19,7 @@ from bot.executor import TrackingExecutor
 from engagement.services import Services
 
 EXACTLY_ONCE_EVENTS = frozenset({"app_mention", "message", "reaction_added"})
+DIRECTORY_EVENTS = frozenset({"team_join", "user_change"})  # their listener learns the person
 
 
 def language_of(context: BoltContext) -> str:
@@ -28,35 +29,24 @@ def language_of(context: BoltContext) -> str:
 
 def register(app: App, services: Services, client: WebClient, executor: TrackingExecutor) -> None:
     @app.middleware
-    def use_the_guarded_client(
-        context: BoltContext, next: Callable[[], BoltResponse]
-    ) -> BoltResponse:
-        """Bolt builds a plain WebClient per request; ours carries the retry handlers and the
-        guard that refuses Slack calls inside a transaction."""
-        context["client"] = client
-        return next()
-
-    @app.middleware
-    def attach_language(
+    def prepare_request(
         context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
-    ) -> BoltResponse:
+    ) -> BoltResponse | None:
+        """One middleware, not three: Bolt builds the arguments of each one per request."""
+        # Bolt builds a plain WebClient per request; ours carries the retry handlers and the
+        # guard that refuses Slack calls inside a transaction.
+        context["client"] = client
+        event = body.get("event") if body.get("type") == "event_callback" else None
+        if isinstance(event, dict) and event.get("type") in EXACTLY_ONCE_EVENTS:
+            event_id = str(body.get("event_id") or "")
+            if not services.events.first_delivery(event_id, str(event.get("type"))):
+                return BoltResponse(status=200, body="")
         user_id = context.user_id
         if not user_id:
             context["lang"] = services.people.workspace_language()
             return next()
         context["lang"], known = services.people.known_language(user_id)
         response = next()
-        if not known:
+        if not known and not (isinstance(event, dict) and event.get("type") in DIRECTORY_EVENTS):
             executor.submit(services.people.meet, user_id)  # after the answer is on its way
         return response
-
-    @app.middleware
-    def pass_each_event_once(
-        body: dict[str, Any], next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        event = body.get("event") if body.get("type") == "event_callback" else None
-        if isinstance(event, dict) and event.get("type") in EXACTLY_ONCE_EVENTS:
-            event_id = str(body.get("event_id") or "")
-            if not services.events.first_delivery(event_id, str(event.get("type"))):
-                return BoltResponse(status=200, body="")
-        return next()

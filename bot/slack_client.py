@@ -9,13 +9,16 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.config import Settings
 
 REQUEST_TIMEOUT_SECONDS = 10
+SERVER_ERRORS = (500, 502, 503, 504)
 
 CallGuard = Callable[[str], None]
 """Called with the method name before every Web API call; raises to refuse the call."""
@@ -23,6 +26,34 @@ CallGuard = Callable[[str], None]
 
 class SlackCallInsideTransaction(RuntimeError):
     """A Web API call was attempted while a database transaction was open on this thread."""
+
+
+def is_findable_post(request: HttpRequest) -> bool:
+    """A chat.postMessage that carries message metadata. After a 5xx or a dropped connection
+    Slack may have taken it anyway, so it is not resent blindly here: its sender looks for the
+    metadata in the conversation first (bot/adapters/slack_messages.py, post_exactly_once)."""
+    method = request.url.rsplit("/", 1)[-1].split("?", 1)[0]
+    return method == "chat.postMessage" and b'"metadata"' in (request.data or b"")
+
+
+class TransientErrorRetryHandler(ConnectionErrorRetryHandler):
+    """Retries a dropped connection and a 500, 502, 503 or 504 (slack_sdk's own server-error
+    handler knows only 500 and 503; Slack's load balancers answer 502 and 504 in passing),
+    except on a post whose sender looks before posting again."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if is_findable_post(request):
+            return False
+        if response is not None:
+            return response.status_code in SERVER_ERRORS
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 class GuardedWebClient(WebClient):
@@ -43,9 +74,9 @@ def make_web_client(
 ) -> WebClient:
     """slack-sdk retries only one connection error by default; Slack's 429s and 5xx need handlers.
 
-    The 429 handler sleeps in the calling thread, which is why no Web API call is made before
-    a listener acknowledges. Listeners get this same client (see bot/middleware.py), so the
-    guard sees every call the app makes.
+    The handlers share one count of attempts per call. The 429 handler sleeps in the calling
+    thread, which is why no Web API call is made before a listener acknowledges. Listeners get
+    this same client (see bot/middleware.py), so the guard sees every call the app makes.
     """
     return GuardedWebClient(
         guard=guard,
@@ -53,8 +84,7 @@ def make_web_client(
         base_url=settings.slack_api_url,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            TransientErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=6),
-            ServerErrorRetryHandler(max_retry_count=2),
         ],
     )

@@ -18,6 +18,20 @@ from bot.handoff import hand_off
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# The manifest's `message.*` event names, and the `channel_type` those events carry.
+CHANNEL_TYPES = {"im": "im", "mpim": "mpim", "channels": "channel", "groups": "group"}
+
+
+def in_conversations(manifest_suffix: str) -> Callable[..., bool]:
+    """A Bolt listener matcher: the message event came from this kind of conversation."""
+    wanted = CHANNEL_TYPES[manifest_suffix]
+
+    def matches(event: dict[str, Any]) -> bool:
+        return event.get("channel_type") == wanted
+
+    return matches
+
+
 class Surfaces:
     def __init__(self, app: App, executor: TrackingExecutor) -> None:
         self.app = app
@@ -42,13 +56,19 @@ class Surfaces:
         )
 
     def event(self, manifest_name: str, **constraints: Any) -> Callable[[F], F]:
-        """`manifest_name` as in the manifest (`message.im`); Bolt gets the event type."""
+        """`manifest_name` as in the manifest (`message.im`); Bolt gets the event type.
+
+        Bolt's event matcher compares only `type` and `subtype`, so a `message.im` listener
+        given `channel_type` would still answer every channel message once `message.channels`
+        is subscribed: the conversation type is checked here, by a matcher of our own.
+        """
         self.events.add(manifest_name)
-        event_type = manifest_name.split(".", 1)[0]
-        if event_type == "message" and "." in manifest_name:
-            channel_type = manifest_name.split(".", 1)[1]
+        event_type, _, channel_type = manifest_name.partition(".")
+        if event_type == "message" and channel_type:
             return self._register(
-                self.app.event({"type": "message", "channel_type": channel_type, **constraints})
+                self.app.event(
+                    {"type": "message", **constraints}, matchers=[in_conversations(channel_type)]
+                )
             )
         matcher = {"type": event_type, **constraints} if constraints else event_type
         return self._register(self.app.event(matcher))

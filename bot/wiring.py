@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -26,8 +28,11 @@ from bot.app import create_app
 from bot.background_server import close_server, serve_until
 from bot.config import Settings
 from bot.executor import TrackingExecutor
+from bot.gunicorn_app import AppWorker, JobsSeat, Seat, available_cores, in_background, run_workers
+from bot.health import HealthCheck, serve_checks
 from bot.http_server import AplausoWSGI
 from bot.logging_setup import configure_logging
+from bot.slack_checks import connect_socket_mode, require_ready
 from bot.slack_client import SlackCallInsideTransaction, make_web_client
 from bot.surfaces import Surfaces
 from engagement.admin import AdminService
@@ -46,6 +51,8 @@ from schedules.jobs import JOBS
 from schedules.scheduler import build_scheduler
 from storage.db import HealthProbe, make_engine, transaction_open
 from storage.migrate import upgrade
+from storage.replay_cache import DatabaseReplayCache
+from storage.scheduler_seat import SchedulerSeat
 from storage.unit_of_work import Database
 
 logger = logging.getLogger("aplauso")
@@ -66,10 +73,14 @@ class Runtime:
     surfaces: Surfaces
     executor: TrackingExecutor
 
-    def wsgi(self) -> AplausoWSGI:
+    def wsgi(self, health_checks: Mapping[str, HealthCheck] | None = None) -> AplausoWSGI:
         bolt = None if self.settings.socket_mode else self.bolt_app
         return AplausoWSGI(
-            bolt, HealthProbe(self.database.engine), self.settings.slack_signing_secret
+            bolt,
+            HealthProbe(self.database.engine),
+            self.settings.slack_signing_secret,
+            health_checks,
+            replay_cache=DatabaseReplayCache(self.database.engine),
         )
 
     def run_job(self, name: str, moment: datetime) -> RunReport:
@@ -90,18 +101,15 @@ def build_services(
     """Every service with its ports plugged in: storage, Slack adapters and the clock."""
     directory = SlackDirectory(client)
     people = PeopleService(database, directory, clock)
+    sealer = Sealer(settings.secret_key) if settings.secret_key else None
     return Services(
         people=people,
         events=EventLog(database, clock),
         admin=AdminService(database, people, clock),
         teams=TeamService(database, people, clock),
-        pulse=PulseService(database, people, SlackPulseMessenger(client), clock),
+        pulse=PulseService(database, people, SlackPulseMessenger(client), clock, sealer=sealer),
         feedback=FeedbackService(
-            database,
-            people,
-            SlackFeedbackCourier(client),
-            clock,
-            sealer=Sealer(settings.secret_key) if settings.secret_key else None,
+            database, people, SlackFeedbackCourier(client), clock, sealer=sealer
         ),
         kudos=KudosService(
             database,
@@ -137,22 +145,56 @@ def build_runtime(settings: Settings, database: Database, clock: Clock = system_
     )
 
 
-def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
-    """Runs until SIGTERM or SIGINT, then stops taking requests, the scheduler and the pool."""
+def serve_workers(settings: Settings, *, port: int, workers: int, with_scheduler: bool) -> int:
+    """HTTP on `workers` gunicorn processes (bot/gunicorn_app.py); each builds its own app after
+    the fork, and the one holding the scheduler seat runs the jobs and loads the directory."""
+
+    def make_worker() -> AppWorker:
+        database = open_database(settings, migrate=False)
+        runtime = build_runtime(settings, database)
+        people = runtime.services.people
+        jobs = None
+        if with_scheduler:
+            seat = SchedulerSeat(database.engine)
+            jobs = JobsSeat(
+                Seat(seat.try_take, seat.still_held, seat.release),
+                lambda: build_scheduler(runtime.services, runtime.clock),
+                on_taken=lambda: in_background("directory", lambda: people.warm_up(crawl=True)),
+            )
+        wsgi = runtime.wsgi(serve_checks(settings, jobs, None))
+        in_background("warm-up", lambda: people.warm_up(crawl=False))
+        return AppWorker(wsgi, runtime.executor, database.dispose, jobs.start() if jobs else None)
+
+    return run_workers(make_worker, port=port, workers=workers, threads=SERVER_THREADS)
+
+
+def serve(
+    settings: Settings, *, port: int, with_scheduler: bool, workers: int | None = None
+) -> int:
+    """Runs until SIGTERM or SIGINT, then stops taking requests, the scheduler and the pool.
+
+    Over HTTP, gunicorn runs `workers` processes (default: one per core); Socket Mode stays
+    one process, whose waitress only answers /healthz."""
     settings.require_for_serve()
-    configure_logging(settings.log_level)
     database = open_database(settings)
     runtime = build_runtime(settings, database)
+    require_ready(runtime.client)  # a refused token or a missing scope: one line, no start
+    configure_logging(settings.log_level)  # after the checks, whose failure is one line
+    if not settings.socket_mode:
+        database.dispose()  # no connection may cross the fork
+        chosen = workers or available_cores()
+        return serve_workers(settings, port=port, workers=chosen, with_scheduler=with_scheduler)
     scheduler = build_scheduler(runtime.services, runtime.clock) if with_scheduler else None
+    socket_handler: Any = None  # the Socket Mode handler, once connected: /healthz asks it
+    socket = (lambda: socket_handler) if settings.socket_mode else None
     server = create_server(
-        runtime.wsgi(),
+        runtime.wsgi(serve_checks(settings, scheduler, socket)),
         host="0.0.0.0",
         port=port,
         threads=SERVER_THREADS,
         max_request_body_size=2_000_000,
         ident="aplauso",
     )
-    socket_handler = None
     stopping = threading.Event()
 
     def request_shutdown(signum: int, _frame: FrameType | None) -> None:
@@ -162,8 +204,6 @@ def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
     signal.signal(signal.SIGTERM, request_shutdown)
     signal.signal(signal.SIGINT, request_shutdown)
     try:
-        if scheduler is not None:
-            scheduler.start()
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -172,15 +212,17 @@ def serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
                 app_token=settings.slack_app_token,
                 web_client=runtime.client,
             )
-            threading.Thread(target=socket_handler.connect, daemon=True).start()
+            connect_socket_mode(socket_handler.connect, settings.slack_api_url)
             logger.info("Socket Mode on; /healthz on port %s", port)
         else:
             logger.info("listening on port %s: POST /slack/events, GET /healthz", port)
+        if scheduler is not None:  # once Slack is connected: a refused socket runs no job
+            scheduler.start()
         serve_until(server, stopping)
     finally:
         close_server(server)
         if socket_handler is not None:
-            socket_handler.close()  # type: ignore[no-untyped-call]
+            socket_handler.close()
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=True)
         runtime.executor.shutdown(wait=True, cancel_futures=False)

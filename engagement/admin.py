@@ -256,6 +256,13 @@ class AdminService:
             person = require_targetable(ensure_person(uow, user_id, fetch, now))
             return uow.admins.add(person.user_id, now)
 
+    def list_admins(self) -> list[tuple[str, str]]:
+        """(user id, display name) of every admin, for `aplauso admin list`."""
+        with self._store.unit_of_work() as uow:
+            ids = uow.admins.all_ids()
+            people = uow.people.get_many(ids)
+            return [(uid, display_name(people[uid]) if uid in people else uid) for uid in ids]
+
     def remove_admin(self, user_id: str) -> bool:
         """True when the person was an admin until now."""
         with self._store.unit_of_work() as uow:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engagement.kudos_model import ValueInfo
+from engagement.reports import DeliveryProblem
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,8 @@ class Enps:
 
 @dataclass(frozen=True)
 class TeamFlow:
-    team_name: str
-    kudos: int
+    team_name: str  # the other team: the one thanking, or the one thanked
+    kudos: int  # from one team to the other in the digest's week
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,10 @@ class ServiceRatingSummary:
 
 @dataclass(frozen=True)
 class FeedbackSummary:
-    new: int
-    open: int
+    """Only what the digest's reader has received; a thread counts in `open` or `resolved`."""
+
+    new: int  # written since the week began
+    open: int  # acknowledged or not, but not resolved
     resolved: int
     oldest_open_thread: str | None  # thread id for the "open it" button
     oldest_open_days: int | None
@@ -53,8 +56,9 @@ class FeedbackSummary:
 
 @dataclass(frozen=True)
 class Suggestion:
-    driver: str  # the weakest driver
+    driver: str  # the weakest driver, or the only one shown
     remedy: str  # "plan" | "train" | "channels" | "recognize": the four remedies of CONTEXT.md
+    lowest: bool = True  # False when "lowest" would mean nothing: one driver shown, or a tie
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class DigestData:
     k: int
     # None when the week is hidden: fewer than k answered, or differencing with an overlapping team
     drivers: tuple[DriverScore, ...] | None
-    hidden_reason: str | None  # "threshold" | "overlap" | None
+    hidden_reason: str | None  # an anonymity.HIDDEN_REASONS entry, None when something is shown
     enps: Enps | None
     comments: tuple[str, ...]
     kudos_received: int
@@ -110,3 +114,4 @@ class CompanyReport:
     participation: tuple[TeamParticipation, ...]  # last week, by team name
     flows: tuple[tuple[str, str, int], ...]  # (giving team, thanked team, kudos), four weeks
     k: int
+    deliveries: tuple[DeliveryProblem, ...] = ()  # pulses and digests Slack did not take

@@ -1,21 +1,22 @@
 """One week's digests for every team, cut from a fixed number of aggregate queries.
 
 Everything is gathered once for all teams (the number of statements does not grow with them),
-then cut per team; every figure reaches a `DigestData` through `engagement.anonymity`.
+then cut per team; every figure reaches a `DigestData` through `engagement.anonymity`, and
+pulse figures through the week's results as judged once (`engagement.digest_pulse`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from engagement import anonymity
+from engagement import anonymity, digest_pulse
 from engagement.anonymity import OpenThread, ThreadCount
 from engagement.digest_model import DigestData, DriverScore, Suggestion, TeamFlow
+from engagement.digest_pulse import WeekResults
 from engagement.kudos_model import ValueInfo
 from engagement.periods import month_of
-from engagement.pulse_bank import ENPS_QUESTION_KEY, Driver
+from engagement.pulse_bank import Driver
 from storage.unit_of_work import UnitOfWork
 
 TREND_WEEKS = 12
@@ -51,12 +52,10 @@ class _Gathered:
     k: int
     names: dict[int, str]
     managers: dict[int, str]
-    respondents: dict[tuple[int, date], int] = field(default_factory=dict)
-    sums: dict[tuple[int, date, str], list[tuple[int, int]]] = field(default_factory=dict)
-    visibility: dict[date, dict[int, str | None]] = field(default_factory=dict)
+    drivers: dict[str, str] = field(default_factory=dict)  # question key -> driver
+    pulse: dict[date, WeekResults] = field(default_factory=dict)
     invited: dict[tuple[int, date], int] = field(default_factory=dict)
-    enps: dict[int, tuple[int, int, int]] = field(default_factory=dict)
-    comments: dict[int, list[str]] = field(default_factory=dict)
+    comments: dict[int, tuple[str, ...]] = field(default_factory=dict)
     kudos: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     values: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     flows_in: dict[int, list[TeamFlow]] = field(default_factory=dict)
@@ -71,11 +70,18 @@ class _Gathered:
         return self.weeks[-1]
 
     def reason(self, team_id: int, week: date) -> str | None:
-        return self.visibility[week].get(team_id, anonymity.THRESHOLD)
+        return self.pulse[week].reason(team_id)
+
+    def answered(self, team_id: int, week: date) -> int:
+        """How many answers were counted (the most any question had): a head count."""
+        return self.pulse[week].week.respondents(team_id)
 
 
-def week_digests(uow: UnitOfWork, week_start: date) -> WeekDigests:
-    """Every team's digest for the week starting `week_start`."""
+def week_digests(
+    uow: UnitOfWork, week_start: date, now: datetime, *, freeze: bool = False
+) -> WeekDigests:
+    """Every team's digest for the week starting `week_start`, as of `now`. With `freeze` (a
+    digest is being sent) what it shows of each week is frozen (`engagement.digest_pulse`)."""
     teams = [team for team in uow.teams.all() if team.id is not None]
     gathered = _Gathered(
         weeks=[week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)],
@@ -83,7 +89,7 @@ def week_digests(uow: UnitOfWork, week_start: date) -> WeekDigests:
         names={team.id: team.name for team in teams if team.id is not None},
         managers={team.id: team.manager_id for team in teams if team.id is not None},
     )
-    _gather_pulse(uow, gathered)
+    _gather_pulse(uow, gathered, now, freeze)
     _gather_kudos(uow, gathered)
     _gather_service(uow, gathered)
     _gather_feedback(uow, gathered)
@@ -100,28 +106,12 @@ def week_digests(uow: UnitOfWork, week_start: date) -> WeekDigests:
     )
 
 
-def _gather_pulse(uow: UnitOfWork, g: _Gathered) -> None:
-    """Answers per team, week and driver; who may be shown each week of the trend."""
-    drivers = {q.key: q.driver for q in uow.pulse.questions(include_retired=True)}
-    respondents: dict[tuple[int, date], int] = defaultdict(int)
-    sums: dict[tuple[int, date, str], list[tuple[int, int]]] = defaultdict(list)
-    for team_id, week, key, count, total in uow.digest.answer_sums(g.weeks):
-        respondents[(team_id, week)] = max(respondents[(team_id, week)], count)
-        driver = drivers.get(key)
-        if driver and driver != Driver.ENPS.value:
-            sums[(team_id, week, driver)].append((count, total))
-    members: dict[int, set[str]] = defaultdict(set)
-    for team_id, user_id in uow.digest.memberships():
-        members[team_id].add(user_id)
-    for week in g.weeks:
-        answered = {team: n for (team, w), n in respondents.items() if w == week}
-        g.visibility[week] = anonymity.week_visibility(answered, members, g.k)
-    g.respondents, g.sums = dict(respondents), dict(sums)
-    g.invited = {(t, w): n for t, w, n in uow.digest.invited(g.weeks[-2:])}
-    enps = uow.digest.enps_counts(g.week, ENPS_QUESTION_KEY)
-    g.enps = {t: (c.promoters, c.passives, c.detractors) for t, c in enps.items()}
-    for team_id, comment in uow.digest.comments(g.week):
-        g.comments.setdefault(team_id, []).append(comment)
+def _gather_pulse(uow: UnitOfWork, g: _Gathered, now: datetime, freeze: bool) -> None:
+    """Each trend week's results; who was invited; the week's comments."""
+    g.drivers = {q.key: q.driver for q in uow.pulse.questions(include_retired=True)}
+    g.pulse = digest_pulse.pulse_results(uow, g.weeks, g.k, now, freeze=freeze)
+    g.invited = digest_pulse.invited(uow, g.weeks[-2:])
+    g.comments = digest_pulse.comments(uow, g.pulse[g.week], g.week)
 
 
 def _gather_kudos(uow: UnitOfWork, g: _Gathered) -> None:
@@ -167,7 +157,7 @@ def _digest(g: _Gathered, team_id: int) -> DigestData:
     service, short = anonymity.service_rating(
         g.service.get((team_id, month)),
         g.service.get((team_id, month_of(month - timedelta(days=1)))),
-        g.service_comments.get(team_id, [])[:TOP_SHOWN],
+        g.service_comments.get(team_id, []),
         g.k,
     )
     received = g.kudos.get((team_id, "receiver"), [0] * TREND_WEEKS)
@@ -175,16 +165,16 @@ def _digest(g: _Gathered, team_id: int) -> DigestData:
         team_name=g.names[team_id],
         week_start=week,
         invited=g.invited.get((team_id, week), 0),
-        answered=g.respondents.get((team_id, week), 0),
+        answered=g.answered(team_id, week),
         previous_invited=g.invited.get((team_id, previous)),
-        previous_answered=g.respondents.get((team_id, previous), 0)
+        previous_answered=g.answered(team_id, previous)
         if (team_id, previous) in g.invited
         else None,
         k=g.k,
         drivers=scores,
         hidden_reason=reason,
-        enps=anonymity.enps(g.enps.get(team_id), g.k, week_shown=shown),
-        comments=anonymity.comments(g.comments.get(team_id, []), week_shown=shown),
+        enps=anonymity.enps(g.pulse[week].enps(team_id), g.k, shown=shown),
+        comments=g.comments.get(team_id, ()) if shown else (),
         kudos_received=received[-1],
         kudos_given=g.kudos.get((team_id, "giver"), [0] * TREND_WEEKS)[-1],
         top_values=tuple(sorted(g.values.get(team_id, []), key=lambda v: -v[1])[:TOP_SHOWN]),
@@ -209,9 +199,13 @@ def _most(flows: list[TeamFlow]) -> tuple[TeamFlow, ...]:
 
 def _driver_scores(g: _Gathered, team_id: int) -> tuple[DriverScore, ...]:
     def average(week: date, driver: str) -> float | None:
-        if g.reason(team_id, week) is not None:
-            return None
-        return anonymity.driver_average(g.sums.get((team_id, week, driver), []), g.k)
+        results = g.pulse[week]
+        figures = [
+            (f.answers, f.score_sum)
+            for f in results.shown_figures(team_id)
+            if g.drivers.get(f.question_key) == driver
+        ]
+        return anonymity.driver_average(figures, results.k)
 
     scores = []
     for driver in Driver:
@@ -225,7 +219,9 @@ def _driver_scores(g: _Gathered, team_id: int) -> tuple[DriverScore, ...]:
 
 
 def _suggestion(scores: tuple[DriverScore, ...] | None) -> Suggestion | None:
+    """One thing to try, for the lowest driver; "lowest" only when it means something."""
     if not scores:
         return None
-    weakest = min(scores, key=lambda s: (s.score, s.driver))
-    return Suggestion(weakest.driver, REMEDY_FOR.get(weakest.driver, "channels"))
+    lowest = anonymity.weakest({s.driver: s.score for s in scores})
+    driver = lowest or min(scores, key=lambda s: (s.score, s.driver)).driver
+    return Suggestion(driver, REMEDY_FOR.get(driver, "channels"), lowest=lowest is not None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from engagement.errors import DirectoryUnavailable, DomainError
 from engagement.language import language_for_locale
@@ -33,6 +33,12 @@ ProfileFetcher = Callable[[str], Profile | None]
 """Looks a person up at the source; None means the source says no such person."""
 
 
+def synced_on(now: datetime) -> datetime:
+    """The start of the (UTC) day: a refresh happens on someone's first action of the day,
+    so a finer stamp would record when they acted (a pulse click, a feedback)."""
+    return datetime.combine(now.astimezone(UTC).date(), time(0), UTC)
+
+
 def _person_from_profile(profile: Profile, now: datetime) -> Person:
     return Person(
         user_id=profile.user_id,
@@ -43,12 +49,12 @@ def _person_from_profile(profile: Profile, now: datetime) -> Person:
         tz=profile.tz,
         is_bot=profile.is_bot or profile.user_id == SLACKBOT_ID,
         deleted=profile.deleted,
-        synced_at=now,
+        synced_at=synced_on(now),
     )
 
 
 def ensure_person(uow: UnitOfWork, user_id: str, fetch: ProfileFetcher, now: datetime) -> Person:
-    """The person from the cache, refreshed from the source when unseen or older than a day.
+    """The person from the cache, refreshed from the source when unseen or synced before today.
 
     A stale entry is still used when the source is unavailable: a rate-limited Slack should
     not stop someone from being thanked.

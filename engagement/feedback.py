@@ -1,18 +1,24 @@
 """Anonymous feedback: who it reaches, how the writer stays anonymous, and how it flows back.
 
-An anonymous thread never stores the writer in a readable column. The way back to them (id and
-DM thread) is sealed with APLAUSO_SECRET_KEY, which never enters the database. The daily limit
-counts under a keyed hash of the person that changes every day.
+An anonymous thread never stores the writer in a readable column. The way back to them (their
+user id) is sealed with APLAUSO_SECRET_KEY, which never enters the database, and carries no
+time. The daily limit counts under a keyed hash of the person that changes every day.
 
-Every operation of `FeedbackService` reads what it needs, writes in one short transaction, and
-only then posts through the courier port; what Slack answered (where a card or a receipt
-landed) is recorded in a second short transaction.
+Timing: a feedback, a writer's later messages and the writer's news all leave at delivery
+slots (`feedback_rules.next_slot`), so neither the recipient nor storage learns when anyone
+wrote. Slack's side: the writer's DM never holds their words, the team or the kind, only a
+receipt and notes with a handle of their own, new each time, that opens the conversation in a
+modal; the recipient's DM never holds anything that appears in the writer's.
+
+Every operation reads what it needs, writes in one short transaction, and only then posts
+through the courier port; what Slack answered is recorded in a second short transaction.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -32,37 +38,33 @@ from engagement.feedback_model import (
     Posted,
     Reply,
     ReplyDraft,
-    RoutedToAdminsNotice,
-    StatusNotice,
     Submitted,
     ThreadMessage,
     ThreadStatus,
+    WriterNews,
     WriterReceipt,
 )
-from engagement.feedback_rules import (
-    DELAY_SPAN_MINUTES,
-    delivery_delay,
-    is_small_team,
-    require_recipient,
-    validate_text,
-)
+from engagement.feedback_rules import is_small_team, require_recipient, validate_text
 from engagement.feedback_threads import (
     Delivery,
-    Outgoing,
     Relay,
     add_reply,
-    claim_delivery,
+    claim_cards,
+    claim_messages,
+    claim_news,
+    history,
+    news_for_writer,
     open_thread_views,
     record_card,
-    remember_writer_thread,
     require_role,
     require_thread,
     reroute_team,
+    reseal_tokens,
     start_feedback,
     team_choices,
     view_of,
-    writer_destination,
-    writer_route,
+    writer_of,
+    writer_view,
 )
 from engagement.people import PeopleService
 from engagement.ports import FeedbackCourier, FeedbackDeliveryFailed, Transactions
@@ -73,6 +75,8 @@ __all__ = ["FeedbackService", "reroute_team"]
 logger = logging.getLogger(__name__)
 
 FORGET_WRITER_AFTER = timedelta(days=30)
+
+_random = secrets.SystemRandom()
 
 
 class FeedbackService:
@@ -104,125 +108,106 @@ class FeedbackService:
             return FeedbackForm(tuple(team_choices(uow)), own_id, is_small_team(members, k), k)
 
     def submit(self, request: FeedbackRequest, accepted: Callable[[], object]) -> Submitted:
-        """Stores the feedback once, calls `accepted` (the modal may close), then posts.
+        """Stores the feedback once, calls `accepted` (the modal may close), then posts the
+        writer's receipt; the card leaves at the next delivery slot.
 
         Raises `DomainError` (with `field`) only before `accepted` is called. A double submit
         of the same form is accepted and posts nothing.
         """
         sealer = self._require_sealer()
         text = validate_text(request.text)
-        fetch = self._people.prefetch([request.writer_id])
-        draw = secrets.randbelow(DELAY_SPAN_MINUTES)
-        delay = delivery_delay(request.delay, draw)
         with self._store.unit_of_work() as uow:
-            out = start_feedback(uow, sealer, request, text, fetch, self._clock(), delay)
+            out = start_feedback(uow, sealer, request, text, self._clock())
         accepted()
-        if not out.submitted.duplicate:
-            self._send_first_posts(sealer, out)
-        return out.submitted
-
-    def _send_first_posts(self, sealer: Sealer, out: Outgoing) -> None:
-        thread = out.submitted.thread
-        receipt = self._post(out.writer, WriterReceipt(thread, out.submitted.delayed))
-        writer = out.writer.in_thread(receipt)
-        if out.submitted.routed_to_admins:
-            self._post(writer, RoutedToAdminsNotice(thread.team_name))
-        card: Posted | None = None
-        if out.recipient is not None:
-            card = self._post(out.recipient, ManagerCard(thread))
-            if card is None:
-                self._post(writer, DeliveryFailedNotice(thread.first_text))
-        with self._store.unit_of_work() as uow:
-            if receipt is not None:
-                remember_writer_thread(uow, sealer, thread.thread_id, receipt)
-            if out.recipient is not None:
-                record_card(uow, thread.thread_id, card)
+        submitted = out.submitted
+        if not submitted.duplicate:
+            handle = sealer.handle(submitted.thread.thread_id)
+            anonymous = submitted.thread.anonymous
+            self._post(out.writer, WriterReceipt(handle, anonymous, submitted.routed_to_admins))
+        return submitted
 
     def conversations(self, user_id: str) -> Conversations:
-        """The threads someone wrote (found by unsealing tokens) and the ones they receive."""
+        """The threads someone wrote (found by unsealing tokens, shown with fresh handles)
+        and the ones they receive."""
         sealer = self._require_sealer()
         with self._store.unit_of_work() as uow:
             written = [
-                view_of(uow, thread)
+                writer_view(uow, sealer, thread)
                 for thread in uow.feedback.with_tokens()
                 if thread.status != ThreadStatus.RESOLVED.value
-                and (route := writer_route(sealer, thread)) is not None
-                and route.user_id == user_id
+                and writer_of(sealer, thread) == user_id
             ]
             return Conversations(tuple(written), tuple(open_thread_views(uow, user_id)))
 
     # ---- both sides -------------------------------------------------------------------
 
-    def open_reply(self, thread_id: str, user_id: str) -> ReplyDraft:
-        """The reply form, for the writer or the recipient of the thread and nobody else."""
+    def open_reply(self, handle_or_id: str, user_id: str) -> ReplyDraft:
+        """The reply form, for the writer or the recipient of the thread and nobody else.
+        The writer's shows the whole conversation, and carries a fresh handle."""
         sealer = self._require_sealer()
         with self._store.unit_of_work() as uow:
+            thread_id = sealer.thread_of(handle_or_id) or handle_or_id
             thread = require_thread(uow, thread_id, missing="feedback.errors.not_yours")
-            role, _ = require_role(sealer, thread, user_id)
+            role = require_role(sealer, thread, user_id)
             quoted = uow.feedback.first_text(thread.id)
-            return ReplyDraft(thread.id, role is Author.WRITER, quoted, thread.anonymous)
+            if role is Author.MANAGER:
+                return ReplyDraft(thread.id, False, quoted, thread.anonymous)
+            return ReplyDraft(
+                sealer.handle(thread.id),
+                True,
+                quoted,
+                thread.anonymous,
+                history=history(uow, thread),
+                status=ThreadStatus(thread.status),
+            )
 
     def reply(
         self,
-        thread_id: str,
+        handle_or_id: str,
         user_id: str,
         text: str,
         source_key: str,
         accepted: Callable[[], object],
     ) -> Reply:
-        """Adds a message once, calls `accepted`, then posts it to both sides of the thread."""
+        """Adds a message once and calls `accepted`. The recipient's own copy goes into their
+        thread now; a writer's message waits for the slot, and so does the writer's news."""
         sealer = self._require_sealer()
         cleaned = validate_text(text)
         with self._store.unit_of_work() as uow:
+            thread_id = sealer.thread_of(handle_or_id) or handle_or_id
             relay = add_reply(uow, sealer, thread_id, user_id, cleaned, source_key, self._clock())
         accepted()
-        if not relay.reply.duplicate:
+        if relay.manager_copy:
             self._relay(relay)
         return relay.reply
 
     def _relay(self, relay: Relay) -> None:
-        """The message goes to the other side, and a copy into the author's own thread.
-
-        A recipient without a thread yet (a new manager, or a card Slack refused) gets the card
-        first, so they read the conversation from its start and can answer it.
-        """
-        message, writer = relay.reply.message, relay.writer
-        if writer is not None:
-            self._post(writer, ThreadMessage(message, for_writer=True))
+        """The recipient's copy of their own reply, after the card when they have none yet."""
         manager = relay.manager
         card: Posted | None = None
         if relay.card_first is not None:
             card = self._post(manager, ManagerCard(relay.card_first))
             manager = manager.in_thread(card)
-        reached = (relay.card_first is None or card is not None) and self._post(
-            manager, ThreadMessage(message, for_writer=False)
-        ) is not None
-        if not reached and message.author is Author.WRITER and writer is not None:
-            self._post(writer, DeliveryFailedNotice(message.text))
-        if relay.reply.reopened and writer is not None:
-            self._post(writer, StatusNotice(relay.reply.thread))
+        if relay.card_first is None or card is not None:
+            self._post(manager, ThreadMessage(relay.reply.message))
         if relay.card_first is not None:
             with self._store.unit_of_work() as uow:
-                record_card(uow, message.thread_id, card)
+                record_card(uow, relay.reply.message.thread_id, card)
 
     # ---- the recipient's side ---------------------------------------------------------
 
     def set_status(self, thread_id: str, user_id: str, status: ThreadStatus) -> FeedbackThreadView:
-        """Acknowledge or resolve; the writer hears of it when something changed."""
+        """Acknowledge or resolve; the writer hears at the next slot that there is news."""
         with self._store.unit_of_work() as uow:
             thread = require_thread(uow, thread_id)
             require_recipient(user_id, thread.manager_id)
-            changed = thread.status != status.value
-            if changed:
+            if thread.status != status.value:
                 thread.status = status.value
                 resolved = status is ThreadStatus.RESOLVED
                 thread.resolved_on = self._clock().date() if resolved else None
                 uow.feedback.save(thread)
-            view = view_of(uow, thread)
-            writer = writer_destination(uow, self._sealer, thread) if changed else None
-        if writer is not None:
-            self._post(writer, StatusNotice(view))
-        return view
+                news_for_writer(uow, thread, self._clock())
+            return view_of(uow, thread)
 
     def flag(self, thread_id: str, user_id: str) -> FeedbackThreadView:
         """Marks a message as abusive; admins see how many were, never who wrote them."""
@@ -243,29 +228,86 @@ class FeedbackService:
     # ---- the job ----------------------------------------------------------------------
 
     def deliver_due(self, now: datetime) -> DeliveryReport:
-        """Delayed feedback whose time has come; writers of long-resolved threads forgotten.
+        """Everything due at this slot: cards, writers' messages, writers' news. Writers of
+        long-resolved threads are forgotten, and tokens of an older key sealed anew.
 
-        Each due thread is claimed in the same transaction that finds it, so two runs at once
-        never post the same card twice.
+        Each item is claimed in the transaction that finds it, so two runs at once never
+        post the same thing twice.
         """
         with self._store.unit_of_work() as uow:
-            due = [claim_delivery(uow, self._sealer, t) for t in uow.feedback.undelivered(now)]
+            cards = claim_cards(uow, self._sealer, now)
+            carded = {d.thread.thread_id for d in cards}
+            messages = claim_messages(uow, self._sealer, now, carded)
+            news = claim_news(uow, self._sealer, now)
             forgotten = uow.feedback.forget_writers(now.date() - FORGET_WRITER_AFTER)
-        cards = {delivery.thread.thread_id: self._deliver(delivery) for delivery in due}
-        if cards:
+            if self._sealer is not None:
+                reseal_tokens(uow, self._sealer)
+        posted = self._deliver_threads([*cards, *messages])
+        _random.shuffle(news)
+        for writer, thread_id in news:
+            self._post(writer, WriterNews(self._handle(thread_id)))
+        if posted:
             with self._store.unit_of_work() as uow:
-                for thread_id, card in cards.items():
+                for thread_id, card in posted.items():
                     record_card(uow, thread_id, card)
-        sent = sum(card is not None for card in cards.values())
-        return DeliveryReport(sent=sent, failed=len(cards) - sent, forgotten=forgotten)
+        sent = sum(card is not None for card in posted.values())
+        return DeliveryReport(sent=sent, failed=len(posted) - sent, forgotten=forgotten)
 
-    def _deliver(self, delivery: Delivery) -> Posted | None:
+    def _deliver_threads(self, due: list[Delivery]) -> dict[str, Posted | None]:
+        """Thread by thread in random order (the order of arrival within a slot must not
+        follow the order of writing); in each, the card before the messages that follow it.
+        Returns the cards posted (None: refused)."""
+        by_thread: dict[str, list[Delivery]] = defaultdict(list)
+        for delivery in due:
+            by_thread[delivery.thread.thread_id].append(delivery)
+        order = list(by_thread)
+        _random.shuffle(order)
+        posted: dict[str, Posted | None] = {}
+        for thread_id in order:
+            under: Destination | None = None
+            for delivery in by_thread[thread_id]:
+                if delivery.message is None:
+                    card = posted[thread_id] = self._deliver_card(delivery)
+                    under = delivery.recipient.in_thread(card) if card else None
+                elif thread_id not in posted or under is not None:
+                    card = self._deliver_message(delivery, under)
+                    if delivery.card_first:
+                        posted[thread_id] = card
+                        under = delivery.recipient.in_thread(card) if card else None
+        return posted
+
+    def _deliver_card(self, delivery: Delivery) -> Posted | None:
         card = self._post(delivery.recipient, ManagerCard(delivery.thread))
-        if card is None and delivery.writer is not None:
-            self._post(delivery.writer, DeliveryFailedNotice(delivery.thread.first_text))
+        if card is None:
+            self._tell_writer_it_failed(delivery)
         return card
 
+    def _deliver_message(self, delivery: Delivery, under: Destination | None) -> Posted | None:
+        """A writer's later message in the recipient's thread (`under` the card this run just
+        posted, else where the card is; after a new card when the recipient has none).
+        Returns the card when one was posted first."""
+        assert delivery.message is not None
+        to = under or delivery.recipient
+        card: Posted | None = None
+        if delivery.card_first:
+            card = self._post(to, ManagerCard(delivery.thread))
+            if card is None:
+                self._tell_writer_it_failed(delivery)
+                return None
+            to = to.in_thread(card)
+        if self._post(to, ThreadMessage(delivery.message)) is None:
+            self._tell_writer_it_failed(delivery)
+        return card
+
+    def _tell_writer_it_failed(self, delivery: Delivery) -> None:
+        if delivery.writer is not None:
+            handle = self._handle(delivery.thread.thread_id)
+            self._post(delivery.writer, DeliveryFailedNotice(handle))
+
     # ---- plumbing ---------------------------------------------------------------------
+
+    def _handle(self, thread_id: str) -> str:
+        return self._sealer.handle(thread_id) if self._sealer is not None else ""
 
     def _require_sealer(self) -> Sealer:
         if self._sealer is None:

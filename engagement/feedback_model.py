@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Storage's enum, re-exported: views name a conversation's status from here.
+from engagement.teams_model import TeamRef
+from storage.models.feedback import ThreadStatus as ThreadStatus  # noqa: PLC0414
+
 TEXT_MAX = 3000
 
 
@@ -20,21 +24,9 @@ class FeedbackKind(StrEnum):
     SERVICE = "service"  # about the service this team gives us
 
 
-class ThreadStatus(StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-
 class Author(StrEnum):
     WRITER = "writer"
     MANAGER = "manager"
-
-
-@dataclass(frozen=True)
-class TeamChoice:
-    team_id: int
-    name: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +65,7 @@ class FeedbackRequest:
     text: str
     anonymous: bool
     delay: bool
+    """No longer a choice: every feedback now waits for the next delivery slot."""
     source_key: str
     """Names the submission (the modal's view id), so a double submit is one feedback."""
 
@@ -81,7 +74,7 @@ class FeedbackRequest:
 class FeedbackForm:
     """What the *Send feedback* form offers this person."""
 
-    teams: tuple[TeamChoice, ...]
+    teams: tuple[TeamRef, ...]
     default_team_id: int | None
     small_team_warning: bool
     k: int
@@ -96,13 +89,28 @@ class Submitted:
 
 
 @dataclass(frozen=True)
+class FeedbackLine:
+    """One message of a conversation as its writer reads it back, in the conversation modal;
+    `waiting` while it waits for the next delivery slot."""
+
+    author: Author
+    text: str
+    waiting: bool = False
+
+
+@dataclass(frozen=True)
 class ReplyDraft:
-    """The reply form for one side of a conversation: `to_manager` when the writer answers."""
+    """The reply form for one side of a conversation: `to_manager` when the writer answers.
+
+    `thread_id` is what the form carries back: for the writer, a fresh handle. The writer's
+    form shows the whole conversation (`history`), which is nowhere in their DM."""
 
     thread_id: str
     to_manager: bool
     quoted: str
     anonymous: bool
+    history: tuple[FeedbackLine, ...] = ()
+    status: ThreadStatus = ThreadStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -161,38 +169,36 @@ class ManagerCard:
 
 @dataclass(frozen=True)
 class WriterReceipt:
-    thread: FeedbackThreadView
-    delayed: bool
+    """What the writer's DM keeps of a feedback: not its words, team or kind (a Slack export
+    holds the DM), only a handle that opens the conversation in a modal."""
+
+    handle: str
+    anonymous: bool
+    routed_to_admins: bool = False
 
 
 @dataclass(frozen=True)
 class ThreadMessage:
+    """A message in the recipient's thread: the writer's words, or the recipient's own copy."""
+
     message: FeedbackMessageView
-    for_writer: bool
 
 
 @dataclass(frozen=True)
-class StatusNotice:
-    thread: FeedbackThreadView
+class WriterNews:
+    """Something happened in one of the writer's conversations (a reply, a status); sent at
+    a delivery slot, saying nothing of which conversation or what."""
+
+    handle: str
 
 
 @dataclass(frozen=True)
 class DeliveryFailedNotice:
-    """Slack refused the manager's DM: the writer gets every word back."""
+    """Slack refused a post to the recipient: the writer's words wait in the conversation
+    modal, to copy, rather than in their DM."""
 
-    text: str
-
-
-@dataclass(frozen=True)
-class RoutedToAdminsNotice:
-    team_name: str
+    handle: str
 
 
-FeedbackNote = (
-    ManagerCard
-    | WriterReceipt
-    | ThreadMessage
-    | StatusNotice
-    | DeliveryFailedNotice
-    | RoutedToAdminsNotice
-)
+FeedbackNote = ManagerCard | WriterReceipt | ThreadMessage | WriterNews | DeliveryFailedNotice
+"""What the service asks the courier to post."""

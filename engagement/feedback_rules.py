@@ -6,26 +6,22 @@ Each refusal names the form input it is about (`field`), so the modal can show i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from engagement.errors import DomainError
 from engagement.feedback_model import TEXT_MAX, Author
+from engagement.text_rules import trimmed_text
 
-DELAY_MIN_MINUTES = 120
-DELAY_MAX_MINUTES = 300
-DELAY_SPAN_MINUTES = DELAY_MAX_MINUTES - DELAY_MIN_MINUTES
+SLOT_HOURS = 3
+"""Feedback, replies and the news for writers leave in slots, every three hours on the UTC
+clock, whoever sends or receives them."""
+EMPTY = "feedback.errors.empty"
+TOO_LONG = "feedback.errors.too_long"
 
 
 def validate_text(text: str) -> str:
     """The text as it will be stored: trimmed, not empty, within Slack's 3,000 characters."""
-    cleaned = text.strip()
-    if not cleaned:
-        raise DomainError("feedback.errors.empty", field="text")
-    if len(cleaned) > TEXT_MAX:
-        raise DomainError(
-            "feedback.errors.too_long", field="text", max=TEXT_MAX, length=len(cleaned)
-        )
-    return cleaned
+    return trimmed_text(text, TEXT_MAX, field="text", empty=EMPTY, too_long=TOO_LONG)
 
 
 def check_daily_limit(written_today: int, limit: int) -> None:
@@ -66,11 +62,9 @@ def require_recipient(user_id: str, manager_id: str) -> None:
         raise DomainError("feedback.errors.not_yours")
 
 
-def delivery_delay(wanted: bool, draw: int) -> timedelta | None:
-    """Two to five hours when asked for, so the arrival says nothing about when it was written.
-
-    `draw` is a random number in `[0, DELAY_SPAN_MINUTES)`; anything outside is folded in.
-    """
-    if not wanted:
-        return None
-    return timedelta(minutes=DELAY_MIN_MINUTES + draw % DELAY_SPAN_MINUTES)
+def next_slot(now: datetime) -> datetime:
+    """The delivery slot after `now`: everything written since the last slot leaves together,
+    so an arrival says only "written in the last three hours", and storage keeps the slot,
+    never the moment of writing."""
+    hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    return hour + timedelta(hours=SLOT_HOURS - hour.hour % SLOT_HOURS)

@@ -1,78 +1,75 @@
 """The transaction side of feedback: helpers that take the open unit of work.
 
 Internal to `FeedbackService` (and `reroute_team`, which team changes call inside their own
-transaction). Nothing here calls Slack; what leaves is frozen data, never a row.
+transaction). Nothing here calls Slack, and nothing refreshes the people directory: a refresh
+stamp written in a feedback transaction would say who wrote it. What leaves is frozen data.
 """
 
 from __future__ import annotations
 
 import contextlib
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from engagement.directory import ProfileFetcher, ensure_person, is_targetable, language_of
-from engagement.errors import DirectoryUnavailable, DomainError
+from engagement.directory import is_targetable, language_of
+from engagement.errors import DomainError
 from engagement.feedback_model import (
     Author,
     Destination,
     FeedbackKind,
+    FeedbackLine,
     FeedbackMessageView,
     FeedbackRequest,
     FeedbackThreadView,
     Posted,
     Reply,
     Submitted,
-    TeamChoice,
     ThreadStatus,
 )
-from engagement.feedback_rules import check_daily_limit, choose_recipient, role_of
+from engagement.feedback_rules import check_daily_limit, choose_recipient, next_slot, role_of
 from engagement.local_time import local_now
 from engagement.sealing import Sealer
-from storage.models import FeedbackThread, Person, Team
+from engagement.teams_model import TeamRef
+from storage.models import FeedbackMessage, FeedbackThread, Team
 from storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
-class WriterRoute:
-    """The way back to a writer, as unsealed from the thread's token."""
-
-    user_id: str
-    channel_id: str | None
-    ts: str | None
-
-
-@dataclass(frozen=True)
 class Outgoing:
-    """A feedback just stored, and where its first posts go (`recipient` None: delayed)."""
+    """A feedback just stored; its receipt goes to `writer`, its card waits for the slot."""
 
     submitted: Submitted
     writer: Destination
-    recipient: Destination | None
 
 
 @dataclass(frozen=True)
 class Relay:
-    """A reply just stored, and both sides' threads; `card_first` when the recipient has none."""
+    """A reply just stored. A writer's reply waits for its slot (`manager_copy` False); a
+    recipient's own words go back into their thread now, after the card when they have none."""
 
     reply: Reply
-    writer: Destination | None
     manager: Destination
     card_first: FeedbackThreadView | None
+    manager_copy: bool
 
 
 @dataclass(frozen=True)
 class Delivery:
+    """Something due at this slot: a card (`message` None) or a writer's later message."""
+
     thread: FeedbackThreadView
     recipient: Destination
     writer: Destination | None
+    message: FeedbackMessageView | None = None
+    card_first: bool = False
 
 
 # ---- look-ups ---------------------------------------------------------------------------
 
 
-def team_choices(uow: UnitOfWork) -> list[TeamChoice]:
-    return [TeamChoice(t.id, t.name) for t in uow.teams.all() if t.id is not None]
+def team_choices(uow: UnitOfWork) -> list[TeamRef]:
+    return [TeamRef(t.id, t.name) for t in uow.teams.all() if t.id is not None]
 
 
 def _active(uow: UnitOfWork, user_id: str) -> bool:
@@ -102,6 +99,20 @@ def view_of(uow: UnitOfWork, thread: FeedbackThread) -> FeedbackThreadView:
     )
 
 
+def writer_view(uow: UnitOfWork, sealer: Sealer, thread: FeedbackThread) -> FeedbackThreadView:
+    """The writer's line in `/feedback list`: a fresh handle instead of the thread id."""
+    return replace(view_of(uow, thread), thread_id=sealer.handle(thread.id))
+
+
+def history(uow: UnitOfWork, thread: FeedbackThread) -> tuple[FeedbackLine, ...]:
+    """The conversation for its writer; the first message waits as long as its card does."""
+    card_waits = not thread.delivered and thread.deliver_after is not None
+    return tuple(
+        FeedbackLine(Author(m.author), m.text, waiting=not m.delivered or (i == 0 and card_waits))
+        for i, m in enumerate(uow.feedback.messages(thread.id))
+    )
+
+
 def open_thread_views(uow: UnitOfWork, manager_id: str) -> list[FeedbackThreadView]:
     return [view_of(uow, thread) for thread in uow.feedback.for_manager(manager_id)]
 
@@ -115,22 +126,18 @@ def require_thread(
     return thread
 
 
-def writer_route(sealer: Sealer, thread: FeedbackThread) -> WriterRoute | None:
-    data = sealer.unseal(thread.writer_token)
-    if data is None or not data.get("u"):
-        return None
-    return WriterRoute(str(data["u"]), data.get("c"), data.get("ts"))
+def writer_of(sealer: Sealer | None, thread: FeedbackThread) -> str | None:
+    """The writer's user id, unsealed from the thread's token; None once forgotten."""
+    data = sealer.unseal(thread.writer_token) if sealer is not None else None
+    return str(data["u"]) if data and data.get("u") else None
 
 
-def require_role(
-    sealer: Sealer, thread: FeedbackThread, user_id: str
-) -> tuple[Author, WriterRoute | None]:
+def require_role(sealer: Sealer, thread: FeedbackThread, user_id: str) -> Author:
     """The recipient or the writer; anyone else is refused."""
-    route = writer_route(sealer, thread)
-    role = role_of(user_id, thread.manager_id, route.user_id if route else None)
+    role = role_of(user_id, thread.manager_id, writer_of(sealer, thread))
     if role is None:
         raise DomainError("feedback.errors.not_yours")
-    return role, route
+    return role
 
 
 def _lang(uow: UnitOfWork, user_id: str) -> str:
@@ -138,31 +145,17 @@ def _lang(uow: UnitOfWork, user_id: str) -> str:
     return language_of(uow.people.get(user_id), uow.settings.get().default_language)
 
 
-def _writer_at(uow: UnitOfWork, route: WriterRoute | None) -> Destination | None:
-    if route is None:
-        return None  # the token was forgotten: the conversation is over
-    return Destination(route.channel_id or route.user_id, _lang(uow, route.user_id), route.ts)
-
-
 def writer_destination(
     uow: UnitOfWork, sealer: Sealer | None, thread: FeedbackThread
 ) -> Destination | None:
-    return _writer_at(uow, writer_route(sealer, thread)) if sealer is not None else None
+    """The writer's DM (opened by their id); None once the writer was forgotten."""
+    writer = writer_of(sealer, thread)
+    return Destination(writer, _lang(uow, writer)) if writer else None
 
 
 def _manager_at(uow: UnitOfWork, thread: FeedbackThread) -> Destination:
     channel = thread.manager_channel or thread.manager_id
     return Destination(channel, _lang(uow, thread.manager_id), thread.manager_ts)
-
-
-def _known_person(
-    uow: UnitOfWork, user_id: str, fetch: ProfileFetcher, now: datetime
-) -> Person | None:
-    """As the prefetch found them; the cached entry (or nobody) when Slack could not say."""
-    try:
-        return ensure_person(uow, user_id, fetch, now)
-    except (DirectoryUnavailable, DomainError):
-        return uow.people.get(user_id)
 
 
 # ---- routing ----------------------------------------------------------------------------
@@ -172,7 +165,7 @@ def reroute_team(uow: UnitOfWork, team: Team) -> int:
     """Open conversations follow the team's current manager (or the admins).
 
     A moved conversation has no thread in the new recipient's DM yet: the next message posts
-    the card there first. Delayed feedback not yet delivered simply goes to the new recipient.
+    the card there first. Feedback not yet delivered simply goes to the new recipient.
     """
     if team.id is None:
         return 0
@@ -184,7 +177,6 @@ def reroute_team(uow: UnitOfWork, team: Team) -> int:
     for thread in threads:
         if thread.manager_id != recipient:
             thread.manager_id, thread.manager_channel, thread.manager_ts = recipient, None, None
-            thread.delivered = False if thread.deliver_after is None else thread.delivered
             uow.feedback.save(thread)
             moved += 1
     return moved
@@ -205,31 +197,22 @@ def _routed(uow: UnitOfWork, thread: FeedbackThread) -> FeedbackThread:
 def _stored(
     uow: UnitOfWork, thread: FeedbackThread, writer_id: str, *, duplicate: bool, via_admins: bool
 ) -> Outgoing:
-    view = view_of(uow, thread)
-    delayed = thread.deliver_after is not None
-    submitted = Submitted(view, duplicate, delayed, via_admins)
-    writer = Destination(writer_id, _lang(uow, writer_id))
-    recipient = None if delayed else _manager_at(uow, thread)
-    return Outgoing(submitted, writer, recipient)
+    submitted = Submitted(view_of(uow, thread), duplicate, True, via_admins)
+    return Outgoing(submitted, Destination(writer_id, _lang(uow, writer_id)))
 
 
 def start_feedback(
-    uow: UnitOfWork,
-    sealer: Sealer,
-    request: FeedbackRequest,
-    text: str,
-    fetch: ProfileFetcher,
-    now: datetime,
-    delay: timedelta | None,
+    uow: UnitOfWork, sealer: Sealer, request: FeedbackRequest, text: str, now: datetime
 ) -> Outgoing:
-    """Stores a new conversation and its first message; a second submit finds the first."""
+    """Stores a new conversation and its first message, due at the next delivery slot; a
+    second submit finds the first. The daily limit reads the writer's day from the cache."""
     existing = uow.feedback.by_source_key(request.source_key)
     if existing is not None:
         return _stored(uow, existing, request.writer_id, duplicate=True, via_admins=False)
     team = uow.teams.get(request.team_id) if request.team_id else None
     if team is None or team.id is None:
         raise DomainError("feedback.errors.unknown_team", field="team")
-    today = local_now(_known_person(uow, request.writer_id, fetch, now), now).date()
+    today = local_now(uow.people.get(request.writer_id), now).date()
     writer_key = sealer.daily_key(request.writer_id, today)
     check_daily_limit(
         uow.feedback.count_today(writer_key, today), uow.settings.get().feedback_daily_limit
@@ -249,8 +232,8 @@ def start_feedback(
             "flagged": False,
             "source_key": request.source_key[:255],
             "created_on": now.date(),
-            "deliver_after": now + delay if delay else None,
-            "delivered": delay is None,  # claimed now: this request posts the card itself
+            "deliver_after": next_slot(now),
+            "delivered": False,
         }
     )
     if not created:  # the same form, submitted twice at once: the first one stands
@@ -264,19 +247,9 @@ def start_feedback(
     return _stored(uow, thread, request.writer_id, duplicate=False, via_admins=via_admins)
 
 
-def remember_writer_thread(uow: UnitOfWork, sealer: Sealer, thread_id: str, at: Posted) -> None:
-    """Seals the writer's DM thread into the token, so replies can be threaded there too."""
-    thread = uow.feedback.get(thread_id)
-    route = writer_route(sealer, thread) if thread else None
-    if thread is None or route is None:
-        return
-    thread.writer_token = sealer.seal({"u": route.user_id, "c": at.channel, "ts": at.ts})
-    uow.feedback.save(thread)
-
-
 def record_card(uow: UnitOfWork, thread_id: str, card: Posted | None) -> None:
-    """Where the recipient's card landed; a refused card was handed back to the writer, so
-    it is released and never retried (the writer's next reply tries again)."""
+    """Where the recipient's card landed; a refused card is released and never retried (the
+    writer hears of it, and their next reply tries again)."""
     thread = uow.feedback.get(thread_id)
     if thread is None:
         return
@@ -288,6 +261,13 @@ def record_card(uow: UnitOfWork, thread_id: str, card: Posted | None) -> None:
     uow.feedback.save(thread)
 
 
+def news_for_writer(uow: UnitOfWork, thread: FeedbackThread, now: datetime) -> None:
+    """The writer hears at the next slot that something happened, never what or when."""
+    if thread.writer_news_after is None:
+        thread.writer_news_after = next_slot(now)
+        uow.feedback.save(thread)
+
+
 def add_reply(
     uow: UnitOfWork,
     sealer: Sealer,
@@ -297,37 +277,108 @@ def add_reply(
     source_key: str,
     now: datetime,
 ) -> Relay:
-    """Stores a message of either side, reopening a resolved conversation."""
+    """Stores a message of either side, reopening a resolved conversation. The writer's waits
+    for the next slot; the recipient's is there for the writer now, who hears of it at the
+    next slot."""
     thread = require_thread(uow, thread_id)
-    role, route = require_role(sealer, thread, user_id)
+    role = require_role(sealer, thread, user_id)
     reopened = thread.status == ThreadStatus.RESOLVED.value
     if reopened:
         thread.status, thread.resolved_on = ThreadStatus.OPEN.value, None
         uow.feedback.save(thread)
-    added = uow.feedback.add_message(thread.id, role.value, text, source_key[:255], now.date())
+    writes = role is Author.WRITER
+    added = uow.feedback.add_message(
+        thread.id,
+        role.value,
+        text,
+        source_key[:255],
+        now.date(),
+        deliver_after=next_slot(now) if writes else None,
+    )
     if added:
         thread = _routed(uow, thread)
+        if not writes:
+            news_for_writer(uow, thread, now)
     view = view_of(uow, thread)
     message = FeedbackMessageView(
         thread.id, view.team_name, role, text, thread.anonymous, view.writer_id
     )
-    card_first = added and thread.manager_ts is None
+    card_first = added and not writes and thread.manager_ts is None
     if card_first:
         thread.delivered = True  # claimed: this reply posts the card before itself
         uow.feedback.save(thread)
     return Relay(
         Reply(message, view, duplicate=not added, reopened=reopened),
-        _writer_at(uow, route),
         _manager_at(uow, thread),
         view if card_first else None,
+        manager_copy=added and not writes,
     )
 
 
-def claim_delivery(uow: UnitOfWork, sealer: Sealer | None, thread: FeedbackThread) -> Delivery:
-    """A delayed thread whose time has come, marked delivered before anything is posted."""
-    thread = _routed(uow, thread)
-    thread.delivered = True
-    uow.feedback.save(thread)
-    return Delivery(
-        view_of(uow, thread), _manager_at(uow, thread), writer_destination(uow, sealer, thread)
+def claim_cards(uow: UnitOfWork, sealer: Sealer | None, now: datetime) -> list[Delivery]:
+    """Cards due at this slot, marked delivered before anything is posted."""
+    due = []
+    for waiting in uow.feedback.undelivered(now):
+        thread = _routed(uow, waiting)
+        thread.delivered = True
+        uow.feedback.save(thread)
+        writer = writer_destination(uow, sealer, thread)
+        due.append(Delivery(view_of(uow, thread), _manager_at(uow, thread), writer))
+    return due
+
+
+def claim_messages(
+    uow: UnitOfWork, sealer: Sealer | None, now: datetime, carded: set[str]
+) -> list[Delivery]:
+    """Writers' later messages due at this slot, each marked delivered before it is posted;
+    one whose card has not gone out yet waits for it, or follows it in this run (`carded`)."""
+    due = []
+    for row in uow.feedback.undelivered_messages(now):
+        thread = _routed(uow, require_thread(uow, row.thread_id))
+        if not thread.delivered and thread.deliver_after is not None:
+            continue  # its card leaves at a later slot: the message follows it
+        uow.feedback.mark_delivered(row)
+        card_first = thread.manager_ts is None and thread.id not in carded
+        if card_first:
+            thread.delivered = True
+            uow.feedback.save(thread)
+        view = view_of(uow, thread)
+        message = _message_view(view, row)
+        writer = writer_destination(uow, sealer, thread)
+        due.append(Delivery(view, _manager_at(uow, thread), writer, message, card_first))
+    return due
+
+
+def _message_view(view: FeedbackThreadView, row: FeedbackMessage) -> FeedbackMessageView:
+    return FeedbackMessageView(
+        view.thread_id, view.team_name, Author(row.author), row.text, view.anonymous, view.writer_id
     )
+
+
+def claim_news(
+    uow: UnitOfWork, sealer: Sealer | None, now: datetime
+) -> list[tuple[Destination, str]]:
+    """Writers to tell, at this slot, that one of their conversations has news: (DM, thread)."""
+    due = []
+    for thread in uow.feedback.news_due(now):
+        thread.writer_news_after = None
+        uow.feedback.save(thread)
+        writer = writer_destination(uow, sealer, thread)
+        if writer is not None:
+            due.append((writer, thread.id))
+    return due
+
+
+def reseal_tokens(uow: UnitOfWork, sealer: Sealer) -> int:
+    """Tokens sealed under an older key (or Fernet's, which showed the time) sealed anew under
+    the current key, so backups made from now on need only the current key, and an old key
+    can be retired."""
+    resealed = 0
+    for thread in uow.feedback.with_tokens():
+        token = thread.writer_token or ""
+        data = sealer.unseal(token)
+        if data is not None and data.get("u") and not sealer.is_current(token):
+            thread.writer_token = sealer.seal({"u": data["u"]})  # no old DM thread either
+            uow.feedback.save(thread)
+            resealed += 1
+    return resealed

@@ -2,19 +2,24 @@
 
 `KudosService.give` first asks Slack whatever it must (user groups, a directory refresh when a
 typed @name is unknown, the profiles of giver and receivers), then records the kudos in one
-short transaction, then tells the giver (through the caller's `on_recorded`), the receivers and
-the channel through the `KudosNotifier` port. A slow Slack never holds the database.
+short transaction, then celebrates it in the channel, tells the giver (through the caller's
+`on_recorded`) and the receivers through the `KudosNotifier` port. A slow Slack never holds the
+database. A modal calls `check` first: the same rules from the database alone, so its answer
+never waits on Slack.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from engagement.clock import Clock
 from engagement.directory import display_name, ensure_person, is_targetable, language_of
 from engagement.errors import DirectoryUnavailable, DomainError
+from engagement.kudos_checks import celebration_targets, check_from_cache
 from engagement.kudos_model import (
     MESSAGE_MAX,
+    CelebrationChannel,
     GivenKudos,
     HomePage,
     KudosHelp,
@@ -42,8 +47,8 @@ from engagement.ports import KudosNotifier, MessageLookup, Transactions
 from storage.models import Person
 
 OnRecorded = Callable[[GivenKudos], None]
-"""Runs once the kudos is recorded and before anyone is notified: the giver hears first, and a
-modal's acknowledgement never waits on the receivers' DMs."""
+"""Runs once the kudos is recorded and its celebration was tried, before the receivers' DMs:
+the giver hears first, and only where it was really celebrated."""
 
 MAX_NAME_MATCHES_SHOWN = 10
 
@@ -85,7 +90,7 @@ class KudosService:
 
     def help(self) -> KudosHelp:
         with self._store.unit_of_work() as uow:
-            settings = uow.settings.get()
+            settings = uow.settings.snapshot().settings
             return KudosHelp(
                 values=tuple(active_values(uow)),
                 reactions=tuple(settings.kudos_reactions),
@@ -98,10 +103,12 @@ class KudosService:
         now = self._clock()
         with self._store.unit_of_work() as uow:
             try:
-                person: Person | None = ensure_person(uow, user_id, profiles, now)
+                person: Person | None = profiles.people.get(user_id) or ensure_person(
+                    uow, user_id, profiles, now
+                )
             except (DomainError, DirectoryUnavailable):
                 person = uow.people.get(user_id)
-            lang = language_of(person, uow.settings.get().default_language)
+            lang = language_of(person, uow.settings.snapshot().settings.default_language)
             name = display_name(person) if person else ""
             return HomePage(name=name, stats=home_stats(uow, user_id, now), lang=lang)
 
@@ -125,10 +132,27 @@ class KudosService:
                 )
         except DirectoryUnavailable:  # Slack could not say who someone is, and no cache could
             raise DomainError("errors.slack_unavailable") from None
+        given = self._celebrate(recorded)
         if on_recorded is not None:
-            on_recorded(recorded.given)
-        self._announce(recorded)
-        return recorded.given
+            on_recorded(given)
+        self._tell_receivers(recorded)
+        return given
+
+    def check(self, request: KudosRequest) -> None:
+        """The modal's rules, from the people met so far and never from Slack, so a submission
+        is answered at once (inline errors included); `give` then asks Slack about the rest."""
+        with self._store.unit_of_work() as uow:
+            check_from_cache(uow, request, self._clock())
+
+    def celebration_channels(self) -> tuple[CelebrationChannel, ...]:
+        """Where kudos are celebrated, and whether the bot was invited to each (asked after
+        the read): the bot posts only where it is a member."""
+        with self._store.unit_of_work() as uow:
+            targets = celebration_targets(uow, self._kudos_channel)
+        return tuple(
+            CelebrationChannel(channel, team, self._notifier.is_member(channel))
+            for channel, team in targets
+        )
 
     def give_from_text(
         self,
@@ -209,7 +233,7 @@ class KudosService:
         """Removing a kudos emoji the same day takes that kudos back; True when it did."""
         key = reaction_source_key(reaction.channel_id, reaction.message_ts, reaction.reactor_id)
         with self._store.unit_of_work() as uow:
-            if reaction.emoji not in uow.settings.get().kudos_reactions:
+            if reaction.emoji not in uow.settings.snapshot().settings.kudos_reactions:
                 return False
             celebration = withdraw_reacted_kudos(uow, key, reaction.reactor_id, self._clock())
         if celebration is None:
@@ -221,7 +245,7 @@ class KudosService:
 
     def _is_kudos_reaction(self, emoji: str) -> bool:
         with self._store.unit_of_work() as uow:
-            return emoji in uow.settings.get().kudos_reactions
+            return emoji in uow.settings.snapshot().settings.kudos_reactions
 
     def _addressed(self, request: KudosRequest) -> Addressed:
         """Slack and directory look-ups, all before the transaction that records."""
@@ -266,8 +290,22 @@ class KudosService:
                 for name in names
             }
 
-    def _announce(self, recorded: Recorded) -> None:
-        """After the transaction: a failed DM is skipped and never undoes the kudos."""
+    def _celebrate(self, recorded: Recorded) -> GivenKudos:
+        """Posts the celebration before the giver hears, so they are told what really happened:
+        a channel that refused (the bot was never invited there) is named, not claimed."""
+        given = recorded.given
+        channel = given.celebration_channel
+        if given.duplicate or not (given.celebrate and channel):
+            return given
+        ts = self._notifier.celebrate(given, channel, recorded.workspace_language)
+        if not ts:
+            return replace(given, celebration_channel=None, celebration_refused=channel)
+        with self._store.unit_of_work() as uow:
+            uow.kudos.record_celebration(given.kudos_id, channel, ts)
+        return given
+
+    def _tell_receivers(self, recorded: Recorded) -> None:
+        """After the giver: a failed DM is skipped and never undoes the kudos."""
         given = recorded.given
         if given.duplicate:
             return
@@ -275,13 +313,6 @@ class KudosService:
             self._notifier.tell_receiver(
                 given, receiver_id, recorded.receiver_languages[receiver_id]
             )
-        channel = given.celebration_channel
-        if not (given.celebrate and channel):
-            return
-        ts = self._notifier.celebrate(given, channel, recorded.workspace_language)
-        if ts:
-            with self._store.unit_of_work() as uow:
-                uow.kudos.record_celebration(given.kudos_id, channel, ts)
 
     def _remove(self, celebration: Celebration) -> None:
         if celebration.channel_id and celebration.ts:

@@ -132,6 +132,22 @@ class GivenKudos:
     """A typed hashtag that named no value (the kudos went out without one)."""
     values_on_offer: tuple[ValueInfo, ...] = ()
     """The active values, to suggest when `unknown_hashtag` is set."""
+    celebration_refused: str | None = None
+    """The channel Slack would not let the celebration into (the bot is not a member there);
+    `celebration_channel` is then None, so nobody is told it was celebrated."""
+
+
+@dataclass(frozen=True)
+class CelebrationChannel:
+    """A channel kudos are celebrated in, and whether the bot can post there.
+
+    `team` is None for the workspace's kudos channel; `member` is None when Slack could not
+    tell right now.
+    """
+
+    channel_id: str
+    team: str | None
+    member: bool | None
 
 
 @dataclass(frozen=True)

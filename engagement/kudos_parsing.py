@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from engagement.kudos_model import KudosText, Mark, Marked, ValueInfo
-from engagement.values import ValueIndex, normalize_tag
+from engagement.values import choose_value, match_value, normalize_tag
 
+REMEMBERED_HASHTAGS = 4096
 # Words allowed between the receivers at the start ("@ana y @luis", "@ana &amp; @luis").
 _RECEIVER_JOINERS = frozenset({"and", "y", "&", "&amp;"})
 # What is left between the last leading receiver and the words: "@ana: thanks", "@ana — thanks".
@@ -72,12 +74,12 @@ def read_kudos_text(typed: KudosText, values: Sequence[ValueInfo] = ()) -> Parse
     line breaks are kept (blank runs become one). Greetings such as "thanks" after the bot
     mention are left alone on purpose.
     """
-    index = ValueIndex(values)
+    offered = tuple(values)
     removed = [
         marked
         for marked in typed.marks
         if marked.kind is Mark.ASIDE
-        or (marked.kind is Mark.HASHTAG and index.find(marked.value) is not None)
+        or (marked.kind is Mark.HASHTAG and _named_value(offered, marked.value) is not None)
     ]
     removed_starts = {marked.start for marked in removed}
     cut = _end_of_leading_receivers(typed.text, typed.marks, removed_starts)
@@ -89,6 +91,21 @@ def read_kudos_text(typed: KudosText, values: Sequence[ValueInfo] = ()) -> Parse
         hashtags=_unique(_values_of(typed.marks, Mark.HASHTAG), key=normalize_tag),
         message=_compose_message(typed.text, cut, removed),
     )
+
+
+@lru_cache(maxsize=REMEMBERED_HASHTAGS)
+def _named_value(values: tuple[ValueInfo, ...], hashtag: str) -> ValueInfo | None:
+    """The value a hashtag names, remembered: an index costs some forty normalisations to
+    build, and the same few hashtags come back all day. Bounded, whatever people type."""
+    return match_value(hashtag, values)
+
+
+@lru_cache(maxsize=REMEMBERED_HASHTAGS)
+def chosen_value(
+    hashtags: tuple[str, ...], values: tuple[ValueInfo, ...]
+) -> tuple[ValueInfo | None, tuple[str, ...]]:
+    """`choose_value`, remembered for the same hashtags and values (bounded, as above)."""
+    return choose_value(hashtags, values)
 
 
 def _end_of_leading_receivers(text: str, marks: Sequence[Marked], removed_starts: set[int]) -> int:

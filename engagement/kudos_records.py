@@ -7,7 +7,7 @@ in), so nothing here waits on Slack; the rules themselves are the pure `kudos_ru
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engagement.directory import ProfileFetcher, ensure_person, is_targetable, language_of
@@ -23,11 +23,12 @@ from engagement.kudos_model import (
     TeamLeaders,
     ValueInfo,
 )
-from engagement.kudos_parsing import read_kudos_text
+from engagement.kudos_parsing import chosen_value, read_kudos_text
 from engagement.kudos_rules import check_kudos, limit_units, skip_reason
 from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
-from engagement.values import choose_value
+from engagement.people import PrefetchedProfiles
 from storage.models import Kudos, Person, ServiceValue
+from storage.repositories.people import Membership
 from storage.unit_of_work import UnitOfWork
 
 LEADERS_PER_TEAM = 3
@@ -69,23 +70,29 @@ def value_info(value: ServiceValue) -> ValueInfo:
 
 
 def active_values(uow: UnitOfWork) -> list[ValueInfo]:
-    return [value_info(v) for v in uow.settings.values()]
+    return [value_info(v) for v in uow.settings.snapshot().values if not v.retired]
 
 
 def _value_by_key(uow: UnitOfWork, key: str | None) -> ValueInfo | None:
     """Retired values included: an old kudos keeps the value it was given with."""
     if not key:
         return None
-    for value in uow.settings.values(include_retired=True):
+    for value in uow.settings.snapshot().values:
         if value.key == key:
             return value_info(value)
     return None
 
 
 def remaining_today(uow: UnitOfWork, giver: Person, now: datetime) -> int:
-    limit = uow.settings.get().kudos_daily_limit
+    limit = uow.settings.snapshot().settings.kudos_daily_limit
     used = uow.kudos.units_given_since(giver.user_id, start_of_local_day(now, zone_of(giver)))
     return max(0, limit - used)
+
+
+def _person(uow: UnitOfWork, user_id: str, fetch: ProfileFetcher, now: datetime) -> Person:
+    """The row the look-ups before the transaction found fresh, else the directory's."""
+    known = fetch.people.get(user_id) if isinstance(fetch, PrefetchedProfiles) else None
+    return known if known is not None else ensure_person(uow, user_id, fetch, now)
 
 
 def _sort_receivers(
@@ -101,7 +108,7 @@ def _sort_receivers(
         person: Person | None = None
         if user_id != giver_id:
             try:
-                person = ensure_person(uow, user_id, fetch, now)
+                person = _person(uow, user_id, fetch, now)
             except DomainError:
                 person = None
         reason = skip_reason(
@@ -119,7 +126,7 @@ def _sort_receivers(
 
 
 def _celebration_channel(
-    uow: UnitOfWork, receivers: Sequence[Person], kudos_channel: str | None
+    teams: Sequence[Membership], receivers: Sequence[Person], kudos_channel: str | None
 ) -> str | None:
     """The own channel of a team every receiver belongs to, else the workspace kudos channel.
 
@@ -128,7 +135,7 @@ def _celebration_channel(
     shared: dict[int, str] | None = None
     for person in receivers:
         channels = {
-            t.id: t.channel_id for t in uow.teams.teams_of(person.user_id) if t.id and t.channel_id
+            m.team_id: m.channel_id for m in teams if m.user_id == person.user_id and m.channel_id
         }
         shared = channels if shared is None else {k: v for k, v in shared.items() if k in channels}
     if shared:
@@ -166,7 +173,7 @@ def _words(
         chosen = next((v for v in values if v.key == request.value_key), None)
         return request.message, chosen, None
     parsed = read_kudos_text(request.typed, values)
-    value, unknown = choose_value(parsed.hashtags, values)
+    value, unknown = chosen_value(parsed.hashtags, tuple(values))
     return parsed.message, value, (unknown[0] if unknown and value is None else None)
 
 
@@ -179,13 +186,15 @@ def record_kudos(
     *,
     kudos_channel: str | None,
 ) -> Recorded:
-    """Records a kudos once per Slack source (a retry returns the first one, as a duplicate)."""
-    settings = uow.settings.get()
-    giver = ensure_person(uow, request.giver_id, fetch, now)
-    existing = uow.kudos.by_source_key(request.source_key)
-    if existing is not None:
-        given = _given_from_row(uow, existing, remaining_today(uow, giver, now), duplicate=True)
-        return Recorded(given, {}, settings.default_language)
+    """Records a kudos once per Slack source (a retry returns the first one, as a duplicate).
+
+    Inside the transaction only the source key, the giver's units today and the teams are
+    read: people come from the look-ups before it, settings and values from the process's copy.
+    """
+    settings = uow.settings.snapshot().settings
+    giver = _person(uow, request.giver_id, fetch, now)
+    if uow.kudos.id_by_source_key(request.source_key) is not None:
+        return _twin(uow, request, giver, now, remaining_today(uow, giver, now))
     values = active_values(uow)
     message, value, unknown = _words(request, values)
     receivers, skipped = _sort_receivers(uow, giver.user_id, addressed.receiver_ids, fetch, now)
@@ -201,19 +210,26 @@ def record_kudos(
         daily_limit=settings.kudos_daily_limit,
         zone=zone_of(giver).key,
     )
-    kudos_id = _insert(uow, request, giver, receivers, value, message, units, now)
+    teams = uow.teams.memberships([giver.user_id, *(person.user_id for person in receivers)])
+    kudos_id = _insert(uow, request, giver, receivers, teams, value, message, units, now)
     if kudos_id is None:  # a twin delivery won the race a moment ago
-        existing = uow.kudos.by_source_key(request.source_key)
-        assert existing is not None
-        given = _given_from_row(uow, existing, remaining, duplicate=True)
-        return Recorded(given, {}, settings.default_language)
-    row = uow.kudos.get(kudos_id)
-    assert row is not None
-    given = replace(
-        _given_from_row(uow, row, remaining - units, duplicate=False),
+        return _twin(uow, request, giver, now, remaining)
+    given = GivenKudos(
+        kudos_id=kudos_id,
+        giver_id=giver.user_id,
+        receiver_ids=tuple(person.user_id for person in receivers),
+        value=value,
+        message=message,
+        source_kind=request.source_kind,
+        channel_id=request.channel_id,
+        message_ts=request.message_ts,
+        permalink=request.permalink,
+        celebrate=request.celebrate,
+        created_at=now,
+        remaining_today=remaining - units,
         skipped=tuple(skipped),
         celebration_channel=(
-            _celebration_channel(uow, receivers, kudos_channel) if request.celebrate else None
+            _celebration_channel(teams, receivers, kudos_channel) if request.celebrate else None
         ),
         unknown_hashtag=unknown,
         values_on_offer=tuple(values) if unknown else (),
@@ -222,21 +238,30 @@ def record_kudos(
     return Recorded(given, languages, settings.default_language)
 
 
+def _twin(
+    uow: UnitOfWork, request: KudosRequest, giver: Person, now: datetime, remaining: int
+) -> Recorded:
+    """The kudos this source already recorded, as a duplicate: nobody is told twice."""
+    existing = uow.kudos.by_source_key(request.source_key)
+    assert existing is not None
+    given = _given_from_row(uow, existing, remaining, duplicate=True)
+    return Recorded(given, {}, uow.settings.snapshot().settings.default_language)
+
+
 def _insert(
     uow: UnitOfWork,
     request: KudosRequest,
     giver: Person,
     receivers: Sequence[Person],
+    teams: Sequence[Membership],
     value: ValueInfo | None,
     message: str,
     units: int,
     now: datetime,
 ) -> int | None:
-    team_links = [(t.id, "giver", giver.user_id) for t in uow.teams.teams_of(giver.user_id) if t.id]
-    for person in receivers:
-        team_links += [
-            (t.id, "receiver", person.user_id) for t in uow.teams.teams_of(person.user_id) if t.id
-        ]
+    receiver_ids = {person.user_id for person in receivers}
+    team_links = [(m.team_id, "giver", m.user_id) for m in teams if m.user_id == giver.user_id]
+    team_links += [(m.team_id, "receiver", m.user_id) for m in teams if m.user_id in receiver_ids]
     return uow.kudos.insert(
         {
             "giver_id": giver.user_id,
@@ -263,10 +288,12 @@ def undo_kudos(
     kudos = uow.kudos.get(kudos_id)
     if kudos is None or kudos.giver_id != user_id:
         raise DomainError("kudos.errors.not_your_kudos")
-    if kudos.withdrawn_at is None:
-        if now - kudos.created_at > timedelta(minutes=UNDO_MINUTES):
-            raise DomainError("kudos.errors.undo_expired")
-        uow.kudos.withdraw(kudos, now)
+    if kudos.withdrawn_at is not None:
+        raise DomainError("kudos.errors.already_undone")
+    if now - kudos.created_at > timedelta(minutes=UNDO_MINUTES):
+        raise DomainError("kudos.errors.undo_expired")
+    if not uow.kudos.withdraw(kudos, now):
+        raise DomainError("kudos.errors.already_undone")
     giver = uow.people.get(user_id)
     remaining = remaining_today(uow, giver, now) if giver else 0
     given = _given_from_row(uow, kudos, remaining, duplicate=False)
@@ -290,8 +317,9 @@ def withdraw_reacted_kudos(
 def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
     person = uow.people.get(user_id)
     month = start_of_local_month(now, zone_of(person))
-    settings = uow.settings.get()
-    all_values = {v.key: value_info(v) for v in uow.settings.values(include_retired=True)}
+    snapshot = uow.settings.snapshot()
+    settings = snapshot.settings
+    all_values = {v.key: value_info(v) for v in snapshot.values}
     return HomeStats(
         received_this_month=uow.kudos.count_received(user_id, month),
         given_this_month=uow.kudos.count_given(user_id, month),

@@ -11,21 +11,19 @@ from collections.abc import Sequence
 
 from engagement.errors import DomainError
 from engagement.kudos_model import MESSAGE_MAX, SkippedReceiver
+from engagement.text_rules import trimmed_text
 
 MAX_RECEIVERS = 25
 DAILY_LIMIT = "kudos.errors.daily_limit"
+MESSAGE_EMPTY = "kudos.errors.message_empty"
+MESSAGE_TOO_LONG = "kudos.errors.message_too_long"
 
 
 def check_message(message: str) -> str:
     """The message as it will be kept (trimmed), or why it cannot be."""
-    text = message.strip()
-    if not text:
-        raise DomainError("kudos.errors.message_empty", field="message")
-    if len(text) > MESSAGE_MAX:
-        raise DomainError(
-            "kudos.errors.message_too_long", field="message", max=MESSAGE_MAX, length=len(text)
-        )
-    return text
+    return trimmed_text(
+        message, MESSAGE_MAX, field="message", empty=MESSAGE_EMPTY, too_long=MESSAGE_TOO_LONG
+    )
 
 
 def skip_reason(

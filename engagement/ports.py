@@ -72,6 +72,9 @@ class KudosNotifier(Protocol):
 
     def remove_celebration(self, channel_id: str, ts: str) -> None: ...
 
+    def is_member(self, channel_id: str) -> bool | None:
+        """Whether the bot is in the channel (it posts only where invited); None: unknown."""
+
 
 class MessageLookup(Protocol):
     """Reads a Slack message someone reacted to or mentioned the bot in; None when unreadable."""

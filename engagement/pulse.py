@@ -2,14 +2,15 @@
 
 Sending is claimed per person-week in the database before anything reaches Slack, so a job
 run twice, or on two instances, sends nothing twice. Answers are stored without a person and
-without a time finer than the week: the pending row's delete and the answer's insert share one
-transaction, new answers are mixed among older ones, and a closed week is rewritten once in
-random order.
+without a time finer than the week. A click deletes the person's pending row and drops a
+sealed ballot in the box in one transaction; answers are written in plaintext only later, a
+shuffled batch at a time (`pulse_ballots`), so no transaction in storage history links a
+person to an answer. A closed week is rewritten once in random order.
 """
 
 from __future__ import annotations
 
-import uuid
+import logging
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -20,10 +21,17 @@ from engagement.local_time import zone_of
 from engagement.people import PeopleService
 from engagement.periods import closed_before, closes_at, due_week, recent_weeks
 from engagement.ports import PulseMessenger, Transactions
+from engagement.pulse_ballots import (
+    BatchRaced,
+    Group,
+    cast,
+    count_at_close,
+    count_if_ready,
+    waiting,
+)
 from engagement.pulse_bank import DEFAULT_BANK
 from engagement.pulse_delivery import Owed, PulseDelivery
 from engagement.pulse_model import (
-    ANSWER_MIX,
     COMMENT_MAX,
     AnswerOutcome,
     Participation,
@@ -32,12 +40,15 @@ from engagement.pulse_model import (
 )
 from engagement.pulse_questions import describe_question, invite_as_it_stands
 from engagement.reports import RunReport, Tally
-from engagement.service_ratings import parse_service_key, store_rating, suppliers_of
-from engagement.teams import TeamRef
-from storage.models import PulseAnswer
+from engagement.sealing import Sealer
+from engagement.service_ratings import suppliers_of
+from engagement.team_weeks import freeze_membership
+from engagement.teams_model import TeamRef
 from storage.unit_of_work import UnitOfWork
 
 SEND_WORKERS = 4
+
+logger = logging.getLogger(__name__)
 
 
 def ensure_bank(uow: UnitOfWork) -> None:
@@ -54,24 +65,6 @@ def ensure_bank(uow: UnitOfWork) -> None:
             for q in DEFAULT_BANK
         ]
     )
-
-
-def _anonymous_rows(
-    uow: UnitOfWork, user_id: str, week_start: date, key: str, score: int | None, text: str | None
-) -> list[PulseAnswer]:
-    """One row per team the person is in: never the set of teams, which could single them out."""
-    return [
-        PulseAnswer(
-            id=uuid.uuid4().hex,
-            week_start=week_start,
-            question_key=key,
-            team_id=team.id,
-            score=score,
-            comment=text,
-        )
-        for team in uow.teams.teams_of(user_id)
-        if team.id is not None
-    ]
 
 
 def clean_answer(
@@ -92,6 +85,7 @@ def clean_answer(
 
 def record_answer(
     uow: UnitOfWork,
+    sealer: Sealer,
     user_id: str,
     week_start: date,
     key: str,
@@ -99,28 +93,26 @@ def record_answer(
     now: datetime,
     *,
     comment: str | None = None,
-) -> bool:
-    """Stores one answer (or a skip, `score=None`) exactly once: the pending row's delete
-    decides, in the same transaction as the insert. True when this call stored it."""
+) -> list[Group] | None:
+    """Stores one answer (or a skip, `score=None`) exactly once, as sealed ballots: the pending
+    row's delete decides, in the same transaction. The groups it went into when this call
+    stored it, None when an earlier click had."""
     if now >= closes_at(week_start):
         raise WeekClosed()
     text = clean_answer(describe_question(uow, key), score, comment)
     if not uow.pulse.take_pending(user_id, week_start, key):
-        return False
-    teams = parse_service_key(key)
-    if teams is None:
-        rows = _anonymous_rows(uow, user_id, week_start, key, score, text)
-        uow.pulse.add_answers(rows, mix_with=ANSWER_MIX)
-    elif score is not None:  # a skipped rating leaves nothing behind
-        store_rating(uow, teams, week_start, score, text)
-    return True
+        return None
+    return cast(uow, sealer, user_id, week_start, key, score, text)
 
 
 def participation(uow: UnitOfWork, week_start: date) -> list[Participation]:
     """Counts only: how many were asked and how many answered, per team."""
     invited = uow.pulse.invited_counts(week_start)
+    took_part = waiting(uow, week_start)  # ballots not yet counted: answered or skipped
+    for team_id, key, count, _skipped in uow.pulse.answer_counts(week_start):
+        took_part[(team_id, key)] = took_part.get((team_id, key), 0) + count
     answered: dict[int, int] = {}
-    for team_id, _key, count, _skipped in uow.pulse.answer_counts(week_start):
+    for (team_id, _key), count in took_part.items():
         answered[team_id] = max(answered.get(team_id, 0), count)
     return [
         Participation(team.name, invited.get(team.id, 0), answered.get(team.id, 0))
@@ -140,10 +132,14 @@ class PulseService:
         clock: Clock,
         *,
         send_workers: int = SEND_WORKERS,
+        sealer: Sealer | None = None,
     ) -> None:
+        """`sealer` is None when APLAUSO_SECRET_KEY is not set: answers are then refused
+        politely (a ballot cannot be sealed) and waiting ballots stay uncounted."""
         self._store = store
         self._people = people
         self._clock = clock
+        self._sealer = sealer
         self._delivery = PulseDelivery(store, messenger, workers=send_workers)
 
     # -- the jobs -----------------------------------------------------------------------
@@ -168,6 +164,7 @@ class PulseService:
                 for p, week in due
                 if week is not None and (p.user_id, week) not in already and now < closes_at(week)
             ]
+            freeze_membership(uow, {o.week_start for o in owed})  # the teams its answers go to
         tally = Tally()
         self._delivery.send(owed, now, tally)
         return tally.report()
@@ -178,11 +175,40 @@ class PulseService:
         return tally.report()
 
     def close_weeks(self, now: datetime) -> int:
-        """Each closed week's answers are rewritten once in random order (while a week is open,
-        a new answer is only mixed among a few older ones). Returns the rows rewritten."""
+        """Counts the ballots the rules allow (every group of a closed week), then rewrites each
+        closed week's answers once in random order. Returns the rows rewritten."""
+        self.count_ballots(now)
         with self._store.unit_of_work() as uow:
             weeks = uow.pulse.claim_shuffle(closed_before(now))
             return sum(uow.pulse.reshuffle(week) for week in weeks)
+
+    def count_ballots(self, now: datetime) -> int:
+        """Every waiting group: counted when ready, or in full once its week has closed (a
+        pending row dropped by an opt-out or a failed send can complete a group too)."""
+        if self._sealer is None:
+            return 0
+        with self._store.unit_of_work() as uow:
+            groups = [
+                Group(g.week_start, g.team_id, g.question_key) for g in uow.pulse.waiting_groups()
+            ]
+        closed = closed_before(now)
+        return sum(self._count(group, at_close=group.week_start < closed) for group in groups)
+
+    def _count(self, group: Group, *, at_close: bool = False) -> int:
+        """One group's count in its own transaction; a count that raced another run is rolled
+        back whole and left to the next click or job."""
+        assert self._sealer is not None
+        try:
+            with self._store.unit_of_work() as uow:
+                k = uow.settings.get().anonymity_k
+                if not at_close:
+                    return count_if_ready(uow, self._sealer, group, k)
+                written, dropped = count_at_close(uow, self._sealer, group, k)
+        except BatchRaced:
+            return 0
+        if dropped:
+            logger.info("dropped %d late ballots that would have stood alone", dropped)
+        return written
 
     # -- a person's clicks --------------------------------------------------------------
     def answer(self, user_id: str, week: date, question_key: str, score: int) -> AnswerOutcome:
@@ -200,14 +226,20 @@ class PulseService:
 
     def skip_week(self, user_id: str, week: date) -> AnswerOutcome:
         """Every open question of the week is stored as skipped, which counts as taking part."""
+        sealer = self._require_sealer()
         now = self._clock()
+        groups: list[Group] = []
         with self._store.unit_of_work() as uow:
             if now >= closes_at(week):
                 raise WeekClosed()
             recorded = False
             for key in uow.pulse.pending_keys(user_id, week):
-                recorded = record_answer(uow, user_id, week, key, None, now) or recorded
-            return AnswerOutcome(recorded, invite_as_it_stands(uow, user_id, week, now))
+                cast_into = record_answer(uow, sealer, user_id, week, key, None, now)
+                recorded = recorded or cast_into is not None
+                groups += cast_into or []
+            outcome = AnswerOutcome(recorded, invite_as_it_stands(uow, user_id, week, now))
+        self._count_after_click(groups)
+        return outcome
 
     def question(self, key: str) -> QuestionInfo | None:
         with self._store.unit_of_work() as uow:
@@ -248,7 +280,26 @@ class PulseService:
     def _record(
         self, user_id: str, week: date, key: str, score: int | None, comment: str | None
     ) -> AnswerOutcome:
+        sealer = self._require_sealer()
         now = self._clock()
         with self._store.unit_of_work() as uow:
-            recorded = record_answer(uow, user_id, week, key, score, now, comment=comment)
-            return AnswerOutcome(recorded, invite_as_it_stands(uow, user_id, week, now))
+            groups = record_answer(uow, sealer, user_id, week, key, score, now, comment=comment)
+            outcome = AnswerOutcome(
+                groups is not None, invite_as_it_stands(uow, user_id, week, now)
+            )
+        self._count_after_click(groups or [])
+        return outcome
+
+    def _count_after_click(self, groups: list[Group]) -> None:
+        """In transactions of their own, after the click's: a count never shares a transaction
+        with a person's pending row. A failure here loses nothing; the next job counts."""
+        for group in groups:
+            try:
+                self._count(group)
+            except Exception as error:  # the click is stored; counting can wait for the job
+                logger.warning("ballot count deferred: %s", type(error).__name__)
+
+    def _require_sealer(self) -> Sealer:
+        if self._sealer is None:
+            raise DomainError("pulse.errors.secret_missing")
+        return self._sealer

@@ -1,8 +1,10 @@
 """Getting claimed pulses into Slack: a few DMs in flight at once, each outcome recorded.
 
-Each person-week is claimed in its own short transaction, DMed after it closes, and marked
-sent or failed in another; a claim left behind by a crash is taken over once it is clearly
-abandoned, after asking Slack whether the DM went out before the crash.
+Each person-week is claimed in its own short transaction, DMed after it closes, and marked in
+another: sent; due again later when Slack failed for a passing reason (a rate limit, a 5xx, a
+dropped connection), until the week closes; or failed for good when Slack refused the person.
+A retry, and a claim left behind by a dead run (see engagement.claim_heartbeat), first asks
+Slack whether the DM went out already, so nobody gets the pulse twice.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TypeVar
 
-from engagement.periods import open_weeks
+from engagement.claim_heartbeat import Heartbeat
+from engagement.clock import Clock, system_clock
+from engagement.periods import closed_before, open_weeks
 from engagement.ports import PulseMessenger, Transactions
 from engagement.pulse_model import PulseInvite
 from engagement.pulse_questions import invite_as_it_stands, person_questions
-from engagement.reports import DeliveryFailedError, Outcome, Tally
+from engagement.reports import DeliveryFailedError, Outcome, Tally, next_attempt
+from storage.models.pulse import ClaimStatus
 from storage.unit_of_work import UnitOfWork
 
-STALE_CLAIM = timedelta(minutes=10)
+RESUMED_NOTE = "resumed a pulse claimed by a run that died"
+RETRIED_NOTE = "retried pulses Slack had failed to take"
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +46,38 @@ class Owed:
     anonymity_k: int
 
 
+@dataclass(frozen=True)
+class _Resend:
+    """A claimed person-week to send again, and how many attempts have failed so far."""
+
+    user_id: str
+    week_start: date
+    attempts: int
+
+
 class PulseDelivery:
-    def __init__(self, store: Transactions, messenger: PulseMessenger, *, workers: int) -> None:
+    def __init__(
+        self,
+        store: Transactions,
+        messenger: PulseMessenger,
+        *,
+        workers: int,
+        wall: Clock = system_clock,
+    ) -> None:
         self._store = store
         self._messenger = messenger
         self._workers = workers
+        self._wall = wall  # real time for heartbeats; `now` may be pinned by `jobs run --at`
 
     def send(self, owed: Sequence[Owed], now: datetime, tally: Tally) -> None:
-        run_bounded(owed, lambda one: self._send_one(one, now, tally), workers=self._workers)
-        self._resume_stale_claims(now, tally)
+        """New claims, then retries that fell due, then claims whose run died; the run ends
+        when no other run's claim is left hanging."""
+        with Heartbeat(self._beat, self._wall) as run:
+            send_one = partial(self._send_one, now=now, run=run, tally=tally)
+            run_bounded(owed, send_one, workers=self._workers)
+            self._resend(self._due_retries(now, run), now, tally, RETRIED_NOTE)
+            self._take_over(now, run, tally)
+            run.watch_others(self._in_flight, partial(self._take_over, now, run, tally))
 
     def remind(self, now: datetime, tally: Tally) -> None:
         """One reminder, `reminder_delay_days` after the pulse, to whoever still has questions open."""
@@ -66,56 +96,98 @@ class PulseDelivery:
                 continue
             try:
                 self._messenger.send_reminder(invite)
-            except DeliveryFailedError:
-                tally.count(Outcome.FAILED)
+            except DeliveryFailedError as error:
+                tally.fail(error)
                 continue
             tally.count(Outcome.SENT)
 
-    def _send_one(self, owed: Owed, now: datetime, tally: Tally) -> None:
+    def _send_one(self, owed: Owed, *, now: datetime, run: Heartbeat, tally: Tally) -> None:
         with self._store.unit_of_work() as uow:
             questions = person_questions(uow, owed.user_id, owed.week_start, now)
             keys = [q.key for q in questions]
-            claimed = bool(questions) and uow.pulse.claim(owed.user_id, owed.week_start, keys, now)
+            claimed = bool(questions) and uow.pulse.claim(
+                owed.user_id, owed.week_start, keys, now, owner=run.owner, alive_at=run.alive_at()
+            )
         if not claimed:
             tally.count(Outcome.SKIPPED)
             return
         invite = PulseInvite(
             owed.user_id, owed.lang, owed.week_start, questions, anonymity_k=owed.anonymity_k
         )
-        self._deliver(invite, tally, resend=False)
+        self._deliver(invite, now, tally, resend=False, attempts=0)
 
-    def _resume_stale_claims(self, now: datetime, tally: Tally) -> None:
+    def _beat(self, owner: str, at: datetime) -> None:
         with self._store.unit_of_work() as uow:
-            stale = [
-                (d.user_id, d.week_start) for d in uow.pulse.reclaim_stale(now - STALE_CLAIM, now)
-            ]
-        for user_id, week in stale:
-            with self._store.unit_of_work() as uow:
-                invite = invite_as_it_stands(uow, user_id, week, now)
-            tally.note("resumed a pulse claimed before a crash")
-            self._deliver(invite, tally, resend=True)
+            uow.pulse.claims.beat(owner, at)
 
-    def _deliver(self, invite: PulseInvite, tally: Tally, *, resend: bool) -> None:
-        """Sends a claimed pulse and records the outcome. After a crash (`resend`), Slack's own
-        DM history is asked first, so a pulse Slack accepted just before the crash is not sent
-        again."""
+    def _in_flight(self, owner: str) -> dict[int, datetime | None]:
+        with self._store.unit_of_work() as uow:
+            return uow.pulse.claims.in_flight(owner)
+
+    def _due_retries(self, now: datetime, run: Heartbeat) -> list[_Resend]:
+        """Failed sends whose next attempt has come, while their week is open; those of
+        closed weeks fail for good."""
+        open_from = closed_before(now)
+        with self._store.unit_of_work() as uow:
+            uow.pulse.give_up_closed(open_from)
+            due = uow.pulse.claims.take_due_retries(
+                now, open_from, run.owner, run.alive_at(), claimed_at=now
+            )
+            return [_Resend(d.user_id, d.week_start, d.attempts) for d in due]
+
+    def _take_over(self, now: datetime, run: Heartbeat, tally: Tally) -> None:
+        with self._store.unit_of_work() as uow:
+            taken = uow.pulse.claims.take_abandoned(
+                run.silent_since(), run.owner, run.alive_at(), claimed_at=now
+            )
+            items = [_Resend(d.user_id, d.week_start, d.attempts) for d in taken]
+        self._resend(items, now, tally, RESUMED_NOTE)
+
+    def _resend(self, items: Sequence[_Resend], now: datetime, tally: Tally, note: str) -> None:
+        if items:
+            tally.note(note)
+        run_bounded(items, partial(self._resend_one, now=now, tally=tally), workers=self._workers)
+
+    def _resend_one(self, item: _Resend, *, now: datetime, tally: Tally) -> None:
+        with self._store.unit_of_work() as uow:
+            if uow.pulse.is_opted_out(item.user_id):
+                uow.pulse.mark_delivery(
+                    item.user_id, item.week_start, status=ClaimStatus.FAILED, error="opted_out"
+                )
+                tally.count(Outcome.SKIPPED)
+                return
+            invite = invite_as_it_stands(uow, item.user_id, item.week_start, now)
+        self._deliver(invite, now, tally, resend=True, attempts=item.attempts)
+
+    def _deliver(
+        self, invite: PulseInvite, now: datetime, tally: Tally, *, resend: bool, attempts: int
+    ) -> None:
+        """Sends a claimed pulse and records the outcome. A resend (a retry, or a claim whose
+        run died) asks Slack's DM history first: Slack may have taken the pulse already."""
         try:
             sent = self._messenger.already_sent(invite) if resend else None
             if sent is None:
                 sent = self._messenger.send_pulse(invite)
                 tally.count(Outcome.SENT)
         except DeliveryFailedError as error:
+            logger.warning("pulse not delivered: %s", error.label())
+            retry_at = next_attempt(now, attempts + 1) if error.retryable else None
+            status = ClaimStatus.RETRY if error.retryable else ClaimStatus.FAILED
             with self._store.unit_of_work() as uow:
                 uow.pulse.mark_delivery(
-                    invite.user_id, invite.week_start, status="failed", error=error.reason[:64]
+                    invite.user_id,
+                    invite.week_start,
+                    status=status,
+                    error=error.reason,
+                    retry_at=retry_at,
                 )
-            tally.count(Outcome.FAILED)
+            tally.fail(error)
             return
         with self._store.unit_of_work() as uow:
             uow.pulse.mark_delivery(
                 invite.user_id,
                 invite.week_start,
-                status="sent",
+                status=ClaimStatus.SENT,
                 channel_id=sent.channel_id,
                 message_ts=sent.message_ts,
             )

@@ -30,16 +30,8 @@ class PulseInvite:
 
 @dataclass(frozen=True)
 class SentPulse:
-    channel_id: str
+    channel_id: str  # the DM's own id (D...), which chat.update needs to redraw it
     message_ts: str
-
-
-@dataclass(frozen=True)
-class AnswerOutcome:
-    """`recorded` is False for a second click on the same question: nothing was stored."""
-
-    recorded: bool
-    invite: PulseInvite
 
 
 @dataclass(frozen=True)
@@ -54,3 +46,11 @@ class WeekClosed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("pulse.errors.closed")
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """`recorded` is False for a second click on the same question: nothing was stored."""
+
+    recorded: bool
+    invite: PulseInvite

@@ -4,6 +4,7 @@ on any instance, is asked the same questions."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, datetime
 
 from engagement.directory import language_of
@@ -14,18 +15,15 @@ from engagement.service_ratings import describe_rating, parse_service_key, servi
 from storage.models import PulseQuestion
 from storage.unit_of_work import UnitOfWork
 
+_BANK_FIELDS = {field.name for field in fields(QuestionInfo)}
+
 
 def question_info(question: PulseQuestion) -> QuestionInfo:
+    """A stored question as the bank's type: the row has the same columns (and a few more),
+    with the driver and the scale back as enums."""
+    stored = question.model_dump(include=_BANK_FIELDS)
     return QuestionInfo(
-        key=question.key,
-        driver=Driver(question.driver),
-        scale=Scale(question.scale),
-        text_en=question.text_en,
-        text_es=question.text_es,
-        low_en=question.low_en,
-        high_en=question.high_en,
-        low_es=question.low_es,
-        high_es=question.high_es,
+        **{**stored, "driver": Driver(question.driver), "scale": Scale(question.scale)}
     )
 
 

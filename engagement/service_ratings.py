@@ -14,7 +14,9 @@ from datetime import date, datetime, timedelta
 from engagement.periods import month_of
 from engagement.pulse_bank import Driver, Scale, is_enps_week
 from engagement.pulse_model import ANSWER_MIX, QuestionInfo
-from engagement.teams import MAX_SUPPLIERS, TeamRef
+from engagement.team_weeks import teams_in_week
+from engagement.teams import MAX_SUPPLIERS
+from engagement.teams_model import TeamRef
 from storage.models import ServiceRating
 from storage.unit_of_work import UnitOfWork
 
@@ -77,14 +79,20 @@ def service_question(rating: TeamRef, rated: TeamRef) -> QuestionInfo:
 def service_questions(
     uow: UnitOfWork, user_id: str, week_start: date, now: datetime
 ) -> list[QuestionInfo]:
-    """Once a month (the eNPS week), each person rates the teams that serve their teams."""
+    """Once a month (the eNPS week), each person rates the teams that serve their teams: each
+    serving team once, however many of the person's teams it serves, so that a rating counts
+    one rater (and one comment) and never two (engagement.anonymity)."""
     if not is_enps_week(week_start):
         return []
-    questions = []
-    for team in uow.teams.teams_of(user_id):
-        if team.id is not None:
-            rating = TeamRef(team.id, team.name)
-            questions += [service_question(rating, s) for s in suppliers_of(uow, team.id, now)]
+    questions, rated = [], set()
+    for team_id in teams_in_week(uow, user_id, week_start):
+        team = uow.teams.get(team_id)
+        if team is None or team.id is None:
+            continue
+        for supplier in suppliers_of(uow, team.id, now):
+            if supplier.id not in rated:
+                rated.add(supplier.id)
+                questions.append(service_question(TeamRef(team.id, team.name), supplier))
     return questions
 
 

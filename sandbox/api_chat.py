@@ -61,7 +61,7 @@ def _message_parts(ws: Workspace, p: Params) -> tuple[str | None, Any, Any]:
 def chat_post_message(ws: Workspace, p: Params) -> JsonDict:
     """Post to a channel, a DM, or a user id (which lands in the bot's DM with that person)."""
     channel = p.required("channel", error="channel_not_found")
-    conversation = ws.postable(ws.conversation(channel, allow_user_id=True))
+    conversation = ws.postable(ws.conversation(channel, allow_user_id=True), public_scope=True)
     text, blocks, metadata = _message_parts(ws, p)
     thread_ts = p.optional("thread_ts")
     parent = None
@@ -89,7 +89,10 @@ def chat_post_message(ws: Workspace, p: Params) -> JsonDict:
 
 
 def chat_post_ephemeral(ws: Workspace, p: Params) -> JsonDict:
-    """Show a message to one person in a conversation they are in; never stored in history."""
+    """Show a message to one person in a conversation they are in; never stored in history.
+
+    The bot must be in the conversation too: ``chat:write.public`` does not cover ephemerals.
+    """
     conversation = ws.postable(ws.conversation(p.required("channel", error="channel_not_found")))
     user_id = p.required("user", error="user_not_found")
     person = ws.person(user_id)
@@ -124,6 +127,7 @@ def chat_post_ephemeral(ws: Workspace, p: Params) -> JsonDict:
 
 def _own_message(ws: Workspace, p: Params, *, ts_param: str, refusal: str) -> tuple[str, JsonDict]:
     conversation = ws.conversation(p.required("channel", error="channel_not_found"))
+    ws.member_of(conversation, public_scope=True)
     ts = p.required(ts_param, error="message_not_found")
     message = conversation.find(ts)
     if message is None:

@@ -10,6 +10,7 @@ from sandbox.conversations import (
     parse_ts_arg,
     public_messages,
 )
+from sandbox.scopes import KIND_SCOPES
 from sandbox.workspace import Handler, Workspace
 
 DEFAULT_HISTORY_LIMIT = 100
@@ -80,6 +81,7 @@ def conversations_open(ws: Workspace, p: Params) -> JsonDict:
         raise SlackApiError("user_disabled")
     if person.is_bot:
         raise SlackApiError("cannot_dm_bot")
+    ws.require_scopes((KIND_SCOPES["write"]["im"],))
     if p.flag("prevent_creation") and users[0] not in ws.dm_by_user:
         return {"no_op": True, "channel": {}}
     conversation, existed = ws.open_dm(users[0])
@@ -99,6 +101,7 @@ def conversations_info(ws: Workspace, p: Params) -> JsonDict:
     conversation = ws.conversation(p.required("channel", error="channel_not_found"))
     if conversation.kind == "private" and not conversation.bot_is_member:
         raise SlackApiError("channel_not_found")
+    ws.require_kind_scope(conversation, "read")
     return {
         "channel": conversation_json(ws, conversation, num_members=p.flag("include_num_members"))
     }
@@ -109,6 +112,7 @@ def conversations_members(ws: Workspace, p: Params) -> JsonDict:
     conversation = ws.conversation(p.required("channel", error="channel_not_found"))
     if conversation.kind == "private" and not conversation.bot_is_member:
         raise SlackApiError("channel_not_found")
+    ws.require_kind_scope(conversation, "read")
     members = list(conversation.members)
     limit = max(1, min(p.number("limit", DEFAULT_MEMBERS_LIMIT), 1000))
     start = 0
@@ -126,6 +130,7 @@ def conversations_members(ws: Workspace, p: Params) -> JsonDict:
 def conversations_history(ws: Workspace, p: Params) -> JsonDict:
     """Top-level messages newest first; ``metadata`` only with ``include_all_metadata``."""
     conversation = ws.readable(ws.conversation(p.required("channel", error="channel_not_found")))
+    ws.require_kind_scope(conversation, "history")
     limit = p.number("limit", DEFAULT_HISTORY_LIMIT)
     if limit <= 0:
         limit = DEFAULT_HISTORY_LIMIT
@@ -151,6 +156,7 @@ def conversations_history(ws: Workspace, p: Params) -> JsonDict:
 def conversations_replies(ws: Workspace, p: Params) -> JsonDict:
     """A thread: parent first, then replies oldest first (``ts`` may be any message in it)."""
     conversation = ws.readable(ws.conversation(p.required("channel", error="channel_not_found")))
+    ws.require_kind_scope(conversation, "history")
     thread = conversation.thread(p.required("ts", error="thread_not_found"))
     parent, replies = thread[:1], thread[1:]
     latest, oldest = p.optional("latest"), p.optional("oldest")

@@ -94,6 +94,17 @@ def slash_kudos_step(user_id: str, text: str, narration: str) -> Step:
     )
 
 
+def typed_kudos_step(user_id: str, typed: str, narration: str) -> Step:
+    """`/kudos` typed as people do, picking names from the composer's suggestions: Slack sends
+    them escaped (`<@U…|rosa.mendez>`, `<!subteam^S…|@it-team>`), as the manifest asks."""
+    return Step(
+        f"{_first_name(user_id)} {narration}: `/kudos {typed}`",
+        lambda stage: stage.kit.command(
+            "/kudos", typed, as_user=user_id, channel_id=GENERAL_CHANNEL
+        ),
+    )
+
+
 def reaction_step(reactor: str, author: str, text: str) -> Step:
     def act(stage: DemoStage) -> object:
         fake = stage.kit.fake
@@ -163,10 +174,15 @@ def kudos_steps() -> list[Step]:
                 GENERAL_CHANNEL,
             ),
         ),
-        slash_kudos_step(
+        typed_kudos_step(
+            "U10NOAH",
+            "@Rosa Méndez #helpful thanks for setting up my laptop",
+            "picks Rosa Méndez (no display name, so Slack shows her full name) in the composer",
+        ),
+        typed_kudos_step(
             "U07SOFIA",
-            "<!subteam^S0ITTEAM|@it-team> #reliable la migración salió perfecta",
-            "agradece a todo el equipo de IT",
+            "@it-team #reliable la migración salió perfecta",
+            "elige el grupo @it-team en el compositor y agradece a todo el equipo de IT",
         ),
         slash_kudos_step("U04EMMA", "<@U04EMMA> I am amazing", "tries to thank herself"),
         slash_kudos_step(
@@ -254,6 +270,16 @@ def pulse_steps() -> list[Step]:
     return steps
 
 
+def _next_slot(stage: DemoStage) -> object:
+    """Feedback leaves only at fixed slots, every three hours: move there and run the job."""
+    stage.advance(timedelta(hours=3))
+    return stage.run_job("feedback")
+
+
+def _slot_step() -> Step:
+    return Step("Three hours later, at the next delivery slot, the feedback job runs", _next_slot)
+
+
 def feedback_steps() -> list[Step]:
     return [
         Step(
@@ -265,6 +291,7 @@ def feedback_steps() -> list[Step]:
                 "Las urgencias de última hora llegan casi siempre los viernes por la tarde y nos queman.",
             ),
         ),
+        _slot_step(),
         Step(
             "James, his manager, replies without knowing who wrote",
             lambda stage: stage.feedback_reply(
@@ -279,6 +306,7 @@ def feedback_steps() -> list[Step]:
                 "Sobre todo Ventas. Quizá un corte a las 14:00.",
             ),
         ),
+        _slot_step(),
         Step(
             "James acknowledges it", lambda stage: stage.feedback_button("U08JAMES", "feedback_ack")
         ),
@@ -286,6 +314,7 @@ def feedback_steps() -> list[Step]:
             "…and marks it resolved",
             lambda stage: stage.feedback_button("U08JAMES", "feedback_resolve"),
         ),
+        _slot_step(),
         Step(
             "Grace (IT) tells Logistics how well it serves IT, in English",
             lambda stage: stage.send_feedback(
@@ -301,12 +330,18 @@ def feedback_steps() -> list[Step]:
                 "U23DANIEL", "Legal", "idea", "¿Podemos tener plantillas de contrato en el wiki?"
             ),
         ),
+        _slot_step(),
     ]
 
 
 def digest_steps() -> list[Step]:
     return [
         Step("Next Monday, 16:00 UTC: past 09:00 for every manager", _at(7, 16)),
+        Step(
+            "Last week has closed: the reminders job counts its last sealed answers",
+            lambda stage: stage.run_job("reminders"),
+            show_last=0,
+        ),
         Step("The digest job runs", lambda stage: stage.run_job("digest"), show_last=0),
         Step("It runs again: nothing is sent twice", lambda stage: stage.run_job("digest")),
         Step("What each manager read, as text", lambda stage: stage.digest_texts(), show_last=0),

@@ -1,7 +1,13 @@
 """The demo company: 25 people who speak English or Spanish, three teams and a small one.
 
 Plain data plus one function that loads it into a fake Slack, so the demo and the tests
-share a believable workspace.
+share a believable workspace. Believable means Slack's rough edges are there too:
+
+- people whose display name is empty (Slack then shows the real name) or has spaces and
+  accents (``@Rosa Méndez``, ``@Juan Pablo``), as in :data:`DIRECTORY_PEOPLE`;
+- a user group with a hyphenated handle, ``@it-team``;
+- the bot is in ``#kudos``, ``#general`` and ``#sales`` (someone invited it), but not in
+  ``#random`` (public) nor ``#leads`` (private), where Slack refuses its posts.
 """
 
 from __future__ import annotations
@@ -61,12 +67,41 @@ PEOPLE: tuple[DemoPerson, ...] = (
     _person("U25MATEO", "Mateo Silva", "es-LA", "America/Montevideo"),
 )
 
+
+@dataclass(frozen=True)
+class DirectoryPerson:
+    """Someone in the workspace who is not in the demo's story, with Slack-realistic names."""
+
+    user_id: str
+    name: str
+    real_name: str
+    display_name: str
+    locale: str
+    tz: str
+
+
+#: More people, who make name resolution hard: an empty display name (the real name shows),
+#: display names with spaces and accents.
+DIRECTORY_PEOPLE: tuple[DirectoryPerson, ...] = (
+    DirectoryPerson("U26ROSA", "rosa.mendez", "Rosa Méndez", "", "es-LA", "America/Mexico_City"),
+    DirectoryPerson(
+        "U27JUANPA", "juanpablo", "Juan Pablo Ortiz", "Juan Pablo", "es-ES", "Europe/Madrid"
+    ),
+    DirectoryPerson(
+        "U28NOELIA", "noelia.nunez", "Noelia Núñez", "Noe Núñez", "es-ES", "Europe/Madrid"
+    ),
+)
+
 BOT_USER = DemoPerson("U90DEPLOYBOT", "deploybot", "Deploy Bot", "en-US", "UTC")
 DEACTIVATED_USER = DemoPerson("U91FORMER", "former", "Former Employee", "en-US", "UTC")
 
 KUDOS_CHANNEL = "C0KUDOS"
 GENERAL_CHANNEL = "C0GENERAL"
 SALES_CHANNEL = "C0SALES"
+#: Public channel the bot was never invited to: posting there is ``not_in_channel``.
+RANDOM_CHANNEL = "C0RANDOM"
+#: Private channel of the managers without the bot: Slack answers ``channel_not_found``.
+LEADS_CHANNEL = "G0LEADS"
 
 TEAMS: tuple[DemoTeam, ...] = (
     DemoTeam(
@@ -109,13 +144,19 @@ class WorkspaceTarget(Protocol):
     ) -> object: ...
 
     def add_channel(
-        self, channel_id: str, name: str, member_ids: tuple[str, ...] = ...
+        self,
+        channel_id: str,
+        name: str,
+        member_ids: tuple[str, ...] = ...,
+        *,
+        bot_is_member: bool = ...,
     ) -> object: ...
 
     def add_usergroup(self, usergroup_id: str, handle: str, user_ids: list[str]) -> object: ...
 
 
 def person(user_id: str) -> DemoPerson:
+    """A demo person (or the bot, or the former employee) by id."""
     return next(p for p in (*PEOPLE, BOT_USER, DEACTIVATED_USER) if p.user_id == user_id)
 
 
@@ -136,11 +177,25 @@ def seed(fake: WorkspaceTarget) -> None:
         real_name=DEACTIVATED_USER.real_name,
         deleted=True,
     )
-    everyone = tuple(member.user_id for member in PEOPLE)
+    for extra in DIRECTORY_PEOPLE:
+        fake.add_user(
+            extra.user_id,
+            extra.name,
+            real_name=extra.real_name,
+            display_name=extra.display_name,
+            locale=extra.locale,
+            tz=extra.tz,
+        )
+    everyone = tuple(member.user_id for member in PEOPLE) + tuple(
+        extra.user_id for extra in DIRECTORY_PEOPLE
+    )
     fake.add_channel(KUDOS_CHANNEL, "kudos", everyone)
     fake.add_channel(GENERAL_CHANNEL, "general", everyone)
     sales = next(team for team in TEAMS if team.name == "Sales")
     fake.add_channel(SALES_CHANNEL, "sales", (sales.manager_id, *sales.member_ids))
+    fake.add_channel(RANDOM_CHANNEL, "random", everyone, bot_is_member=False)
+    managers = tuple(team.manager_id for team in TEAMS)
+    fake.add_channel(LEADS_CHANNEL, "leads", managers, bot_is_member=False)
     for team in TEAMS:
         if team.usergroup_id:
             fake.add_usergroup(

@@ -8,6 +8,9 @@ fake becoming the bottleneck. Nothing is logged per request.
 
 from __future__ import annotations
 
+import socket
+import struct
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +31,26 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.app = app
         self.stopping = False
+        self.resets: set[int] = set()
+        self.resets_lock = threading.Lock()
+
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
+        """A client that went away first (it timed out, or hung up) is not the fake's bug."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
+    def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
+        """Hang up; a connection marked for reset is closed at once (RST, no FIN first)."""
+        with self.resets_lock:
+            reset = id(request) in self.resets
+            self.resets.discard(id(request))
+        if reset:
+            self.close_request(request)
+        else:
+            super().shutdown_request(request)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -69,7 +92,17 @@ class _Handler(BaseHTTPRequestHandler):
             reply = HttpReply.json(
                 {"ok": False, "error": "fatal_error", "detail": repr(error)}, 500
             )
+        if reply.reset:
+            self._reset()
+            return
         self._write(reply)
+
+    def _reset(self) -> None:
+        """Drop the connection unanswered: linger 0 makes the close send a TCP reset."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        with self.server.resets_lock:
+            self.server.resets.add(id(self.connection))
 
     def _write(self, reply: HttpReply) -> None:
         self.send_response(reply.status)

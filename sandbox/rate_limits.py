@@ -1,15 +1,22 @@
 """Slack's rate limits as real token buckets, so throttling code is tested against a clock.
 
-Slack publishes limits per method "tier" in calls per minute and says short bursts are allowed.
-A token bucket models exactly that: it refills at ``per_minute / 60`` tokens a second and holds
-``burst`` tokens (default: one minute's allowance). A call that finds no token is answered
-HTTP 429 with ``Retry-After`` set to the whole seconds until the next token, as Slack does.
+Slack publishes limits per method "tier" in calls per minute (https://api.slack.com/apis/rate-limits):
+Tier 1 "1+ per minute, a small amount of burst behavior is tolerated", Tier 2 "20+", Tier 3
+"50+", Tier 4 "100+ ... generous burst behavior". A token bucket models exactly that: it
+refills at ``per_minute / 60`` tokens a second and holds ``burst`` tokens (one minute's
+allowance; three for Tier 1). A call that finds no token is answered HTTP 429 with
+``Retry-After`` set to the whole seconds until the next token, as Slack does.
 
-``chat.postMessage`` is special in Slack: about one message per second *per channel*, plus a
-workspace-wide cap that Slack does not publish. We choose 600 messages a minute (10 a second,
-burst 100) for that cap: high enough that a well-behaved sender limited to one message a
-second per channel never meets it unless it fans out to many channels at once, low enough that
-a weekly pulse to thousands of DMs without central throttling does meet it.
+``chat.postMessage`` is special in Slack: "one message per second per channel ... short bursts
+>1 allowed", plus a workspace-wide cap that Slack does not publish ("several hundred messages
+per minute"). We model the channel limit as a bucket of 3 refilling at 1 a second, and choose
+600 messages a minute (10 a second, burst 100) for the workspace cap: high enough that a
+well-behaved sender limited to one message a second per channel never meets it unless it fans
+out to many channels at once, low enough that a weekly pulse to thousands of DMs without
+central throttling does meet it.
+
+``conversations.history``/``replies`` stay Tier 3: Slack's 2025 cut to 1 a minute applies to
+commercially distributed non-Marketplace apps, not to an internal app like this one.
 """
 
 from __future__ import annotations
@@ -20,39 +27,44 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-TIER_1_PER_MINUTE = 1
-TIER_2_PER_MINUTE = 20
-TIER_3_PER_MINUTE = 50
-TIER_4_PER_MINUTE = 100
+#: Calls per minute of each documented tier.
+TIER_PER_MINUTE: dict[int, int] = {1: 1, 2: 20, 3: 50, 4: 100}
+#: Bucket size of each tier: one minute's allowance, except Tier 1's "small amount of burst".
+TIER_BURST: dict[int, float] = {1: 3.0, 2: 20.0, 3: 50.0, 4: 100.0}
 CHAT_POST_MESSAGE_WORKSPACE_PER_MINUTE = 600
 CHAT_POST_MESSAGE_WORKSPACE_BURST = 100.0
 CHAT_POST_MESSAGE_PER_CHANNEL_PER_SECOND = 1.0
+CHAT_POST_MESSAGE_PER_CHANNEL_BURST = 3.0
 
-#: Documented tier of every method the fake implements (Slack's method reference pages).
-SLACK_METHOD_TIERS: dict[str, int] = {
-    "api.test": TIER_4_PER_MINUTE,
-    "auth.test": TIER_4_PER_MINUTE,
-    "users.info": TIER_4_PER_MINUTE,
-    "users.list": TIER_2_PER_MINUTE,
-    "users.lookupByEmail": TIER_3_PER_MINUTE,
-    "usergroups.list": TIER_2_PER_MINUTE,
-    "usergroups.users.list": TIER_2_PER_MINUTE,
-    "conversations.open": TIER_3_PER_MINUTE,
-    "conversations.info": TIER_3_PER_MINUTE,
-    "conversations.members": TIER_4_PER_MINUTE,
-    "conversations.history": TIER_3_PER_MINUTE,
-    "conversations.replies": TIER_3_PER_MINUTE,
-    "chat.postEphemeral": TIER_4_PER_MINUTE,
-    "chat.update": TIER_3_PER_MINUTE,
-    "chat.delete": TIER_3_PER_MINUTE,
-    "chat.getPermalink": TIER_4_PER_MINUTE,
-    "views.open": TIER_4_PER_MINUTE,
-    "views.push": TIER_4_PER_MINUTE,
-    "views.update": TIER_4_PER_MINUTE,
-    "views.publish": TIER_4_PER_MINUTE,
-    "files.getUploadURLExternal": TIER_4_PER_MINUTE,
-    "files.completeUploadExternal": TIER_4_PER_MINUTE,
+#: Documented tier of every method the fake implements (the "Rate limits" fact of each
+#: method's reference page); ``chat.postMessage`` is "Special" (see the module docstring).
+METHOD_TIERS: dict[str, int] = {
+    "api.test": 4,
+    "auth.test": 4,
+    "apps.connections.open": 1,
+    "users.info": 4,
+    "users.list": 2,
+    "users.lookupByEmail": 3,
+    "usergroups.list": 2,
+    "usergroups.users.list": 2,
+    "conversations.open": 3,
+    "conversations.info": 3,
+    "conversations.members": 4,
+    "conversations.history": 3,
+    "conversations.replies": 3,
+    "chat.postEphemeral": 4,
+    "chat.update": 3,
+    "chat.delete": 3,
+    "chat.getPermalink": 4,
+    "views.open": 4,
+    "views.push": 4,
+    "views.update": 4,
+    "views.publish": 4,
+    "files.getUploadURLExternal": 4,
+    "files.completeUploadExternal": 4,
+    "files.upload": 2,
 }
+SPECIAL_TIER_METHODS = frozenset({"chat.postMessage"})
 
 Clock = Callable[[], float]
 
@@ -168,12 +180,18 @@ class RateLimiter:
             return dict(self._served_429)
 
 
+def tier_rule(tier: int) -> RateLimitRule:
+    """The bucket of a documented tier (1 to 4)."""
+    return RateLimitRule(per_minute=TIER_PER_MINUTE[tier], burst=TIER_BURST[tier])
+
+
 def slack_default_rules() -> dict[str, RateLimitRule]:
     """The documented limits of every implemented method (see module docstring)."""
-    rules = {method: RateLimitRule(per_minute) for method, per_minute in SLACK_METHOD_TIERS.items()}
+    rules = {method: tier_rule(tier) for method, tier in METHOD_TIERS.items()}
     rules["chat.postMessage"] = RateLimitRule(
         per_minute=CHAT_POST_MESSAGE_WORKSPACE_PER_MINUTE,
         burst=CHAT_POST_MESSAGE_WORKSPACE_BURST,
         per_channel_per_second=CHAT_POST_MESSAGE_PER_CHANNEL_PER_SECOND,
+        per_channel_burst=CHAT_POST_MESSAGE_PER_CHANNEL_BURST,
     )
     return rules

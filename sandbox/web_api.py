@@ -1,14 +1,16 @@
 """Turns HTTP requests into Web API calls the way slack.com does, and records them.
 
-Order of checks per ``/api/<method>`` call, as Slack applies them: body parsing, token,
-method lookup, (injected failures), rate limits, then the method itself under the workspace
-lock. Every answer, failures included, lands in the call log.
+Order of checks per ``/api/<method>`` call, as Slack applies them: body parsing, token (and
+its type: the app-level ``xapp-`` token only for ``apps.*``), method lookup, (injected
+failures), scopes, rate limits, then the method itself under the workspace lock. Every answer,
+failures included, lands in the call log.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -17,10 +19,11 @@ from urllib.parse import parse_qsl
 from sandbox import api_chat, api_conversations, api_files, api_people, api_views
 from sandbox.api_params import JsonDict, Params, SlackApiError
 from sandbox.conversations import Conversation
-from sandbox.fault_injection import FaultInjector
+from sandbox.fault_injection import FaultInjector, InjectedFailure
 from sandbox.message_rules import check_message
-from sandbox.rate_limits import RateLimiter
+from sandbox.rate_limits import METHOD_TIERS, SPECIAL_TIER_METHODS, RateLimiter
 from sandbox.recording import CallLog
+from sandbox.scopes import APP_TOKEN_METHOD_SCOPES, METHOD_SCOPES, check_scopes
 from sandbox.surfaces import RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_SECONDS
 from sandbox.workspace import Handler, Workspace
 
@@ -35,6 +38,24 @@ NO_TOKEN_METHODS = frozenset({"api.test"})
 API_PREFIX = "/api/"
 RESPONSE_URL_PREFIX = "/response/"
 JSON_TYPE = "application/json; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
+
+#: A method answered outside the workspace lock, with the app-level token (``apps.*``).
+AppHandler = Callable[[Params], JsonDict]
+
+
+def _check_declarations() -> None:
+    """Every method the fake serves declares its scopes and its rate-limit tier."""
+    served = set(HANDLERS) | set(APP_TOKEN_METHOD_SCOPES)
+    undeclared = served - set(METHOD_SCOPES) - set(APP_TOKEN_METHOD_SCOPES)
+    untiered = served - set(METHOD_TIERS) - SPECIAL_TIER_METHODS
+    if undeclared or untiered:
+        raise RuntimeError(
+            f"methods without declared scopes {sorted(undeclared)} or tier {sorted(untiered)}"
+        )
+
+
+_check_declarations()
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,7 @@ class HttpReply:
     body: bytes
     content_type: str = JSON_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    reset: bool = False  # close the connection without answering (an injected reset)
 
     @classmethod
     def json(cls, payload: JsonDict, status: int = 200, **headers: str) -> HttpReply:
@@ -132,13 +154,17 @@ class WebApi:
         log: CallLog,
         limiter: RateLimiter,
         faults: FaultInjector,
-        scopes: tuple[str, ...],
+        *,
+        app_token: str | None = None,
+        app_token_scopes: tuple[str, ...] = ("connections:write",),
     ) -> None:
         self.ws = ws
         self.log = log
         self.limiter = limiter
         self.faults = faults
-        self.scopes = scopes
+        self.app_token = app_token
+        self.app_token_scopes = app_token_scopes
+        self.app_handlers: dict[str, AppHandler] = {}
 
     def handle(self, request: HttpRequest) -> HttpReply:
         """Route one HTTP request."""
@@ -158,35 +184,71 @@ class WebApi:
         except BadRequestBody as bad:
             return self._answer(method, {}, {"ok": False, "error": bad.code})
         recorded = {key: value for key, value in args.items() if key != "token"}
+        app_level = method in APP_TOKEN_METHOD_SCOPES
         if method not in NO_TOKEN_METHODS:
             token = _bearer_token(request.headers, args)
             if token is None:
                 return self._answer(method, recorded, {"ok": False, "error": "not_authed"})
-            if token != self.ws.identity.bot_token:
+            if token not in (self.ws.identity.bot_token, self.app_token):
                 return self._answer(method, recorded, {"ok": False, "error": "invalid_auth"})
+            if app_level != (token == self.app_token):
+                error = {"ok": False, "error": "not_allowed_token_type"}
+                return self._answer(method, recorded, error, app_level=app_level)
         handler = HANDLERS.get(method)
-        if handler is None:
+        app_handler = self.app_handlers.get(method)
+        if handler is None and app_handler is None:
             error = {"ok": False, "error": "unknown_method", "req_method": method}
             return self._answer(method, recorded, error)
         failure = self.faults.take(method)
-        if failure is not None:
-            headers: dict[str, str] = {}
-            if failure.status == 429:
-                headers["Retry-After"] = str(failure.retry_after or 1)
-                self.limiter.count_429(method)
-            body = {"ok": False, "error": failure.error}
-            return self._answer(method, recorded, body, failure.status, headers)
+        if failure is not None and failure.kind == "reset":
+            self.log.record(method, recorded, {"ok": False, "error": failure.error}, status=0)
+            return HttpReply(0, b"", reset=True)
+        if failure is not None and failure.kind == "error":
+            return self._injected(method, recorded, failure, app_level)
+        if failure is not None and failure.kind == "slow":
+            time.sleep(failure.delay)  # outside the lock: other calls go on meanwhile
+        try:
+            self._check_scopes(method, app_level)
+        except SlackApiError as error:
+            return self._answer(method, recorded, error.to_json(), app_level=app_level)
         retry_after = self.limiter.admit(method, self._rate_limit_channel(args))
         if retry_after is not None:
             body = {"ok": False, "error": "ratelimited"}
-            return self._answer(method, recorded, body, 429, {"Retry-After": str(retry_after)})
+            headers = {"Retry-After": str(retry_after)}
+            return self._answer(method, recorded, body, 429, headers, app_level=app_level)
         params = Params(recorded)
         try:
-            with self.ws.lock:
-                result: JsonDict = {"ok": True, **handler(self.ws, params)}
+            if app_handler is not None:
+                result: JsonDict = {"ok": True, **app_handler(params)}
+            else:
+                assert handler is not None
+                with self.ws.lock:
+                    result = {"ok": True, **handler(self.ws, params)}
         except SlackApiError as error:
             result = error.to_json()
-        return self._answer(method, recorded, result)
+        if failure is not None and failure.kind == "after_commit":
+            return self._injected(method, recorded, failure, app_level)
+        return self._answer(method, recorded, result, app_level=app_level)
+
+    def _check_scopes(self, method: str, app_level: bool) -> None:
+        if app_level:
+            scopes = self.app_token_scopes
+            check_scopes(APP_TOKEN_METHOD_SCOPES[method], frozenset(scopes), scopes)
+        else:
+            self.ws.require_scopes(METHOD_SCOPES[method])
+
+    def _injected(
+        self, method: str, recorded: JsonDict, failure: InjectedFailure, app_level: bool
+    ) -> HttpReply:
+        headers: dict[str, str] = {}
+        if failure.status == 429:
+            headers["Retry-After"] = str(failure.retry_after or 1)
+            self.limiter.count_429(method)
+        body = {"ok": False, "error": failure.error}
+        if failure.html:
+            self.log.record(method, recorded, body, status=failure.status)
+            return HttpReply(failure.status, failure.html_page().encode(), HTML_TYPE)
+        return self._answer(method, recorded, body, failure.status, headers, app_level=app_level)
 
     def _rate_limit_channel(self, args: JsonDict) -> str | None:
         channel = args.get("channel") or args.get("channel_id")
@@ -203,9 +265,17 @@ class WebApi:
         body: JsonDict,
         status: int = 200,
         headers: dict[str, str] | None = None,
+        *,
+        app_level: bool = False,
     ) -> HttpReply:
         self.log.record(method, params, body, status=status)
-        all_headers = {"x-oauth-scopes": ",".join(self.scopes), **(headers or {})}
+        scopes = self.app_token_scopes if app_level else self.ws.scopes
+        accepted = APP_TOKEN_METHOD_SCOPES.get(method) or METHOD_SCOPES.get(method, ())
+        all_headers = {
+            "x-oauth-scopes": ",".join(scopes),
+            "x-accepted-oauth-scopes": ",".join(accepted),
+            **(headers or {}),
+        }
         return HttpReply.json(body, status, **all_headers)
 
     # -- upload URLs --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 from sandbox.api_params import Params, SlackApiError
 from sandbox.conversations import Conversation, format_ts, ts_key
 from sandbox.directory import SLACKBOT_ID, Person, Usergroup
+from sandbox.scopes import CHAT_WRITE_PUBLIC, KIND_SCOPES, check_scopes, missing_scope
 from sandbox.surfaces import ResponseUrl, Trigger, UploadedFile
 
 JsonDict = dict[str, Any]
@@ -53,12 +54,18 @@ class Workspace:
         monotonic: Callable[[], float] = time.monotonic,
         require_text_with_blocks: bool = True,
         trigger_ttl: float = 3.0,
+        scopes: tuple[str, ...] = (),
+        enforce_scopes: bool = True,
+        enforce_membership: bool = True,
     ) -> None:
         self.identity = identity
         self.clock = clock
         self.monotonic = monotonic
         self.require_text_with_blocks = require_text_with_blocks
         self.trigger_ttl = trigger_ttl
+        self.scopes = scopes
+        self.enforce_scopes = enforce_scopes
+        self.enforce_membership = enforce_membership
         self.lock = threading.RLock()
         self.base_url = "http://127.0.0.1"  # set to the real address once the server listens
         self.people: dict[str, Person] = {}
@@ -181,21 +188,51 @@ class Workspace:
             raise SlackApiError("user_not_found")
         raise SlackApiError("channel_not_found")
 
-    def postable(self, conversation: Conversation) -> Conversation:
-        """The conversation if the bot may post in it, else Slack's error."""
+    # -- scopes and membership -----------------------------------------------------------
+    def has_scope(self, scope: str) -> bool:
+        """Whether the bot token carries ``scope`` (the manifest's ``oauth_config.scopes.bot``)."""
+        return scope in self.scopes
+
+    def require_scopes(self, accepted: tuple[str, ...]) -> None:
+        """``missing_scope`` unless the token has one of ``accepted`` (when scopes are enforced)."""
+        if self.enforce_scopes:
+            check_scopes(accepted, frozenset(self.scopes), self.scopes)
+
+    def require_kind_scope(self, conversation: Conversation, use: str) -> None:
+        """``missing_scope`` unless the token may ``use`` (read/history/write) this type of
+        conversation, e.g. ``im:history`` to read a DM's messages."""
+        needed = KIND_SCOPES[use].get(conversation.kind)
+        if self.enforce_scopes and needed is not None and needed not in self.scopes:
+            raise missing_scope((needed,), self.scopes)
+
+    def postable(self, conversation: Conversation, *, public_scope: bool = False) -> Conversation:
+        """The conversation if the bot may post in it, else Slack's error.
+
+        ``public_scope``: the method honours ``chat:write.public`` (``chat.postMessage`` does,
+        ``chat.postEphemeral`` does not), so a public channel the bot is not in is fine when the
+        token carries that scope.
+        """
         if conversation.is_archived:
             raise SlackApiError("is_archived")
         if conversation.kind == "im" and conversation.im_user is not None:
             self.check_dm_target(conversation.im_user)
-        return self.readable(conversation)
+        return self.member_of(conversation, public_scope=public_scope)
+
+    def member_of(self, conversation: Conversation, *, public_scope: bool = False) -> Conversation:
+        """The conversation if the bot is in it (or may act there anyway), else Slack's error:
+        ``channel_not_found`` for a private channel it cannot see, ``not_in_channel`` for a
+        public one."""
+        if not self.enforce_membership or conversation.bot_is_member:
+            return conversation
+        if conversation.kind == "private":
+            raise SlackApiError("channel_not_found")
+        if public_scope and self.has_scope(CHAT_WRITE_PUBLIC):
+            return conversation
+        raise SlackApiError("not_in_channel")
 
     def readable(self, conversation: Conversation) -> Conversation:
         """The conversation if the bot may read it, else Slack's error."""
-        if conversation.kind == "private" and not conversation.bot_is_member:
-            raise SlackApiError("channel_not_found")
-        if not conversation.bot_is_member:
-            raise SlackApiError("not_in_channel")
-        return conversation
+        return self.member_of(conversation)
 
     def permalink(self, channel_id: str, ts: str, thread_ts: str | None = None) -> str:
         """The message link Slack builds: ``/archives/<channel>/p<ts without dot>``."""

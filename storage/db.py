@@ -13,6 +13,12 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+CONCURRENT_THREADS = 64
+"""Threads that may each hold a connection at once in one `serve`: 16 waitress threads, the
+32-thread listener pool, the scheduler and its pulse/digest senders, with room to spare. A
+pool smaller than this makes threads queue for a connection (and time out) under load."""
+POOL_TIMEOUT_SECONDS = 30
+POSTGRES_POOL_SIZE = 10
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -45,14 +51,18 @@ def make_engine(database_url: str) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_pre_ping=True,
+            pool_size=CONCURRENT_THREADS,
+            max_overflow=0,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
         )
         _configure_sqlite(engine)
         return engine
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=POSTGRES_POOL_SIZE,  # kept open; the rest are opened on demand and closed
+        max_overflow=CONCURRENT_THREADS - POSTGRES_POOL_SIZE,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
         connect_args={"connect_timeout": 5},
     )
 

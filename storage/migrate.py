@@ -1,4 +1,11 @@
-"""Applies Alembic migrations from inside the installed package (no alembic.ini on disk needed)."""
+"""Applies Alembic migrations from inside the installed package (no alembic.ini on disk needed).
+
+Several instances may start at once on an empty database. On PostgreSQL a session advisory
+lock lets exactly one of them migrate while the others wait, then find nothing left to do
+(without it, two concurrent CREATE TABLEs end in a UniqueViolation). On SQLite the migration
+runs in one `BEGIN IMMEDIATE` transaction (see `storage/db.py`), which already takes the
+database's write lock before Alembic reads the current revision.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x41504C41  # "APLA": the one advisory lock Aplauso takes
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -20,4 +28,12 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(alembic_config(engine), revision)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), revision)
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        try:
+            command.upgrade(alembic_config(engine), revision)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})

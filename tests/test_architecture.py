@@ -115,7 +115,7 @@ IMPORT_RULES = (
     ),
     ImportRule(
         "the fake Slack is used by the demo and the tests only",
-        lambda m: not _within(m, "sandbox", "bot.demo"),
+        lambda m: not _within(m, "sandbox", "bot.demo", "bot.demo_output"),
         ("sandbox",),
     ),
     ImportRule(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,51 +14,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 
-from sandbox import demo_workspace
+from bot.i18n import t
 from sandbox.fake_slack import FakeSlack
 from sandbox.slack_requests import SignedSlackClient
-
-ROOT = Path(__file__).resolve().parent.parent
-SIGNING_SECRET = "cli-test-secret"
-SECRET_KEY = Fernet.generate_key().decode()
-
-
-def aplauso(
-    *args: str, env: dict[str, str], timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=env.get("APLAUSO_TEST_CWD", str(ROOT)),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+from storage.migrate import MIGRATIONS_DIR
+from tests.support.cli_runner import (
+    SIGNING_SECRET,
+    aplauso,
+    cli_env,
+    demo_slack,
+    free_port,
+    health,
+    one_line_failure,
+)
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as slack:
-        demo_workspace.seed(slack)
+    with demo_slack() as slack:
         yield slack
 
 
 @pytest.fixture
 def env(fake: FakeSlack, database_url: str, tmp_path: Path) -> dict[str, str]:
-    """A clean environment (no .env in cwd) pointed at the fake Slack and a fresh database."""
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "APLAUSO_TEST_CWD": str(tmp_path),
-        "SLACK_BOT_TOKEN": fake.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "APLAUSO_SECRET_KEY": SECRET_KEY,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database_url,
-    }
+    return cli_env(fake, database_url, tmp_path)
 
 
 def teams(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -70,24 +48,63 @@ def teams(env: dict[str, str]) -> list[dict[str, Any]]:
     return loaded
 
 
+def team(env: dict[str, str], name: str) -> dict[str, Any]:
+    return next(found for found in teams(env) if found["name"] == name)
+
+
+def ok(*args: str, env: dict[str, str]) -> str:
+    result = aplauso(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout.strip()
+
+
+HELP_PAGES = [
+    ([], "aplauso"),
+    (["serve"], "serve"),
+    (["demo"], "demo"),
+    (["doctor"], "doctor"),
+    (["db"], "db"),
+    (["db", "upgrade"], "db_upgrade"),
+    (["jobs"], "jobs"),
+    (["jobs", "run"], "jobs_run"),
+    (["team"], "team"),
+    (["team", "set"], "team_set"),
+    (["team", "list"], "team_list"),
+    (["team", "show"], "team_show"),
+    (["team", "remove"], "team_remove"),
+    (["admin"], "admin"),
+    (["admin", "add"], "admin_add"),
+    (["admin", "remove"], "admin_remove"),
+    (["admin", "list"], "admin_list"),
+]
+
+
 @pytest.mark.parametrize(
-    "command",
-    [
-        [],
-        ["serve"],
-        ["demo"],
-        ["db", "upgrade"],
-        ["jobs", "run"],
-        ["team", "set"],
-        ["team", "list"],
-        ["admin", "add"],
-        ["admin", "remove"],
-    ],
+    ("command", "key"),
+    HELP_PAGES,
+    ids=[" ".join(command) or "aplauso" for command, _ in HELP_PAGES],
 )
-def test_every_contract_command_has_help(command: list[str], env: dict[str, str]) -> None:
+def test_every_command_has_a_help_page_that_says_what_it_does(
+    command: list[str], key: str, env: dict[str, str]
+) -> None:
     result = aplauso(*command, "--help", env=env)
     assert result.returncode == 0
     assert "usage: aplauso" in result.stdout
+    first_words = " ".join(t("en", f"cli.help.{key}").split()[:4])
+    assert first_words in " ".join(result.stdout.split())
+
+
+def test_help_speaks_spanish_in_a_spanish_shell(env: dict[str, str]) -> None:
+    result = aplauso("team", "set", "--help", env={**env, "LANG": "es_ES.UTF-8"})
+    assert "Crea un equipo, o cambia solo lo que indiques" in " ".join(result.stdout.split())
+
+
+def test_version_prints_the_installed_version(env: dict[str, str]) -> None:
+    from importlib.metadata import version
+
+    result = aplauso("--version", env=env)
+    assert (result.returncode, result.stdout.strip()) == (0, f"aplauso {version('aplauso')}")
 
 
 def test_a_wrong_argument_prints_one_clear_line_and_fails(env: dict[str, str]) -> None:
@@ -97,60 +114,92 @@ def test_a_wrong_argument_prints_one_clear_line_and_fails(env: dict[str, str]) -
     assert "invalid choice: 'party'" in result.stderr
 
 
+def test_jobs_run_offers_every_scheduled_job_including_feedback(env: dict[str, str]) -> None:
+    assert "feedback" in aplauso("jobs", "run", "--help", env=env).stdout
+    assert ok("jobs", "run", "feedback", env=env).startswith("feedback: sent 0")
+
+
 def test_serve_without_a_bot_token_names_the_variable(env: dict[str, str]) -> None:
     env = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
-    result = aplauso("serve", env=env)
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1
-    assert "SLACK_BOT_TOKEN" in result.stderr
+    line = one_line_failure(aplauso("serve", env=env))
+    assert "SLACK_BOT_TOKEN" in line
 
 
 def test_a_database_url_sqlalchemy_cannot_parse_is_one_line_and_exit_2(env: dict[str, str]) -> None:
     result = aplauso("db", "upgrade", env={**env, "DATABASE_URL": "nonsense"})
     assert result.returncode == 2
-    assert result.stderr.startswith("aplauso: DATABASE_URL")
+    assert one_line_failure(result).startswith("aplauso: DATABASE_URL")
 
 
-def test_db_upgrade_applies_migrations(env: dict[str, str], tmp_path: Path) -> None:
-    target = tmp_path / "fresh.db"
-    result = aplauso("db", "upgrade", env={**env, "DATABASE_URL": f"sqlite:///{target}"})
-    assert result.returncode == 0, result.stderr
-    assert target.exists()
+def test_db_upgrade_says_how_many_migrations_it_applied(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    migrations = len(list((MIGRATIONS_DIR / "versions").glob("[0-9]*.py")))
+    target = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    assert ok("db", "upgrade", env=target).startswith(f"applied {migrations} migrations;")
+    assert "already at the latest version" in ok("db", "upgrade", env=target)
 
 
 def test_team_set_creates_a_team_from_member_ids_and_lists_it(env: dict[str, str]) -> None:
-    result = aplauso(
+    line = ok(
         "team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS",
         "--channel", "C0SALES", env=env,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    assert line == "created team Sales: manager Carmen (U01CARMEN), 2 members; channel C0SALES"
     [sales] = teams(env)
-    assert sales["name"] == "Sales"
-    assert sales["manager"] == "U01CARMEN"
-    assert sales["member_count"] == 2
-    assert sales["channel"] == "C0SALES"
-
-
-def test_team_set_syncs_members_from_a_slack_user_group(env: dict[str, str]) -> None:
-    result = aplauso(
-        "team", "set", "IT", "--manager", "U16PRIYA", "--usergroup", "S0ITTEAM", env=env
-    )
-    assert result.returncode == 0, result.stderr
-    [it] = teams(env)
-    assert it["usergroup"] == "S0ITTEAM"
-    assert sorted(it["members"]) == sorted(
-        next(team for team in demo_workspace.TEAMS if team.name == "IT").member_ids
+    assert (sales["manager"], sales["member_count"], sales["channel"]) == (
+        "U01CARMEN",
+        2,
+        "C0SALES",
     )
 
 
-def test_served_by_names_the_teams_a_team_rates(env: dict[str, str]) -> None:
-    aplauso("team", "set", "IT", "--manager", "U16PRIYA", "--members", "U17PABLO", env=env)
-    result = aplauso(
-        "team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA",
-        "--served-by", "IT", env=env,
+def test_one_member_is_one_member_in_both_languages(env: dict[str, str]) -> None:
+    assert ok("team", "set", "Legal", "--manager", "U22ISABEL", "--members", "U23DANIEL", env=env)
+    assert ok("team", "list", env=env).endswith(", 1 member")
+    spanish = ok("team", "list", env={**env, "LANG": "es_MX.UTF-8"})
+    assert spanish == "Legal: responsable Isabel (U22ISABEL), 1 miembro"
+
+
+def test_people_channels_and_groups_are_accepted_as_admins_type_them(
+    env: dict[str, str],
+) -> None:
+    ok(
+        "team", "set", "Sales", "--manager", "@carmen", "--members", "Ana,<@U03LUIS|luis>,@emma",
+        "--channel", "<#C0SALES|sales>", env=env,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert next(t for t in teams(env) if t["name"] == "Sales")["served_by"] == ["IT"]
+    ok("team", "set", "IT", "--manager", "Priya", "--usergroup", "@it-team", env=env)
+    sales, it = team(env, "Sales"), team(env, "IT")
+    assert (sales["manager"], sorted(sales["members"])) == (
+        "U01CARMEN", ["U02ANA", "U03LUIS", "U04EMMA"]
+    )  # fmt: skip
+    assert sales["channel"] == "C0SALES"
+    assert (it["manager"], it["usergroup"], it["member_count"]) == ("U16PRIYA", "S0ITTEAM", 6)
+
+
+def test_team_set_changes_only_the_fields_it_is_given(env: dict[str, str]) -> None:
+    ok("team", "set", "IT", "--manager", "U16PRIYA", "--members", "U17PABLO", env=env)
+    ok(
+        "team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS",
+        "--channel", "C0SALES", "--served-by", "IT", env=env,
+    )  # fmt: skip
+    ok("team", "set", "sales", "--manager", "U04EMMA", env=env)
+    sales = team(env, "Sales")
+    assert (sales["manager"], sorted(sales["members"])) == ("U04EMMA", ["U02ANA", "U03LUIS"])
+    assert (sales["channel"], sales["served_by"]) == ("C0SALES", ["IT"])
+    ok("team", "set", "Sales", "--add-members", "U05DIEGO", "--remove-members", "@ana", env=env)
+    assert sorted(team(env, "Sales")["members"]) == ["U03LUIS", "U05DIEGO"]
+    ok("team", "set", "Sales", "--no-channel", "--no-served-by", env=env)
+    sales = team(env, "Sales")
+    assert (sales["channel"], sales["served_by"], sales["member_count"]) == (None, [], 2)
+
+
+def test_members_replace_the_list_and_stop_mirroring_a_user_group(env: dict[str, str]) -> None:
+    ok("team", "set", "IT", "--manager", "U16PRIYA", "--usergroup", "S0ITTEAM", env=env)
+    line = ok("team", "set", "IT", "--members", "U17PABLO,U18GRACE", env=env)
+    assert line == "updated team IT: manager Priya (U16PRIYA), 2 members"
+    it = team(env, "IT")
+    assert (sorted(it["members"]), it["usergroup"]) == (["U17PABLO", "U18GRACE"], None)
 
 
 @pytest.mark.parametrize(
@@ -159,29 +208,75 @@ def test_served_by_names_the_teams_a_team_rates(env: dict[str, str]) -> None:
         (["--manager", "UNOBODY", "--members", "U02ANA"], "can't find the Slack user UNOBODY"),
         (["--manager", "U01CARMEN", "--members", "U02ANA,UGHOST"], "UGHOST"),
         (["--manager", "U01CARMEN", "--usergroup", "SNOPE"], "user group SNOPE"),
+        (["--manager", "U01CARMEN", "--usergroup", "@no-such-team"], "no Slack user group"),
         (["--manager", "U01CARMEN", "--members", "U90DEPLOYBOT"], "is a bot"),
         (["--manager", "U91FORMER", "--members", "U02ANA"], "deactivated"),
+        (["--manager", "@nobody-here", "--members", "U02ANA"], "can't find anyone called"),
+        (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "C0NOPE"], "no channel"),
+        (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "C0RANDOM"], "/invite"),
+        (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "general"], "channel ID"),
+        (["--manager", "U01CARMEN"], "no team Sales yet"),
+        ([], "nothing to change"),
     ],
 )
-def test_unknown_ids_are_a_clear_error_that_changes_nothing(
+def test_unknown_ids_and_bad_input_are_one_clear_line_that_changes_nothing(
     env: dict[str, str], arguments: list[str], message: str
 ) -> None:
-    result = aplauso("team", "set", "Sales", *arguments, env=env)
-    assert result.returncode == 1
-    assert message in result.stderr
-    assert result.stderr.count("\n") == 1
+    line = one_line_failure(aplauso("team", "set", "Sales", *arguments, env=env))
+    assert message in line
     assert teams(env) == []
 
 
-def test_admins_are_added_and_removed(env: dict[str, str]) -> None:
-    added = aplauso("admin", "add", "U22ISABEL", env=env)
-    assert (added.returncode, added.stdout.strip()) == (0, "U22ISABEL is now an admin")
-    again = aplauso("admin", "add", "U22ISABEL", env=env)
-    assert again.stdout.strip() == "U22ISABEL was already an admin"
-    removed = aplauso("admin", "remove", "U22ISABEL", env=env)
-    assert removed.stdout.strip() == "U22ISABEL is no longer an admin"
-    unknown = aplauso("admin", "add", "UNOBODY", env=env)
-    assert unknown.returncode == 1
+def test_removing_someone_who_is_not_a_member_is_refused(env: dict[str, str]) -> None:
+    ok("team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA", env=env)
+    line = one_line_failure(aplauso("team", "set", "Sales", "--remove-members", "U03LUIS", env=env))
+    assert "U03LUIS is not in team Sales" in line
+    assert one_line_failure(aplauso("team", "set", "Sales", "--remove-members", "U02ANA", env=env))
+    assert team(env, "Sales")["members"] == ["U02ANA"]
+
+
+def test_team_show_names_everyone_and_both_directions_of_service(env: dict[str, str]) -> None:
+    ok("team", "set", "IT", "--manager", "U16PRIYA", "--members", "U17PABLO", env=env)
+    ok(
+        "team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS",
+        "--served-by", "IT", env=env,
+    )  # fmt: skip
+    assert ok("team", "show", "it", env=env).splitlines() == [
+        "Team IT",
+        "  manager: Priya (U16PRIYA)",
+        "  members (1): Pablo (U17PABLO)",
+        "  channel: none",
+        "  user group: none",
+        "  rates the service of: none",
+        "  its service is rated by: Sales",
+    ]
+    assert "There is no team called Nope." in one_line_failure(
+        aplauso("team", "show", "Nope", env=env)
+    )
+
+
+def test_team_remove_removes_the_team_and_what_named_it_as_supplier(env: dict[str, str]) -> None:
+    ok("team", "set", "IT", "--manager", "U16PRIYA", "--members", "U17PABLO", env=env)
+    ok(
+        "team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA",
+        "--served-by", "IT", env=env,
+    )  # fmt: skip
+    line = ok("team", "remove", "IT", env=env)
+    assert line.startswith("removed team IT (1 member); kudos stay")
+    [sales] = teams(env)
+    assert sales["served_by"] == []
+    assert "no team called IT" in one_line_failure(aplauso("team", "remove", "IT", env=env))
+
+
+def test_admins_are_added_listed_and_removed(env: dict[str, str]) -> None:
+    assert ok("admin", "list", env=env).startswith("no admins yet")
+    assert ok("admin", "add", "U22ISABEL", env=env) == "U22ISABEL is now an admin"
+    assert ok("admin", "add", "@isabel", env=env) == "U22ISABEL was already an admin"
+    assert ok("admin", "add", "U01CARMEN", env=env) == "U01CARMEN is now an admin"
+    assert ok("admin", "list", env=env).splitlines() == ["Carmen (U01CARMEN)", "Isabel (U22ISABEL)"]
+    assert ok("admin", "remove", "U22ISABEL", env=env) == "U22ISABEL is no longer an admin"
+    assert ok("admin", "remove", "U22ISABEL", env=env) == "U22ISABEL was not an admin"
+    assert "UNOBODY" in one_line_failure(aplauso("admin", "add", "UNOBODY", env=env))
 
 
 def test_without_a_bot_token_asking_slack_is_one_line_naming_the_variable(
@@ -192,120 +287,104 @@ def test_without_a_bot_token_asking_slack_is_one_line_naming_the_variable(
         ["admin", "add", "U22ISABEL"],
         ["team", "set", "IT", "--manager", "U16PRIYA", "--usergroup", "S0ITTEAM"],
     ):
-        result = aplauso(*command, env=env)
-        assert result.returncode == 1
-        assert result.stderr.count("\n") == 1
-        assert "SLACK_BOT_TOKEN is not set" in result.stderr
-    assert aplauso("admin", "remove", "U22ISABEL", env=env).returncode == 0  # Slack not needed
+        assert "SLACK_BOT_TOKEN is not set" in one_line_failure(aplauso(*command, env=env))
+    assert ok("admin", "remove", "U22ISABEL", env=env) == "U22ISABEL was not an admin"
     assert teams(env) == []
 
 
-def first_health_status(port: int, timeout: float = 30) -> int | None:
-    """Polls /healthz until the server answers or `timeout` passes."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                return int(r.status)
-        except OSError:
-            time.sleep(0.05)
-    return None
+def serve(env: dict[str, str], *flags: str) -> tuple[subprocess.Popen[str], int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port), *flags],
+        env=env, cwd=env["APLAUSO_TEST_CWD"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    return process, port
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    return stderr
 
 
 def test_serve_answers_health_and_a_signed_help_then_stops_cleanly_on_sigterm(
     env: dict[str, str], fake: FakeSlack
 ) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        env=env,
-        cwd=env["APLAUSO_TEST_CWD"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, port = serve(env)
     try:
-        assert first_health_status(port) == 200
+        answer = health(port)
+        assert answer is not None
+        assert answer[0] == 200
+        assert json.loads(answer[1]) == {
+            "status": "ok", "database": "ok", "slack": "ok", "scheduler": "ok"
+        }  # fmt: skip
         kit = SignedSlackClient(f"http://127.0.0.1:{port}", SIGNING_SECRET, fake=fake)
-        assert (
-            kit.slash_command("/aplauso", "help", user_id="U04EMMA", channel_id="C0GENERAL").status
-            == 200
+        help_reply = kit.slash_command(
+            "/aplauso", "help", user_id="U04EMMA", channel_id="C0GENERAL"
         )
+        assert help_reply.status == 200
         deadline = time.monotonic() + 10
         while not fake.calls_to("response_url") and time.monotonic() < deadline:
             time.sleep(0.05)
         assert fake.calls_to("response_url")
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
-    assert process.returncode == 0
+        stderr = stop(process)
     assert "SIGTERM received, shutting down" in stderr
     assert fake.bot_token not in stderr
     assert SIGNING_SECRET not in stderr
     assert "POST /slack/events 200" in stderr
+    assert fake.calls[0].method == "auth.test"  # checked before serving
 
 
 def test_jobs_run_digest_sends_each_manager_one_digest_per_team_and_week(
     env: dict[str, str], fake: FakeSlack
 ) -> None:
-    aplauso("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS", env=env)
-    first = aplauso("jobs", "run", "digest", "--at", "2026-11-30T12:00:00+00:00", env=env)
-    again = aplauso("jobs", "run", "digest", "--at", "2026-11-30T12:15:00+00:00", env=env)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("digest: sent 1")
-    assert again.stdout.startswith("digest: sent 0")
+    ok("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS", env=env)
+    first = ok("jobs", "run", "digest", "--at", "2026-11-30T12:00:00+00:00", env=env)
+    again = ok("jobs", "run", "digest", "--at", "2026-11-30T12:15:00+00:00", env=env)
+    assert first.startswith("digest: sent 1")
+    assert again.startswith("digest: sent 0")
     digests = [m for m in fake.dm_messages("U01CARMEN") if m.get("metadata")]
     assert len(digests) == 1
     assert len(fake.files) == 1  # its chart
 
 
-def test_socket_mode_still_serves_health_on_port(env: dict[str, str]) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--no-scheduler"],
-        env={**env, "SLACK_APP_TOKEN": "xapp-1-sandbox"},
-        cwd=env["APLAUSO_TEST_CWD"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def test_socket_mode_connects_before_serving_and_reports_the_socket_in_health(
+    env: dict[str, str], fake: FakeSlack
+) -> None:
+    process, port = serve({**env, "SLACK_APP_TOKEN": fake.app_token}, "--no-scheduler")
     try:
-        assert first_health_status(port) == 200
-        try:
+        answer = health(port)
+        assert answer is not None
+        assert json.loads(answer[1]) == {
+            "status": "ok", "database": "ok", "slack": "ok", "scheduler": "off"
+        }  # fmt: skip
+        with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(
                 urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"{}"),
                 timeout=2,
             )
-            events_status = 200
-        except urllib.error.HTTPError as error:
-            events_status = error.code
-        assert events_status == 404  # events arrive over the socket, not over HTTP
+        refused.value.close()
+        assert refused.value.code == 404  # events arrive over the socket, not over HTTP
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=20)
-    assert process.returncode == 0
+        stderr = stop(process)
     assert "Socket Mode on" in stderr
-    assert "xapp-1-sandbox" not in stderr
+    assert fake.app_token not in stderr
 
 
 def test_jobs_run_pulse_sends_once_per_week_as_if_the_clock_read_at(
     env: dict[str, str], fake: FakeSlack
 ) -> None:
-    aplauso("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS", env=env)
-    first = aplauso("jobs", "run", "pulse", "--at", "2026-11-24T20:00:00+00:00", env=env)
-    again = aplauso("jobs", "run", "pulse", "--at", "2026-11-24T20:15:00+00:00", env=env)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("pulse: sent 2")
-    assert again.stdout.startswith("pulse: sent 0")
+    ok("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA,U03LUIS", env=env)
+    first = ok("jobs", "run", "pulse", "--at", "2026-11-24T20:00:00+00:00", env=env)
+    again = ok("jobs", "run", "pulse", "--at", "2026-11-24T20:15:00+00:00", env=env)
+    assert first.startswith("pulse: sent 2")
+    assert again.startswith("pulse: sent 0")
     assert len([m for m in fake.dm_messages("U02ANA") if m.get("bot_id")]) == 1
-    reminders = aplauso("jobs", "run", "reminders", "--at", "2026-11-26T21:00:00+00:00", env=env)
-    assert reminders.stdout.startswith("reminders: sent 2")
+    reminders = ok("jobs", "run", "reminders", "--at", "2026-11-26T21:00:00+00:00", env=env)
+    assert reminders.startswith("reminders: sent 2")
 
 
 def test_serve_refuses_to_start_without_the_secret_key_and_says_how_to_make_one(
@@ -313,8 +392,9 @@ def test_serve_refuses_to_start_without_the_secret_key_and_says_how_to_make_one(
 ) -> None:
     result = aplauso("serve", env={k: v for k, v in env.items() if k != "APLAUSO_SECRET_KEY"})
     assert result.returncode == 2
-    assert "APLAUSO_SECRET_KEY" in result.stderr
-    assert "Fernet.generate_key" in result.stderr
+    line = one_line_failure(result)
+    assert "APLAUSO_SECRET_KEY" in line
+    assert "Fernet.generate_key" in line
 
 
 def test_serve_runs_the_scheduler_once_and_no_scheduler_means_no_jobs(
@@ -323,7 +403,7 @@ def test_serve_runs_the_scheduler_once_and_no_scheduler_means_no_jobs(
     from storage.db import make_engine
     from storage.unit_of_work import Database
 
-    aplauso("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA", env=env)
+    ok("team", "set", "Ops", "--manager", "U01CARMEN", "--members", "U02ANA", env=env)
     database = Database(make_engine(database_url))
     with database.unit_of_work() as uow:  # make the digest due whatever today is
         settings = uow.settings.get()
@@ -331,24 +411,19 @@ def test_serve_runs_the_scheduler_once_and_no_scheduler_means_no_jobs(
         uow.settings.save(settings)
     database.dispose()
 
+    def digests() -> list[dict[str, Any]]:
+        return [m for m in fake.dm_messages("U01CARMEN") if m.get("metadata")]
+
     def serve_for_a_while(*flags: str, patience: float = 15) -> None:
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(port), *flags],
-            env=env, cwd=env["APLAUSO_TEST_CWD"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        process, port = serve(env, *flags)
         try:
-            assert first_health_status(port) == 200
+            assert health(port) is not None
             deadline = time.monotonic() + patience
             while time.monotonic() < deadline and not digests():
                 time.sleep(0.1)
             time.sleep(1)
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=20)
-
-    def digests() -> list[dict[str, Any]]:
-        return [m for m in fake.dm_messages("U01CARMEN") if m.get("metadata")]
+            stop(process)
 
     serve_for_a_while("--no-scheduler", patience=3)
     assert digests() == []

@@ -55,3 +55,27 @@ def test_http_mode_needs_the_signing_secret_but_socket_mode_does_not() -> None:
 def test_the_secret_key_is_demanded_with_a_recipe_to_make_one() -> None:
     with pytest.raises(ConfigError, match=r"Fernet\.generate_key"):
         Settings().require_secret_key()
+
+
+@pytest.mark.parametrize(
+    ("environment", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "es_ES.UTF-8"}, "es"),
+        ({"LANG": "es_MX"}, "es"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "en_GB.UTF-8", "LC_MESSAGES": "es_AR.UTF-8"}, "es"),
+        ({"LANG": "es_ES.UTF-8", "LC_ALL": "C"}, "en"),
+    ],
+)
+def test_the_command_line_speaks_the_shells_language(
+    environment: dict[str, str], language: str
+) -> None:
+    assert settings_from_mapping(environment).language == language
+
+
+def test_a_setting_error_reads_in_the_admins_language() -> None:
+    with pytest.raises(ConfigError) as error:
+        settings_from_mapping({"PORT": "0", "LANG": "es_ES.UTF-8"})
+    assert str(error.value) == "PORT must be a whole number from 1 to 65535, got '0'"
+    assert error.value.message("es") == "PORT debe ser un número entero de 1 a 65535, y vale '0'"

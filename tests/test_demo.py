@@ -28,7 +28,7 @@ def test_the_demo_plays_every_kind_of_kudos_in_both_languages(tmp_path: Path) ->
     assert "Legal: 2 of 3 answered" in text
     assert "Anonymous feedback for Logistics" in text  # James reads Javier's Spanish note
     assert "Anonymous reply:" in text
-    assert "marcó tu comentario como resuelto" in text
+    assert "Hay novedades en una de tus conversaciones" in text  # news, never its words
     assert "menos de 5 personas" in text  # the small-team warning in Legal
     assert "Demo finished" in text
     calls = sorted((tmp_path / "slack-calls").glob("*.json"))

@@ -204,13 +204,16 @@ def test_a_crash_between_slack_accepting_and_recording_sends_nothing_twice(app: 
 
     ids = teams(app, TeamSpec("IT", "U16PRIYA", IT), TeamSpec("Sales", "U01CARMEN", ["U02ANA"]))
     crash_time = NEXT_MONDAY_NOON
+    last_beat = datetime.now(UTC) - timedelta(minutes=1)  # the run died a minute ago
     with app.database.unit_of_work() as uow:
-        uow.digest.claim(ids["IT"], WEEK, crash_time)
-        uow.digest.claim(ids["Sales"], WEEK, crash_time)
+        for team in ("IT", "Sales"):
+            uow.digest.claim(ids[team], WEEK, crash_time, owner="dead", alive_at=last_beat)
     [it] = [x for x in app.runtime.services.digest.letters(WEEK) if x.team_id == ids["IT"]]
     SlackDigestMessenger(app.runtime.client).send_digest(it)  # then: crash
-    assert run(app, crash_time + timedelta(minutes=5)).startswith("digest: sent 0")
-    assert run(app, crash_time + timedelta(minutes=15)).startswith("digest: sent 1")
+    resumed = run(app, crash_time + timedelta(minutes=1))
+    assert resumed.startswith("digest: sent 1, skipped 0, failed 0"), resumed
+    assert "resumed a digest claimed by a run that died" in resumed
+    assert run(app, crash_time + timedelta(minutes=15)).startswith("digest: sent 0")
     assert len([m for m in digests_to(app, "U16PRIYA") if m.get("metadata")]) == 1
     assert len([m for m in digests_to(app, "U01CARMEN") if m.get("metadata")]) == 1
 

@@ -219,15 +219,20 @@ def test_an_overlapping_team_is_told_why_in_plain_words() -> None:
     overlap = dataclasses.replace(HIDDEN, answered=7, hidden_reason="overlap")
     body = section_texts(views.digest_message(overlap, "en")[1])
     assert (
-        "Not shown this week: this team overlaps another reported team, and comparing the two "
-        "could expose individual answers." in body
+        "Not shown this week: compared with another team shown this week (they share people, "
+        "or one contains the other), its results could narrow answers down to fewer than 5 "
+        "people." in body
     )
     assert "7 of 5" not in body
 
 
-def test_the_anonymity_rule_is_recalled_at_the_end() -> None:
+def test_the_anonymity_rule_says_what_is_protected_and_from_whom_at_the_end() -> None:
     _, blocks = views.digest_message(SHOWN, "en")
-    assert "groups of 5 or more" in blocks[-1]["elements"][0]["text"]
+    note = blocks[-1]["elements"][0]["text"]
+    assert "Protected from you and from every other manager" in note
+    assert "only for 5 or more answers" in note
+    assert "each comment appears in one digest only" in note
+    assert "How many people answered is shown" in note  # what is not protected, said too
 
 
 # ---------------------------------------------------------------------------------------------

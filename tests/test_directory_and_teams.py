@@ -59,16 +59,21 @@ PEOPLE = SlackDirectoryDouble(
 )
 
 
-def test_a_person_is_fetched_on_first_sight_and_cached_for_a_day(
+def test_a_person_is_fetched_on_first_sight_and_cached_until_the_next_day(
     database: Database, clock: ManualClock
 ) -> None:
+    """The stamp is the UTC day (a finer one would record when someone acted), so the cache
+    holds for the rest of the day of the fetch and one more day."""
     source = SlackDirectoryDouble(*PEOPLE.profiles.values())
+    fetched_at = clock()
+    start_of_day = fetched_at.replace(hour=0, minute=0, second=0, microsecond=0)
     with database.unit_of_work() as uow:
-        assert ensure_person(uow, "UANA", source, clock()).display_name == "Ana"
-        ensure_person(uow, "UANA", source, clock() + timedelta(hours=23))
+        assert ensure_person(uow, "UANA", source, fetched_at).display_name == "Ana"
+        assert uow.people.get("UANA").synced_at == start_of_day  # type: ignore[union-attr]
+        ensure_person(uow, "UANA", source, start_of_day + timedelta(hours=23, minutes=59))
     assert source.asked == ["UANA"]
     with database.unit_of_work() as uow:
-        ensure_person(uow, "UANA", source, clock() + timedelta(hours=25))
+        ensure_person(uow, "UANA", source, start_of_day + timedelta(days=1, minutes=1))
     assert source.asked == ["UANA", "UANA"]
 
 

@@ -1,4 +1,5 @@
-"""Anonymous feedback end to end: the writer stays anonymous both ways, even to a database dump."""
+"""Anonymous feedback end to end: the writer stays anonymous both ways, even to a database dump;
+everything reaches the other side at delivery slots."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import inspect, text
 
+from bot.i18n import t
 from bot.views import feedback as views
 from bot.views import feedback_modal as forms
+from engagement.feedback_rules import next_slot
 from engagement.teams import TeamSpec
 from schedules.jobs import JOBS
 from tests.support.app_harness import RunningApp
@@ -42,14 +45,11 @@ def submit_feedback(
     body: str,
     *,
     anonymous: bool = True,
-    delay: bool = False,
     kind: str = "concern",
 ) -> Any:
     app.slack.slash_command("/feedback", "", user_id=user_id)
     modal = open_modal(app, user_id)
     options = [{"value": forms.ANONYMOUS_OPTION}] if anonymous else []
-    if delay:
-        options.append({"value": forms.DELAY_OPTION})
     state = {
         forms.TEAM_BLOCK: {
             forms.TEAM_ACTION: {"type": "static_select", "selected_option": {"value": str(team_id)}}
@@ -73,6 +73,26 @@ def submit_feedback(
 def bot_dms(app: RunningApp, user_id: str) -> list[dict[str, Any]]:
     app.settle()
     return [m for m in app.fake.dm_messages(user_id) if m.get("bot_id")]
+
+
+def deliver(app: RunningApp) -> int:
+    """The feedback job at the next delivery slot; how many cards it posted."""
+    slot = next_slot(app.clock())
+    app.clock.set(slot)
+    sent = JOBS["feedback"].run(app.runtime.services, slot).sent
+    app.settle()
+    return sent
+
+
+def handle_of(app: RunningApp, user_id: str) -> str:
+    """The writer's own handle, from the latest note in their DM."""
+    [button] = [
+        element
+        for block in bot_dms(app, user_id)[-1]["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    return str(button["value"])
 
 
 def thread_id_of(app: RunningApp) -> str:
@@ -104,44 +124,62 @@ def full_conversation(app: RunningApp) -> str:
     submit_feedback(
         app, WRITER, teams["Logistics"], "Las urgencias de última hora nos están quemando."
     )
+    deliver(app)
     thread = thread_id_of(app)
     reply(app, MANAGER, views.MANAGER_REPLY_ACTION, thread, "Thank you. Can you tell me more?")
+    deliver(app)
     reply(
         app,
         WRITER,
         views.WRITER_REPLY_ACTION,
-        thread,
+        handle_of(app, WRITER),
         "Casi todas llegan los viernes por la tarde.",
     )
+    deliver(app)
     press(app, MANAGER, views.ACKNOWLEDGE_ACTION, thread)
     press(app, MANAGER, views.RESOLVE_ACTION, thread)
+    deliver(app)
     return thread
 
 
-def test_feedback_reaches_the_manager_without_the_writers_name(app: RunningApp) -> None:
+def test_feedback_reaches_the_manager_at_the_next_slot_without_the_writers_name(
+    app: RunningApp,
+) -> None:
     teams = setup_teams(app)
     submit_feedback(
         app, WRITER, teams["Logistics"], "Las urgencias de última hora nos están quemando."
     )
+    [receipt] = bot_dms(app, WRITER)
+    assert views.WRITER_REPLY_ACTION in json.dumps(receipt)
+    assert "urgencias" not in json.dumps(receipt, ensure_ascii=False)  # no copy in the DM
+    assert "Logistics" not in json.dumps(receipt)
+    assert bot_dms(app, MANAGER) == []  # not before the slot
+    assert deliver(app) == 1
     [card] = bot_dms(app, MANAGER)
     assert "urgencias de última hora" in json.dumps(card, ensure_ascii=False)
     assert WRITER not in json.dumps(card)
     assert "javier" not in json.dumps(card).lower()
-    [receipt] = bot_dms(app, WRITER)
-    assert views.WRITER_REPLY_ACTION in json.dumps(receipt)
 
 
-def test_a_full_conversation_flows_both_ways_in_threads(app: RunningApp) -> None:
+def test_a_full_conversation_flows_both_ways(app: RunningApp) -> None:
     full_conversation(app)
     manager_side = bot_dms(app, MANAGER)
     writer_side = bot_dms(app, WRITER)
     card_ts = manager_side[0]["ts"]
-    receipt_ts = writer_side[0]["ts"]
     assert "Casi todas llegan los viernes" in json.dumps(manager_side, ensure_ascii=False)
-    assert "Can you tell me more" in json.dumps(writer_side)
     assert all(m.get("thread_ts") == card_ts for m in manager_side[1:])
-    assert all(m.get("thread_ts") == receipt_ts for m in writer_side[1:])
     assert WRITER not in json.dumps(manager_side)
+    assert "Can you tell me more" not in json.dumps(writer_side)  # read in the modal instead
+    app.slack.block_action(
+        views.WRITER_REPLY_ACTION,
+        user_id=WRITER,
+        value=handle_of(app, WRITER),
+        channel_id=f"D{WRITER}",
+    )
+    app.settle()
+    conversation = json.dumps(app.fake.open_modals(WRITER)[-1], ensure_ascii=False)
+    assert "Can you tell me more" in conversation
+    assert "Casi todas llegan los viernes" in conversation
 
 
 def test_a_database_dump_after_a_full_conversation_names_no_writer(app: RunningApp) -> None:
@@ -156,13 +194,20 @@ def test_a_database_dump_after_a_full_conversation_names_no_writer(app: RunningA
                 assert "javier" not in dumped, table
 
 
-def test_the_writer_is_told_when_their_feedback_is_acknowledged_and_resolved(
-    app: RunningApp,
-) -> None:
-    full_conversation(app)
-    writer_side = json.dumps(bot_dms(app, WRITER), ensure_ascii=False)
-    assert "leyó tu comentario" in writer_side
-    assert "resuel" in writer_side
+def test_the_writer_hears_there_is_news_at_a_slot_but_not_what(app: RunningApp) -> None:
+    teams = setup_teams(app)
+    submit_feedback(app, WRITER, teams["Logistics"], "Las urgencias nos queman.")
+    deliver(app)
+    thread = thread_id_of(app)
+    reply(app, MANAGER, views.MANAGER_REPLY_ACTION, thread, "Thank you. Can you tell me more?")
+    press(app, MANAGER, views.RESOLVE_ACTION, thread)
+    assert len(bot_dms(app, WRITER)) == 1  # only the receipt: an arrival now would time them
+    deliver(app)
+    _, news = bot_dms(app, WRITER)  # one note for both
+    assert news["text"] == t("es", "feedback.writer.news")
+    assert "Thank you" not in json.dumps(news)
+    deliver(app)
+    assert len(bot_dms(app, WRITER)) == 2
 
 
 def test_a_double_submitted_modal_delivers_once(app: RunningApp) -> None:
@@ -195,6 +240,8 @@ def test_a_double_submitted_modal_delivers_once(app: RunningApp) -> None:
             private_metadata=modal.get("private_metadata", ""),
         )  # fmt: skip
     app.settle()
+    assert len(bot_dms(app, WRITER)) == 1
+    deliver(app)
     assert len(bot_dms(app, "U16PRIYA")) == 1
 
 
@@ -203,6 +250,7 @@ def test_empty_or_too_long_text_is_refused_inline(app: RunningApp) -> None:
     for body in ("   ", "x" * 3001):
         response = submit_feedback(app, WRITER, teams["IT"], body)
         assert response.json["response_action"] == "errors"
+    deliver(app)
     assert bot_dms(app, "U16PRIYA") == []
 
 
@@ -251,19 +299,24 @@ def test_signed_feedback_shows_the_writer(app: RunningApp) -> None:
     submit_feedback(
         app, WRITER, teams["Legal"], "Gracias por el contrato.", anonymous=False, kind="praise"
     )
+    deliver(app)
     [card] = bot_dms(app, "U22ISABEL")
     assert f"<@{WRITER}>" in json.dumps(card)
 
 
-def test_delayed_feedback_is_delivered_by_the_job_hours_later(app: RunningApp) -> None:
+def test_feedback_leaves_only_at_the_next_slot_and_only_once(app: RunningApp) -> None:
     teams = setup_teams(app)
-    submit_feedback(app, WRITER, teams["IT"], "Idea sobre los tickets.", delay=True)
-    assert bot_dms(app, "U16PRIYA") == []
+    submit_feedback(app, WRITER, teams["IT"], "Idea sobre los tickets.")
     deps = app.runtime.services
-    assert JOBS["feedback"].run(deps, app.clock() + timedelta(minutes=30)).sent == 0
-    assert JOBS["feedback"].run(deps, app.clock() + timedelta(hours=6)).sent == 1
-    assert JOBS["feedback"].run(deps, app.clock() + timedelta(hours=7)).sent == 0
+    slot = next_slot(app.clock())
+    assert JOBS["feedback"].run(deps, slot - timedelta(minutes=1)).sent == 0
+    assert bot_dms(app, "U16PRIYA") == []
+    assert JOBS["feedback"].run(deps, slot).sent == 1
+    assert JOBS["feedback"].run(deps, slot + timedelta(hours=3)).sent == 0
     assert len(bot_dms(app, "U16PRIYA")) == 1
+    with app.database.engine.connect() as connection:  # storage keeps the slot, not the moment
+        stored = connection.execute(text("SELECT deliver_after FROM feedback_threads")).scalar()
+    assert str(stored).startswith(slot.strftime("%Y-%m-%d %H:00:00"))
 
 
 def test_a_team_without_an_active_manager_sends_feedback_to_an_admin(app: RunningApp) -> None:
@@ -276,6 +329,7 @@ def test_a_team_without_an_active_manager_sends_feedback_to_an_admin(app: Runnin
         person.deleted = True
         uow.people.upsert(person)
     submit_feedback(app, WRITER, teams["IT"], "Nadie responde los tickets.")
+    deliver(app)
     assert len(bot_dms(app, "U01CARMEN")) == 1  # no active manager: it goes to an admin
     assert "Nadie responde" in json.dumps(bot_dms(app, "U01CARMEN"), ensure_ascii=False)
 
@@ -287,7 +341,8 @@ def test_feedback_list_shows_each_side_their_open_conversations(app: RunningApp)
     app.slack.slash_command("/feedback", "list", user_id=MANAGER)
     app.settle()
     writer_list, manager_list = app.visible("response_url")[-2:]
-    assert "Primera idea" in json.dumps(writer_list, ensure_ascii=False)
+    assert "Logistics" in json.dumps(writer_list)
+    assert "Primera idea" not in json.dumps(writer_list, ensure_ascii=False)  # words prove little
     assert "Primera idea" in json.dumps(manager_list, ensure_ascii=False)
 
 
@@ -304,13 +359,23 @@ def test_writers_are_forgotten_30_days_after_resolution(app: RunningApp) -> None
         )
 
 
-def test_a_dm_slack_refuses_tells_the_writer_and_gives_the_text_back(app: RunningApp) -> None:
+def test_a_dm_slack_refuses_tells_the_writer_and_keeps_the_text_in_the_conversation(
+    app: RunningApp,
+) -> None:
     teams = setup_teams(app)
     app.fake.deactivate_user("U16PRIYA")  # Slack knows; Aplauso's directory does not yet
     submit_feedback(app, WRITER, teams["IT"], "Los tickets se pierden.")
-    writer_side = json.dumps(bot_dms(app, WRITER), ensure_ascii=False)
-    assert "Los tickets se pierden." in writer_side
-    assert len(bot_dms(app, WRITER)) == 2  # the receipt, then the failure with the text
+    deliver(app)
+    _, failed = bot_dms(app, WRITER)
+    assert failed["text"] == t("es", "feedback.writer.failed")
+    assert "Los tickets se pierden." not in json.dumps(bot_dms(app, WRITER), ensure_ascii=False)
+    app.slack.block_action(
+        views.WRITER_REPLY_ACTION, user_id=WRITER, value=handle_of(app, WRITER),
+        channel_id=f"D{WRITER}",
+    )  # fmt: skip
+    app.settle()
+    modal = json.dumps(app.fake.open_modals(WRITER)[-1], ensure_ascii=False)
+    assert "Los tickets se pierden." in modal  # every word, to copy
 
 
 def test_logs_of_a_full_conversation_name_no_writer_and_no_text(
@@ -332,6 +397,7 @@ def test_logs_of_a_full_conversation_name_no_writer_and_no_text(
 def test_admins_see_how_many_messages_were_flagged_but_not_who_wrote_them(app: RunningApp) -> None:
     teams = setup_teams(app)
     submit_feedback(app, WRITER, teams["Logistics"], "Un mensaje grosero.")
+    deliver(app)
     press(app, MANAGER, views.FLAG_ACTION, thread_id_of(app))
     assert app.runtime.services.admin.add_admin("U01CARMEN")
     app.slack.slash_command("/aplauso", "settings", user_id="U01CARMEN")

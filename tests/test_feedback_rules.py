@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from engagement.errors import DomainError
 from engagement.feedback_model import TEXT_MAX, Author, Destination, Posted
 from engagement.feedback_rules import (
-    DELAY_MAX_MINUTES,
-    DELAY_MIN_MINUTES,
-    DELAY_SPAN_MINUTES,
     check_daily_limit,
     choose_recipient,
-    delivery_delay,
     is_small_team,
+    next_slot,
     require_recipient,
     role_of,
     validate_text,
@@ -124,20 +121,23 @@ def test_only_the_recipient_manages_a_conversation(user: str, manager: str, allo
         require_recipient(user, manager)
 
 
+def at(hour: int, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(2026, 12, 1, hour, minute, second, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(
-    ("wanted", "draw", "delay"),
+    ("now", "slot"),
     [
-        (False, 0, None),
-        (False, 99, None),
-        (True, 0, timedelta(minutes=DELAY_MIN_MINUTES)),
-        (True, DELAY_SPAN_MINUTES - 1, timedelta(minutes=DELAY_MAX_MINUTES - 1)),
-        (True, DELAY_SPAN_MINUTES, timedelta(minutes=DELAY_MIN_MINUTES)),
+        (at(9, 0, 1), at(12)),
+        (at(11, 59, 59), at(12)),
+        (at(12), at(15)),  # a slot that has begun is gone: the next one
+        (at(22, 30), at(0) + timedelta(days=1)),
+        # the clock of the writer's zone changes nothing: slots are the same for everyone
+        (datetime(2026, 12, 1, 10, 30, tzinfo=timezone(timedelta(hours=-5))), at(18)),
     ],
 )
-def test_a_delay_is_two_to_five_hours_only_when_asked(
-    wanted: bool, draw: int, delay: timedelta | None
-) -> None:
-    assert delivery_delay(wanted, draw) == delay
+def test_everything_leaves_at_the_next_three_hour_slot(now: datetime, slot: datetime) -> None:
+    assert next_slot(now) == slot
 
 
 @pytest.mark.parametrize(

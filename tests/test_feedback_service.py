@@ -1,11 +1,12 @@
 """FeedbackService over a real database and a courier double: routing, who may see what,
-exactly-once delivery, and the order of every operation (look-ups, one transaction, Slack)."""
+delivery at slots exactly once, what each side's DM receives, and the order of every
+operation (one transaction, then Slack)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import pytest
@@ -17,19 +18,21 @@ from engagement.directory import Profile
 from engagement.errors import DomainError
 from engagement.feedback import FeedbackService
 from engagement.feedback_model import (
+    Author,
     DeliveryFailedNotice,
     Destination,
     FeedbackKind,
+    FeedbackLine,
     FeedbackNote,
     FeedbackRequest,
     ManagerCard,
     Posted,
-    RoutedToAdminsNotice,
-    StatusNotice,
     ThreadMessage,
     ThreadStatus,
+    WriterNews,
     WriterReceipt,
 )
+from engagement.feedback_rules import next_slot
 from engagement.people import PeopleService
 from engagement.ports import FeedbackDeliveryFailed
 from engagement.sealing import Sealer
@@ -105,20 +108,30 @@ class World:
     teams: TeamService
     clock: ManualClock
     team_id: int
+    sealer: Sealer | None
 
-    def submit(
-        self, text: str = "Las urgencias nos queman.", *, delay: bool = False, team_id: int = -1
-    ) -> str:
+    def submit(self, text: str = "Las urgencias nos queman.", *, team_id: int = -1) -> str:
         request = FeedbackRequest(
             writer_id=WRITER,
             team_id=self.team_id if team_id < 0 else team_id,
             kind=FeedbackKind.CONCERN,
             text=text,
             anonymous=True,
-            delay=delay,
+            delay=True,
             source_key="view:V1",
         )
         return self.service.submit(request, accepted=lambda: None).thread.thread_id
+
+    def at_next_slot(self) -> tuple[int, int]:
+        """The delivery job at the next slot: (sent, failed)."""
+        self.clock.set(next_slot(self.clock()))
+        report = self.service.deliver_due(self.clock())
+        return report.sent, report.failed
+
+    def thread_of(self, note: FeedbackNote) -> str | None:
+        assert self.sealer is not None
+        handle = getattr(note, "handle", "")
+        return self.sealer.thread_of(handle)
 
     def counted(self) -> None:
         """From now on, count afresh."""
@@ -137,7 +150,7 @@ def make_world(database: Database, clock: ManualClock, *, secret: bool = True) -
     courier = Courier()
     sealer = Sealer(Fernet.generate_key().decode()) if secret else None
     service = FeedbackService(store, people, courier, clock, sealer=sealer)
-    return World(service, store, courier, directory, teams, clock, team.id)
+    return World(service, store, courier, directory, teams, clock, team.id, sealer)
 
 
 @pytest.fixture
@@ -145,7 +158,9 @@ def world(database: Database, clock: ManualClock) -> World:
     return make_world(database, clock)
 
 
-def test_a_submission_is_one_read_one_write_one_record_and_two_posts(world: World) -> None:
+def test_a_submission_is_one_write_and_a_receipt_and_the_card_waits_for_the_slot(
+    world: World,
+) -> None:
     world.counted()
     accepted: list[int] = []
     request = FeedbackRequest(
@@ -155,16 +170,20 @@ def test_a_submission_is_one_read_one_write_one_record_and_two_posts(world: Worl
         request, accepted=lambda: accepted.append(len(world.courier.posts))
     )
     assert accepted == [0]  # the modal closes before anything is posted
-    assert world.store.opened == 3  # the prefetch's read, the write, where the posts landed
-    assert world.directory.asked == []  # everyone is fresh in the cache
-    [(to_writer, receipt), (to_manager, card)] = world.courier.posts
-    assert (to_writer, receipt) == (
-        Destination(WRITER, "es"),
-        WriterReceipt(submitted.thread, False),
-    )
-    assert (to_manager, card) == (Destination(MANAGER, "en"), ManagerCard(submitted.thread))
+    assert world.store.opened == 1  # one write; the directory is not refreshed inside it
+    assert world.directory.asked == []
+    [(to_writer, receipt)] = world.courier.posts
+    assert to_writer == Destination(WRITER, "es")
+    assert isinstance(receipt, WriterReceipt)
+    assert (receipt.anonymous, receipt.routed_to_admins) == (True, False)
+    assert world.thread_of(receipt) == submitted.thread.thread_id
+    assert receipt.handle != submitted.thread.thread_id
     assert submitted.thread.first_text == "Más formación."
     assert submitted.thread.writer_id is None
+    world.counted()
+    assert world.at_next_slot() == (1, 0)
+    assert world.courier.posts == [(Destination(MANAGER, "en"), ManagerCard(submitted.thread))]
+    assert world.at_next_slot() == (0, 0)
 
 
 def test_a_double_submit_is_accepted_twice_and_delivered_once(world: World) -> None:
@@ -172,31 +191,61 @@ def test_a_double_submit_is_accepted_twice_and_delivered_once(world: World) -> N
     world.counted()
     assert world.submit() == first
     assert world.courier.posts == []
-    assert world.store.opened == 2  # the prefetch's read and the write that finds the first
+    assert world.store.opened == 1  # the write that finds the first
+    assert world.at_next_slot() == (1, 0)
 
 
-def test_a_reply_is_one_transaction_and_a_post_to_each_side(world: World) -> None:
+def test_a_managers_reply_goes_into_their_thread_and_the_writer_hears_of_it_at_the_slot(
+    world: World,
+) -> None:
     thread_id = world.submit()
+    world.at_next_slot()
     world.counted()
     reply = world.service.reply(thread_id, MANAGER, "Thank you.", "view:R1", accepted=lambda: None)
     assert world.store.opened == 1
-    [(to_writer, mine), (to_manager, theirs)] = world.courier.posts
-    assert to_writer == Destination(f"D{WRITER}", "es", "1.000")  # under the receipt
-    assert to_manager == Destination(f"D{MANAGER}", "en", "2.000")  # under the card
-    assert mine == ThreadMessage(reply.message, for_writer=True)
-    assert theirs == ThreadMessage(reply.message, for_writer=False)
+    assert world.courier.posts == [
+        (Destination(f"D{MANAGER}", "en", "2.000"), ThreadMessage(reply.message))  # under the card
+    ]
+    assert world.courier.to(WRITER) == []  # nothing now: an arrival would time the reply
+    world.at_next_slot()
+    [news] = world.courier.to(WRITER)
+    assert isinstance(news, WriterNews)
+    assert world.thread_of(news) == thread_id
     world.counted()
     again = world.service.reply(thread_id, MANAGER, "Thank you.", "view:R1", accepted=lambda: None)
     assert again.duplicate
+    world.at_next_slot()
     assert world.courier.posts == []
+
+
+def test_a_writers_reply_waits_for_the_slot_and_lands_under_the_card(world: World) -> None:
+    thread_id = world.submit()
+    world.at_next_slot()
+    handle = world.service.open_reply(thread_id, WRITER).thread_id
+    world.counted()
+    reply = world.service.reply(handle, WRITER, "Los viernes.", "view:R2", accepted=lambda: None)
+    assert world.courier.posts == []
+    draft = world.service.open_reply(handle, WRITER)
+    assert draft.history[-1] == FeedbackLine(Author.WRITER, "Los viernes.", waiting=True)
+    assert world.at_next_slot() == (0, 0)  # no card this time: only the message
+    assert world.courier.posts == [
+        (Destination(f"D{MANAGER}", "en", "2.000"), ThreadMessage(reply.message))  # the card's
+    ]
+    assert world.service.open_reply(handle, WRITER).history[-1].waiting is False
 
 
 def test_only_the_two_sides_may_open_reply_or_act(world: World) -> None:
     thread_id = world.submit()
-    assert world.service.open_reply(thread_id, WRITER).to_manager
-    assert not world.service.open_reply(thread_id, MANAGER).to_manager
+    writers = world.service.open_reply(thread_id, WRITER)
+    assert writers.to_manager
+    assert writers.thread_id != thread_id  # a handle of the writer's own
+    assert world.service.open_reply(writers.thread_id, WRITER).to_manager
+    assert writers.history == (FeedbackLine(Author.WRITER, "Las urgencias nos queman.", True),)
+    managers = world.service.open_reply(thread_id, MANAGER)
+    assert (managers.to_manager, managers.history) == (False, ())
     refusals: list[Callable[[], object]] = [
         lambda: world.service.open_reply(thread_id, OTHER),
+        lambda: world.service.open_reply(writers.thread_id, OTHER),
         lambda: world.service.reply(thread_id, OTHER, "hola", "view:R2", accepted=lambda: None),
         lambda: world.service.set_status(thread_id, WRITER, ThreadStatus.RESOLVED),
         lambda: world.service.flag(thread_id, OTHER),
@@ -209,16 +258,18 @@ def test_only_the_two_sides_may_open_reply_or_act(world: World) -> None:
     assert world.service.card_for(thread_id, MANAGER).status is ThreadStatus.OPEN
 
 
-def test_resolving_tells_the_writer_once_and_a_reply_reopens(world: World) -> None:
+def test_resolving_tells_the_writer_once_at_the_slot_and_a_reply_reopens(world: World) -> None:
     thread_id = world.submit()
+    world.at_next_slot()
     world.counted()
-    resolved = world.service.set_status(thread_id, MANAGER, ThreadStatus.RESOLVED)
     world.service.set_status(thread_id, MANAGER, ThreadStatus.RESOLVED)
-    assert world.courier.to(WRITER) == [StatusNotice(resolved)]
+    world.service.set_status(thread_id, MANAGER, ThreadStatus.RESOLVED)
+    assert world.courier.posts == []
+    world.at_next_slot()
+    assert [type(note) for note in world.courier.to(WRITER)] == [WriterNews]
     reply = world.service.reply(thread_id, WRITER, "Sigue pasando.", "view:R3", lambda: None)
     assert reply.reopened
     assert reply.thread.status is ThreadStatus.OPEN
-    assert world.courier.to(WRITER)[-1] == StatusNotice(reply.thread)
 
 
 def test_a_team_without_an_active_manager_writes_to_an_admin(
@@ -233,25 +284,24 @@ def test_a_team_without_an_active_manager_writes_to_an_admin(
         person.deleted = True
         uow.people.upsert(person)
     world.submit()
-    assert [type(note) for note in world.courier.to(WRITER)] == [
-        WriterReceipt,
-        RoutedToAdminsNotice,
-    ]
+    [receipt] = world.courier.to(WRITER)
+    assert isinstance(receipt, WriterReceipt)
+    assert receipt.routed_to_admins
+    world.at_next_slot()
     assert [type(note) for note in world.courier.to(ADMIN)] == [ManagerCard]
 
 
 def test_a_new_manager_takes_over_and_gets_the_card_before_the_next_message(world: World) -> None:
     thread_id = world.submit()
+    world.at_next_slot()
     world.teams.set_team(TeamSpec("Logistics", NEW_MANAGER, [WRITER, OTHER]))
-    world.counted()
     reply = world.service.reply(thread_id, WRITER, "¿Alguna novedad?", "view:R4", lambda: None)
-    assert world.store.opened == 2  # the reply, then where the new card landed
-    assert world.courier.to(NEW_MANAGER) == [
-        ManagerCard(reply.thread),
-        ThreadMessage(reply.message, for_writer=False),
-    ]
-    card_ts = f"{len(world.courier.posts) - 1}.000"
-    assert world.courier.posts[-1][0] == Destination(f"D{NEW_MANAGER}", "en", card_ts)
+    world.counted()
+    world.at_next_slot()
+    assert world.store.opened == 2  # the claims, then where the new card landed
+    card = ManagerCard(replace(reply.thread, manager_id=NEW_MANAGER))
+    assert world.courier.to(NEW_MANAGER) == [card, ThreadMessage(reply.message)]
+    assert world.courier.posts[-1][0] == Destination(f"D{NEW_MANAGER}", "en", "1.000")
     with pytest.raises(DomainError):
         world.service.open_reply(thread_id, MANAGER)  # the old manager no longer sees it
     world.counted()
@@ -259,35 +309,29 @@ def test_a_new_manager_takes_over_and_gets_the_card_before_the_next_message(worl
     assert [type(note) for note in world.courier.to(NEW_MANAGER)] == [ThreadMessage]
 
 
-def test_a_refused_card_gives_the_writer_the_text_back_and_is_never_retried(world: World) -> None:
+def test_a_refused_card_tells_the_writer_without_their_words_and_is_never_retried(
+    world: World,
+) -> None:
+    thread_id = world.submit("Los tickets se pierden.")
     world.courier.refused.add(MANAGER)
-    world.submit("Los tickets se pierden.")
-    assert world.courier.to(WRITER)[-1] == DeliveryFailedNotice("Los tickets se pierden.")
-    report = world.service.deliver_due(world.clock() + timedelta(hours=6))
-    assert (report.sent, report.failed) == (0, 0)
+    assert world.at_next_slot() == (0, 1)
+    [failed] = [n for n in world.courier.to(WRITER) if isinstance(n, DeliveryFailedNotice)]
+    assert world.thread_of(failed) == thread_id
+    assert "tickets" not in repr(world.courier.to(WRITER))
+    assert world.at_next_slot() == (0, 0)
+    draft = world.service.open_reply(failed.handle, WRITER)
+    assert draft.history[0].text == "Los tickets se pierden."  # to copy, in the modal
 
 
-def test_delayed_feedback_is_claimed_and_delivered_once_by_the_job(world: World) -> None:
-    thread_id = world.submit(delay=True)
+def test_nothing_leaves_before_its_slot_and_everything_leaves_once(world: World) -> None:
+    world.submit()
+    assert world.service.deliver_due(world.clock() + timedelta(minutes=1)).sent == 0
     assert world.courier.to(MANAGER) == []
-    assert world.service.deliver_due(world.clock() + timedelta(minutes=30)).sent == 0
     world.counted()
-    report = world.service.deliver_due(world.clock() + timedelta(hours=6))
-    assert (report.sent, report.failed, world.store.opened) == (1, 0, 2)
+    assert world.at_next_slot() == (1, 0)
+    assert world.store.opened == 2  # the claims, then where the card landed
     assert world.service.deliver_due(world.clock() + timedelta(hours=7)).sent == 0
-    [card] = world.courier.to(MANAGER)
-    assert isinstance(card, ManagerCard)
-    assert card.thread.thread_id == thread_id
-
-
-def test_a_delayed_card_slack_refuses_tells_the_writer_once(world: World) -> None:
-    world.submit(delay=True)
-    world.courier.refused.add(MANAGER)
-    report = world.service.deliver_due(world.clock() + timedelta(hours=6))
-    assert (report.sent, report.failed) == (0, 1)
-    assert world.service.deliver_due(world.clock() + timedelta(hours=7)).failed == 0
-    failures = [n for n in world.courier.to(WRITER) if isinstance(n, DeliveryFailedNotice)]
-    assert len(failures) == 1
+    assert [type(note) for note in world.courier.to(MANAGER)] == [ManagerCard]
 
 
 @pytest.mark.parametrize(
@@ -321,7 +365,9 @@ def test_without_the_secret_key_feedback_refuses_and_posts_nothing(
 
 def test_each_side_lists_its_open_conversations(world: World) -> None:
     thread_id = world.submit()
-    assert [v.thread_id for v in world.service.conversations(WRITER).as_writer] == [thread_id]
+    [mine] = world.service.conversations(WRITER).as_writer
+    assert mine.thread_id != thread_id  # the writer's list carries handles
+    assert world.thread_of(WriterNews(mine.thread_id)) == thread_id
     assert world.service.conversations(WRITER).as_manager == ()
     assert [v.thread_id for v in world.service.conversations(MANAGER).as_manager] == [thread_id]
     assert world.service.conversations(OTHER) == world.service.conversations(NEW_MANAGER)
@@ -333,3 +379,52 @@ def test_the_form_offers_every_team_and_warns_a_small_one(world: World) -> None:
     assert form.default_team_id == world.team_id
     assert form.small_team_warning  # two members, k = 5
     assert world.service.compose(NEW_MANAGER).default_team_id is None
+
+
+def test_more_words_before_the_first_slot_follow_the_card_in_the_same_run(world: World) -> None:
+    thread_id = world.submit()
+    handle = world.service.open_reply(thread_id, WRITER).thread_id
+    reply = world.service.reply(handle, WRITER, "Y otra cosa.", "view:R6", accepted=lambda: None)
+    world.counted()
+    assert world.at_next_slot() == (1, 0)
+    [(to_card, card), (to_message, message)] = world.courier.posts
+    assert isinstance(card, ManagerCard)
+    assert to_card == Destination(MANAGER, "en")
+    assert (to_message, message) == (
+        Destination(f"D{MANAGER}", "en", "1.000"),  # in the card's thread, not a second card
+        ThreadMessage(reply.message),
+    )
+
+
+def test_tokens_carry_no_time_and_the_job_seals_old_ones_anew_under_the_current_key(
+    world: World, database: Database, clock: ManualClock
+) -> None:
+    """Rotation: after one run with `Sealer(new, old)`, backups made from then on need only
+    the new key, and the old one can be retired with the backups that still need it."""
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    thread_id = world.submit()
+    fernet_era = Fernet(old.encode()).encrypt(f'{{"u":"{WRITER}"}}'.encode()).decode()
+    with database.unit_of_work() as uow:
+        thread = uow.feedback.get(thread_id)
+        assert thread is not None
+        thread.writer_token = fernet_era  # bytes 1-8 of a Fernet token are its creation time
+        uow.feedback.save(thread)
+    rotated = FeedbackService(
+        world.store,
+        PeopleService(database, world.directory, clock),
+        world.courier,
+        clock,
+        sealer=Sealer(new, old),
+    )
+    assert rotated.conversations(WRITER).as_writer  # the old token still opens
+    rotated.deliver_due(clock())
+    with database.unit_of_work() as uow:
+        thread = uow.feedback.get(thread_id)
+        assert thread is not None
+        token = thread.writer_token or ""
+    assert token.startswith("a1.")
+    assert Sealer(new).unseal(token) == {"u": WRITER}
+    assert Sealer(old).unseal(token) is None
+    later = Sealer(new)
+    clock.set(clock() + timedelta(days=40))
+    assert len(later.seal({"u": WRITER})) == len(token)  # nothing in it grows with time

@@ -18,25 +18,26 @@ from engagement.feedback_model import (
     Author,
     DeliveryFailedNotice,
     FeedbackKind,
+    FeedbackLine,
     FeedbackMessageView,
     FeedbackThreadView,
     ManagerCard,
-    RoutedToAdminsNotice,
-    StatusNotice,
-    TeamChoice,
     ThreadMessage,
     ThreadStatus,
+    WriterNews,
     WriterReceipt,
 )
+from engagement.teams_model import TeamRef
 
 LANGS = ["en", "es"]
 WRITER = "UWRITER1"
 MANAGER = "UMANAGER"
 THREAD_ID = "fb_7f3a9c"
+HANDLE = "a1.writer-side-handle"
 PING = "<!channel> <!here> <@U999> & <!subteam^S1>"
 HOSTILE = ("<!channel> & " * 300)[:TEXT_MAX]
 AMPERSANDS = "&" * TEXT_MAX
-TEAMS = [TeamChoice(1, "Logistics"), TeamChoice(2, "Billing & Payments"), TeamChoice(3, "IT")]
+TEAMS = [TeamRef(1, "Logistics"), TeamRef(2, "Billing & Payments"), TeamRef(3, "IT")]
 
 ANONYMOUS = FeedbackThreadView(
     thread_id=THREAD_ID,
@@ -117,15 +118,12 @@ def every_message(lang: str, text: str) -> list[tuple[str, list[dict[str, Any]]]
     return [
         views.manager_card(thread, lang),
         views.manager_card(signed, lang),
-        views.writer_receipt(thread, lang, delayed=False),
-        views.writer_receipt(signed, lang, delayed=True),
-        *(
-            views.thread_message(m, lang, for_writer=w)
-            for m in (reply, answer)
-            for w in (True, False)
-        ),
-        *(views.status_notice(dataclasses.replace(thread, status=s), lang) for s in ThreadStatus),
-        views.delivery_failed(lang, text),
+        views.writer_receipt(WriterReceipt(HANDLE, True), lang),
+        views.writer_receipt(WriterReceipt(HANDLE, False, routed_to_admins=True), lang),
+        views.thread_message(reply, lang),
+        views.thread_message(answer, lang),
+        views.writer_news(HANDLE, lang),
+        views.delivery_failed(HANDLE, lang),
         views.feedback_problem(lang, "feedback.errors.too_long", {"max": 3000, "length": 1}, text),
         views.feedback_list(lang, as_writer=[thread] * 25, as_manager=[signed] * 25),
     ]
@@ -144,7 +142,7 @@ def test_every_message_fits_slack_and_pings_nobody(lang: str, text: str) -> None
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("text", ["", HOSTILE, AMPERSANDS])
 def test_both_modals_fit_slack(lang: str, text: str) -> None:
-    many_teams = [TeamChoice(n, f"Team {n} & co <!here>") for n in range(150)]
+    many_teams = [TeamRef(n, f"Team {n} & co <!here>") for n in range(150)]
     for view in (
         forms.feedback_modal(
             lang,
@@ -157,6 +155,17 @@ def test_both_modals_fit_slack(lang: str, text: str) -> None:
         ),
         forms.reply_modal(lang, thread_id=THREAD_ID, to_manager=True, quoted=text),
         forms.reply_modal(lang, thread_id=THREAD_ID, to_manager=False, quoted=text),
+        forms.reply_modal(
+            lang,
+            thread_id=HANDLE,
+            to_manager=True,
+            quoted=text,
+            history=[
+                FeedbackLine(Author(a), text or "x", w)
+                for a in ("writer", "manager") * 30
+                for w in (False, True)
+            ],
+        ),
     ):
         assert view_problems(view) == []
         assert view["type"] == "modal"
@@ -175,7 +184,7 @@ def test_buttons_and_options_fit_slack_in_both_languages() -> None:
     for lang in LANGS:
         for key, text in catalog(lang).items():
             if key.startswith("feedback.") and key.endswith(
-                ("option", "reply", "acknowledge", "resolve", "flag", "add_more")
+                ("option", "reply", "acknowledge", "resolve", "flag", "open")
             ):
                 assert len(text) <= 75, key
 
@@ -243,8 +252,16 @@ def test_the_feedback_modal_asks_to_whom_what_and_how_private(lang: str) -> None
     assert options["optional"] is True
     boxes = options["element"]
     assert (boxes["type"], boxes["action_id"]) == ("checkboxes", forms.OPTIONS_ACTION)
-    assert [o["value"] for o in boxes["options"]] == [forms.ANONYMOUS_OPTION, forms.DELAY_OPTION]
+    assert [o["value"] for o in boxes["options"]] == [forms.ANONYMOUS_OPTION]
     assert [o["value"] for o in boxes["initial_options"]] == [forms.ANONYMOUS_OPTION]
+    # what is protected and from whom, in so many words
+    assert t(lang, "feedback.modal.protection") in all_text(view["blocks"])
+
+
+def test_the_feedback_modal_says_plainly_what_is_protected_and_from_whom() -> None:
+    said = t("en", "feedback.modal.protection")
+    for promise in ("never sees your name", "next delivery time", "Slack admin", "your words"):
+        assert promise in said
 
 
 def test_the_small_team_warning_shows_only_when_asked() -> None:
@@ -270,7 +287,7 @@ def test_the_modal_keeps_what_was_typed_and_no_unknown_default() -> None:
 
 
 def test_only_the_first_hundred_teams_are_offered_but_the_default_stays() -> None:
-    teams = [TeamChoice(n, f"Team {n}") for n in range(150)]
+    teams = [TeamRef(n, f"Team {n}") for n in range(150)]
     first = forms.feedback_modal("en", teams, default_team_id=5, small_team_warning=False, k=5)
     options = input_block(first, forms.TEAM_BLOCK)["element"]["options"]
     assert [o["value"] for o in options] == [str(n) for n in range(100)]
@@ -309,8 +326,9 @@ def test_the_reply_modal_tells_each_side_what_the_other_will_see() -> None:
     writer = all_text(forms.reply_modal("en", thread_id="t", to_manager=True, quoted="q"))
     manager = all_text(forms.reply_modal("en", thread_id="t", to_manager=False, quoted="q"))
     assert "The manager will not see your name" in writer
+    assert "leaves at the next delivery time" in writer
     assert "The writer stays anonymous" in manager
-    assert "reaches them privately" in manager
+    assert "at the next delivery time" in manager
     signed = all_text(
         forms.reply_modal("en", thread_id="t", to_manager=True, quoted="q", anonymous=False)
     )
@@ -372,16 +390,20 @@ def test_the_card_offers_only_the_buttons_that_still_make_sense(
     assert t("en", f"feedback.status.{status.value}") in all_text(blocks)
 
 
-def test_every_button_carries_the_thread_id() -> None:
-    messages = [
-        views.manager_card(ANONYMOUS, "en"),
-        views.writer_receipt(ANONYMOUS, "en", delayed=False),
-        views.thread_message(FROM_MANAGER, "en", for_writer=True),
-        views.thread_message(FROM_WRITER, "en", for_writer=False),
+def test_the_managers_buttons_carry_the_thread_id_and_the_writers_their_handle() -> None:
+    """Never the same value in both people's DMs: a Slack export must not pair them."""
+    managers = [views.manager_card(ANONYMOUS, "en"), views.thread_message(FROM_WRITER, "en")]
+    writers = [
+        views.writer_receipt(WriterReceipt(HANDLE, True), "en"),
+        views.writer_news(HANDLE, "en"),
+        views.delivery_failed(HANDLE, "en"),
     ]
-    found = [element for _, blocks in messages for element in buttons(blocks)]
-    assert len(found) == 7
-    assert {element["value"] for element in found} == {THREAD_ID}
+    on_manager_side = [element for _, blocks in managers for element in buttons(blocks)]
+    on_writer_side = [element for _, blocks in writers for element in buttons(blocks)]
+    assert len(on_manager_side) == 5
+    assert {element["value"] for element in on_manager_side} == {THREAD_ID}
+    assert [element["value"] for element in on_writer_side] == [HANDLE] * 3
+    assert {element["action_id"] for element in on_writer_side} == {views.WRITER_REPLY_ACTION}
 
 
 def test_reply_is_primary_and_flagging_asks_first() -> None:
@@ -408,32 +430,36 @@ def test_the_card_notification_does_not_show_the_feedback_itself() -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_receipt_says_how_and_when_it_went_and_where_replies_arrive(lang: str) -> None:
-    team = "Billing &amp; Payments"
-    sent_text, sent = views.writer_receipt(ANONYMOUS, lang, delayed=False)
-    assert t(lang, "feedback.receipt.sent_anonymous", team=team) in all_text(sent)
-    assert t(lang, "feedback.receipt.replies_here") in all_text(sent)
-    assert sent_text == t(lang, "feedback.receipt.text", team=team)
-    assert "&lt;!channel&gt;" in all_text(sent)
+def test_the_receipt_says_how_and_when_it_goes_and_keeps_none_of_the_words(lang: str) -> None:
+    text, sent = views.writer_receipt(WriterReceipt(HANDLE, True), lang)
+    assert text == t(lang, "feedback.writer.receipt_anonymous")
+    assert t(lang, "feedback.writer.where") in all_text(sent)
     assert [(b["action_id"], b["text"]["text"]) for b in buttons(sent)] == [
-        (views.WRITER_REPLY_ACTION, t(lang, "feedback.receipt.add_more"))
+        (views.WRITER_REPLY_ACTION, t(lang, "feedback.writer.open"))
     ]
+    _, signed = views.writer_receipt(WriterReceipt(HANDLE, False, routed_to_admins=True), lang)
+    assert t(lang, "feedback.writer.receipt_signed") in all_text(signed)
+    assert t(lang, "feedback.writer.to_admins") in all_text(signed)
 
-    _, later = views.writer_receipt(SIGNED, lang, delayed=True)
-    assert t(lang, "feedback.receipt.delayed_signed", team=team) in all_text(later)
 
-
-def test_the_writer_hears_the_manager_and_can_answer_back() -> None:
-    text, blocks = views.thread_message(FROM_MANAGER, "en", for_writer=True)
-    assert "The manager of Billing &amp; Payments replied:" in all_text(blocks)
-    assert "> Thank you, on it." in all_text(blocks)
-    assert action_ids(blocks) == [views.WRITER_REPLY_ACTION]
-    assert text == "The manager of Billing &amp; Payments replied to your feedback."
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_in_the_writers_dm_names_the_team_the_kind_or_the_words(lang: str) -> None:
+    """What a Slack export of the writer's DM holds must match nothing in the manager's."""
+    for text, blocks in (
+        views.writer_receipt(WriterReceipt(HANDLE, True), lang),
+        views.writer_news(HANDLE, lang),
+        views.delivery_failed(HANDLE, lang),
+    ):
+        shown = text + all_text(blocks)
+        for leak in ("Billing", "Invoices", "It happened again", "Thank you, on it"):
+            assert leak not in shown
+        for kind in FeedbackKind:
+            assert t(lang, f"feedback.kind.{kind.value}") not in shown
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_anonymous_reply_never_shows_the_writer(lang: str) -> None:
-    text, blocks = views.thread_message(FROM_WRITER, lang, for_writer=False)
+    text, blocks = views.thread_message(FROM_WRITER, lang)
     assert WRITER not in text + all_text(blocks)
     assert t(lang, "feedback.thread.anonymous_replied") in all_text(blocks)
     assert "&lt;@U999&gt;" in all_text(blocks)
@@ -442,46 +468,33 @@ def test_an_anonymous_reply_never_shows_the_writer(lang: str) -> None:
 
 def test_a_signed_reply_names_the_writer_to_the_manager() -> None:
     signed = dataclasses.replace(FROM_WRITER, anonymous=False)
-    text, blocks = views.thread_message(signed, "en", for_writer=False)
+    text, blocks = views.thread_message(signed, "en")
     assert f"<@{WRITER}> replied:" in all_text(blocks)
     assert f"<@{WRITER}>" in text
 
 
-@pytest.mark.parametrize(("message", "for_writer"), [(FROM_WRITER, True), (FROM_MANAGER, False)])
 @pytest.mark.parametrize("lang", LANGS)
-def test_your_own_reply_comes_back_without_a_button(
-    message: FeedbackMessageView, for_writer: bool, lang: str
-) -> None:
-    _, blocks = views.thread_message(message, lang, for_writer=for_writer)
+def test_the_managers_own_reply_comes_back_without_a_button(lang: str) -> None:
+    _, blocks = views.thread_message(FROM_MANAGER, lang)
     assert blocks[0]["text"]["text"] == t(lang, "feedback.thread.you_replied")
     assert buttons(blocks) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_writer_is_told_when_feedback_is_read_resolved_or_reopened(lang: str) -> None:
-    team = "Billing &amp; Payments"
-    for status, key in [
-        (ThreadStatus.ACKNOWLEDGED, "acknowledged"),
-        (ThreadStatus.RESOLVED, "resolved"),
-        (ThreadStatus.OPEN, "reopened"),
-    ]:
-        text, blocks = views.status_notice(dataclasses.replace(ANONYMOUS, status=status), lang)
-        line = t(lang, f"feedback.notice.{key}", team=team)
-        assert text == line
-        assert blocks[0]["text"]["text"] == line
-    assert "Thank you for speaking up" in t("en", "feedback.notice.resolved", team="X")
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_a_refused_delivery_gives_every_word_back(lang: str) -> None:
-    words = ("Nobody answers the support line after five. " * 70)[:TEXT_MAX]
-    text, blocks = views.delivery_failed(lang, words)
-    assert text == t(lang, "feedback.failed.text")
-    assert blocks[0]["text"]["text"] == t(lang, "feedback.failed.body")
-    codes = [b["text"]["text"] for b in blocks if b.get("text", {}).get("text", "").startswith("`")]
-    assert codes
-    body = " ".join(code.removeprefix("```\n").removesuffix("\n```") for code in codes)
-    assert " ".join(body.split()) == " ".join(words.split())
+def test_the_writers_conversation_modal_shows_both_sides_and_what_still_waits(lang: str) -> None:
+    history = [
+        FeedbackLine(Author.WRITER, "Invoices reach us late <!channel>."),
+        FeedbackLine(Author.MANAGER, "Thank you, on it."),
+        FeedbackLine(Author.WRITER, "Still late.", waiting=True),
+    ]
+    view = forms.reply_modal(lang, thread_id=HANDLE, to_manager=True, quoted="q", history=history)
+    assert view["private_metadata"] == HANDLE
+    shown = all_text(view["blocks"])
+    assert "&lt;!channel&gt;" in shown
+    assert shown.index("Invoices") < shown.index("Thank you") < shown.index("Still late")
+    assert t(lang, "feedback.conversation.manager") in shown
+    assert shown.count(t(lang, "feedback.conversation.waiting")) == 1
+    assert view_problems(view) == []
 
 
 # --- refusals --------------------------------------------------------------------------------
@@ -522,7 +535,7 @@ def test_the_list_shows_both_sides_with_empty_states(lang: str) -> None:
     assert t(lang, "feedback.list.as_writer_empty") in shown
     assert t(lang, "feedback.list.as_manager_empty") in shown
 
-    long_text = dataclasses.replace(ANONYMOUS, first_text=PING * 20)
+    long_text = dataclasses.replace(ANONYMOUS, first_text=PING * 20, thread_id=HANDLE)
     text, blocks = views.feedback_list(lang, as_writer=[long_text], as_manager=[SIGNED])
     message_fits((text, blocks))
     shown = all_text(blocks)
@@ -531,9 +544,12 @@ def test_the_list_shows_both_sides_with_empty_states(lang: str) -> None:
     assert "Billing &amp; Payments" in shown
     assert t(lang, "feedback.status.open") in shown
     assert WRITER not in shown
-    lines = [line for line in shown.split("\n") if line.startswith("•")]
+    lines = [line for block in blocks for line in all_text(block).split("\n") if "• " in line]
     assert len(lines) == 2
     assert all(len(line) < 250 for line in lines)
+    assert shown.count("&lt;!channel&gt;") == 1  # the manager's excerpt; the writer's has none
+    [open_it] = buttons(blocks)
+    assert (open_it["action_id"], open_it["value"]) == (views.WRITER_REPLY_ACTION, HANDLE)
 
 
 def test_the_list_shows_at_most_twenty_per_part_and_counts_the_rest() -> None:
@@ -544,32 +560,20 @@ def test_the_list_shows_at_most_twenty_per_part_and_counts_the_rest() -> None:
     assert block_problems(blocks) == []
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_a_team_without_manager_routes_to_admins(lang: str) -> None:
-    note = views.routed_to_admins_note(lang, "Ops <!channel>")
-    assert "Ops &lt;!channel&gt;" in note
-    assert "<!channel>" not in note
-    assert note == t(lang, "feedback.admins.routed", team="Ops &lt;!channel&gt;")
-
-
 # --- what the courier posts, and inline form errors ------------------------------------------
 
 
 def test_each_note_the_service_posts_renders_as_its_view() -> None:
+    receipt = WriterReceipt(HANDLE, True)
     assert views.render_note(ManagerCard(ANONYMOUS), "es") == views.manager_card(ANONYMOUS, "es")
-    assert views.render_note(WriterReceipt(SIGNED, True), "en") == views.writer_receipt(
-        SIGNED, "en", delayed=True
+    assert views.render_note(receipt, "en") == views.writer_receipt(receipt, "en")
+    assert views.render_note(ThreadMessage(FROM_WRITER), "en") == views.thread_message(
+        FROM_WRITER, "en"
     )
-    assert views.render_note(ThreadMessage(FROM_WRITER, False), "en") == views.thread_message(
-        FROM_WRITER, "en", for_writer=False
-    )
-    assert views.render_note(StatusNotice(ANONYMOUS), "es") == views.status_notice(ANONYMOUS, "es")
-    assert views.render_note(DeliveryFailedNotice(HOSTILE), "en") == views.delivery_failed(
-        "en", HOSTILE
-    )
-    text, blocks = views.render_note(RoutedToAdminsNotice("Ops <!channel>"), "es")
-    assert blocks[0]["text"]["text"] == views.routed_to_admins_note("es", "Ops <!channel>")
-    message_fits((text, blocks))
+    assert views.render_note(WriterNews(HANDLE), "es") == views.writer_news(HANDLE, "es")
+    failed = views.render_note(DeliveryFailedNotice(HANDLE), "en")
+    assert failed == views.delivery_failed(HANDLE, "en")
+    message_fits(failed)
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ def test_every_event_in_the_manifest_has_a_listener_and_back(database: Database)
         "reaction_removed",
         "app_mention",
         "message.im",
+        "team_join",  # the directory stays current (bot/listeners/people.py)
+        "user_change",
     }
     assert surfaces(database).events == declared
 
@@ -86,7 +88,24 @@ def test_the_bot_asks_only_for_scopes_it_uses() -> None:
         "groups:history",
         "im:history",
         "im:write",
+        "mpim:history",  # the message a :clap: in a group DM was given for
         "reactions:read",
         "usergroups:read",
         "users:read",
+    }
+
+
+def test_the_bot_posts_only_where_it_was_invited() -> None:
+    """No `chat:write.public`: the kudos and team channels invite the bot (README, setup)."""
+    assert "chat:write.public" not in manifest()["oauth_config"]["scopes"]["bot"]
+
+
+def test_every_slash_command_gets_mentions_as_ids() -> None:
+    """`should_escape: true`, as the contract says: a picked `@Rosa Méndez` arrives as
+    `<@U…|rosa.mendez>` and `@it-team` as `<!subteam^S…|@it-team>`, never as plain words."""
+    commands = manifest()["features"]["slash_commands"]
+    assert {c["command"]: c["should_escape"] for c in commands} == {
+        "/kudos": True,
+        "/feedback": True,
+        "/aplauso": True,
     }

@@ -78,10 +78,14 @@ def test_an_answer_is_recorded_once_and_the_dm_shows_it_even_after_a_double_clic
     key = question_keys(message)[0]
     assert click_score(app, NOAH, message, key, 4).status == 200
     click_score(app, NOAH, message, key, 2)
-    sql = "SELECT team_id, score FROM pulse_answers WHERE question_key = :k"
-    assert rows(app, sql, k=key) == [(team, 4)]
+    assert rows(app, "SELECT team_id FROM pulse_ballots WHERE question_key = :k", k=key) == [
+        (team,)
+    ]  # one sealed ballot, waiting for Luis (or the close) to be counted
     [updated] = pulses_to(app, NOAH)
     assert f"a_{key}" not in json.dumps(updated)  # the buttons for that question are gone
+    run(app, "reminders", TUESDAY + timedelta(days=8))
+    sql = "SELECT team_id, score FROM pulse_answers WHERE question_key = :k"
+    assert rows(app, sql, k=key) == [(team, 4)]
 
 
 def test_a_late_click_after_the_week_closed_is_told_so(app: RunningApp) -> None:

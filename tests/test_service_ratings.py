@@ -10,7 +10,7 @@ from engagement.service_ratings import (
     service_question,
     suggested_suppliers,
 )
-from engagement.teams import TeamRef
+from engagement.teams_model import TeamRef
 from tests.support.app_harness import RunningApp
 from tests.support.pulse_app import CARMEN, make_team
 

@@ -1,4 +1,11 @@
-"""Answering a person privately, whichever way the request allows."""
+"""Answering a person privately, wherever they were when they asked.
+
+People run `/kudos` and shortcuts in channels and DMs the bot was never invited to. There an
+ephemeral (`chat.postEphemeral`) fails with `not_in_channel` or `channel_not_found`, so every
+private answer tries, in order: the request's `response_url` (it works in any conversation,
+bot member or not, for 30 minutes), an ephemeral in the channel, and a DM from the app, which
+always reaches the person. Whatever the route, the answer is not lost.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,69 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
+
+from bot.adapters.slack_messages import SlackFailure
 
 logger = logging.getLogger(__name__)
+
+Message = tuple[str, list[dict[str, Any]] | None]
+"""What a view renders: the fallback text and the blocks."""
+
+HTTP_OK = 200
+
+
+def responder(response_url: str | None) -> Respond | None:
+    """A `respond` for a `response_url` kept from an earlier request (a modal's metadata)."""
+    return Respond(response_url=response_url) if response_url else None
+
+
+def _by_response_url(respond: Respond, text: str, blocks: list[dict[str, Any]] | None) -> bool:
+    try:
+        answer = respond(
+            text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+        )
+    except (*SlackFailure, ValueError) as error:
+        logger.warning("response_url reply failed: %s", type(error).__name__)
+        return False
+    if answer.status_code != HTTP_OK:  # expired, used five times, or refused
+        logger.warning("response_url reply refused: HTTP %s", answer.status_code)
+        return False
+    return True
+
+
+def _by_ephemeral(
+    client: WebClient,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None,
+    thread_ts: str | None,
+) -> bool:
+    try:
+        client.chat_postEphemeral(
+            channel=channel_id, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
+        )
+    except SlackFailure as error:  # not_in_channel, channel_not_found, ...: try the DM
+        logger.info("ephemeral refused, answering by DM: %s", _reason(error))
+        return False
+    return True
+
+
+def _by_direct_message(
+    client: WebClient, user_id: str, text: str, blocks: list[dict[str, Any]] | None
+) -> bool:
+    try:
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    except SlackFailure as error:
+        logger.warning("private reply failed: %s", _reason(error))
+        return False
+    return True
+
+
+def _reason(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    code = response.get("error") if response is not None else None
+    return str(code or type(error).__name__)
 
 
 def reply_privately(
@@ -20,20 +87,34 @@ def reply_privately(
     user_id: str,
     text: str,
     blocks: list[dict[str, Any]] | None = None,
+    thread_ts: str | None = None,
 ) -> bool:
-    """Tries the request's response_url first, then an ephemeral, then a DM; never raises."""
-    if respond is not None and getattr(respond, "response_url", None):
-        try:
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-            return True
-        except Exception as error:
-            logger.warning("response_url reply failed: %s", type(error).__name__)
-    try:
-        if channel_id:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text, blocks=blocks)
-        else:
-            client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+    """response_url, then an ephemeral in `channel_id` (in `thread_ts` when given), then a DM;
+    False only when all of them failed. Never raises."""
+    if respond is not None and respond.response_url and _by_response_url(respond, text, blocks):
         return True
-    except SlackClientError as error:
-        logger.warning("private reply failed: %s", type(error).__name__)
-        return False
+    if channel_id and _by_ephemeral(client, channel_id, user_id, text, blocks, thread_ts):
+        return True
+    return _by_direct_message(client, user_id, text, blocks)
+
+
+def reply_message(
+    respond: Respond | None,
+    client: WebClient,
+    channel_id: str | None,
+    user_id: str,
+    message: Message,
+    *,
+    thread_ts: str | None = None,
+) -> bool:
+    """`reply_privately` with a view's (text, blocks)."""
+    text, blocks = message
+    return reply_privately(
+        respond=respond,
+        client=client,
+        channel_id=channel_id,
+        user_id=user_id,
+        text=text,
+        blocks=blocks,
+        thread_ts=thread_ts,
+    )

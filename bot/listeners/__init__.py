@@ -12,6 +12,7 @@ from bot.listeners import (
     feedback,
     home,
     kudos,
+    people,
     pulse,
 )
 from bot.surfaces import Surfaces
@@ -24,7 +25,8 @@ def register_all(app: App, services: Services, executor: TrackingExecutor) -> Su
     aplauso.register(surfaces, services)
     home.register(surfaces, services)
     kudos.register(surfaces, services)
+    people.register(surfaces, services)
     pulse.register(surfaces, services)
-    direct_messages.register(surfaces)
+    direct_messages.register(surfaces, services)
     feedback.register(surfaces, services)
     return surfaces

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.adapters.replies import reply_privately
+from bot.adapters.replies import reply_message
 from bot.middleware import language_of
 from bot.parsing import user_id_of
 from bot.surfaces import Surfaces
@@ -40,17 +40,10 @@ def register(surfaces: Surfaces, services: Services) -> None:
         user_id = user_id_of(command)
         lang = language_of(context)
         try:
-            text, blocks = answer(services, user_id, str(command.get("text") or ""), lang)
+            message = answer(services, user_id, str(command.get("text") or ""), lang)
         except DomainError as error:
-            text, blocks = views.refusal_text(error, lang), None
-        reply_privately(
-            respond=respond,
-            client=context.client,
-            channel_id=command.get("channel_id"),
-            user_id=user_id,
-            text=text,
-            blocks=blocks,
-        )
+            message = views.refusal_text(error, lang), None
+        reply_message(respond, context.client, command.get("channel_id"), user_id, message)
 
 
 def answer(services: Services, user_id: str, raw_text: str, lang: str) -> Answer:
@@ -81,7 +74,9 @@ def _names(text: str) -> tuple[str, str]:
 
 
 def _settings(services: Services, user_id: str, rest: str, lang: str) -> str:
-    return views.settings_text(services.admin.settings(user_id), lang)
+    """The settings (admins only), then where an `/invite @Aplauso` is still missing."""
+    settings = services.admin.settings(user_id)
+    return views.settings_text(settings, lang, services.kudos.celebration_channels())
 
 
 def _set(services: Services, user_id: str, rest: str, lang: str) -> str:

@@ -7,26 +7,28 @@ may see or do what, and every post to the other side of a conversation, is the s
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk.errors import SlackClientError
 
-from bot.adapters.replies import reply_privately
+from bot.adapters.replies import Message, reply_message
+from bot.adapters.slack_messages import open_modal
 from bot.middleware import language_of
-from bot.parsing import state_value, trigger_id_of, user_id_of
+from bot.parsing import click_of, state_value, trigger_id_of, user_id_of
 from bot.surfaces import Surfaces
 from bot.views import feedback as views
 from bot.views import feedback_modal as forms
 from bot.views.digest import OPEN_FEEDBACK_ACTION
 from engagement.errors import DomainError
 from engagement.feedback import FeedbackService
-from engagement.feedback_model import FeedbackKind, FeedbackRequest, FeedbackThreadView
+from engagement.feedback_model import (
+    FeedbackKind,
+    FeedbackRequest,
+    FeedbackThreadView,
+    ThreadStatus,
+)
 from engagement.services import Services
-
-logger = logging.getLogger(__name__)
 
 LIST_WORDS = frozenset({"list", "lista"})
 KINDS = {kind.value: kind for kind in FeedbackKind}
@@ -51,16 +53,9 @@ def _feedback_request(body: dict[str, Any], view: dict[str, Any]) -> FeedbackReq
         kind=KINDS.get(_selected(view, forms.KIND_BLOCK, forms.KIND_ACTION), FeedbackKind.IDEA),
         text=str(state_value(view, forms.TEXT_BLOCK, forms.TEXT_ACTION).get("value") or ""),
         anonymous=forms.ANONYMOUS_OPTION in options,
-        delay=forms.DELAY_OPTION in options,
+        delay=True,  # every feedback waits for the next delivery slot
         source_key=f"view:{view.get('id')}",
     )
-
-
-def _open_modal(context: BoltContext, trigger_id: str, view: dict[str, Any]) -> None:
-    try:
-        context.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackClientError as error:
-        logger.warning("views.open failed: %s", type(error).__name__)
 
 
 def _tell(
@@ -68,36 +63,22 @@ def _tell(
     respond: Respond | None,
     user_id: str,
     channel: str | None,
-    message: tuple[str, list[dict[str, Any]]],
+    message: Message,
 ) -> None:
-    text, blocks = message
-    reply_privately(
-        respond=respond,
-        client=context.client,
-        channel_id=channel,
-        user_id=user_id,
-        text=text,
-        blocks=blocks,
-    )
+    reply_message(respond, context.client, channel, user_id, message)
 
 
-def _refusal(context: BoltContext, error: DomainError) -> tuple[str, list[dict[str, Any]]]:
+def _refusal(context: BoltContext, error: DomainError) -> Message:
     return views.feedback_problem(language_of(context), error.key, error.params, None)
 
 
 def _show_card(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: BoltContext,
-    respond: Respond,
-    load: CardLoader,
-    *,
-    redraw: bool,
+    body: dict[str, Any], context: BoltContext, respond: Respond, load: CardLoader, *, redraw: bool
 ) -> None:
     """The card after a button: redrawn in place, or shown again below the digest."""
     user_id = user_id_of(body)
     try:
-        thread = load(str(action.get("value") or ""), user_id)
+        thread = load(click_of(body).value, user_id)
     except DomainError as error:
         _tell(context, respond, user_id, None, _refusal(context, error))
         return
@@ -127,7 +108,7 @@ def _register_writing(surfaces: Surfaces, feedback: FeedbackService) -> None:
             k=form.k,
             private_metadata=json.dumps({"channel": channel}),
         )
-        _open_modal(context, trigger_id, modal)
+        open_modal(context.client, trigger_id, modal)
 
     @surfaces.command("/feedback")
     def feedback_command(
@@ -170,14 +151,12 @@ def _register_writing(surfaces: Surfaces, feedback: FeedbackService) -> None:
 def _register_replies(surfaces: Surfaces, feedback: FeedbackService) -> None:
     @surfaces.action(views.MANAGER_REPLY_ACTION)
     @surfaces.action(views.WRITER_REPLY_ACTION)
-    def reply_button(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
+    def reply_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         """Either side's Reply button: the service knows which side this person is on."""
         ack()
         user_id = user_id_of(body)
         try:
-            draft = feedback.open_reply(str(action.get("value") or ""), user_id)
+            draft = feedback.open_reply(click_of(body).value, user_id)
         except DomainError as error:
             _tell(context, None, user_id, None, _refusal(context, error))
             return
@@ -187,8 +166,9 @@ def _register_replies(surfaces: Surfaces, feedback: FeedbackService) -> None:
             to_manager=draft.to_manager,
             quoted=draft.quoted,
             anonymous=draft.anonymous,
+            history=draft.history,
         )
-        _open_modal(context, trigger_id_of(body), modal)
+        open_modal(context.client, trigger_id_of(body), modal)
 
     @surfaces.view(forms.REPLY_MODAL)
     def reply_submitted(
@@ -210,42 +190,23 @@ def _register_replies(surfaces: Surfaces, feedback: FeedbackService) -> None:
 def _register_cards(surfaces: Surfaces, feedback: FeedbackService) -> None:
     """The card's buttons (acknowledge, resolve, flag) and the digest's way back to a card."""
 
+    def setting(status: ThreadStatus) -> CardLoader:
+        return lambda thread_id, user_id: feedback.set_status(thread_id, user_id, status)
+
+    loaders: dict[str, CardLoader] = {
+        **{action_id: setting(status) for action_id, status in views.STATUS_ACTIONS.items()},
+        views.FLAG_ACTION: feedback.flag,
+        OPEN_FEEDBACK_ACTION: feedback.card_for,
+    }
+
     @surfaces.action(views.ACKNOWLEDGE_ACTION)
     @surfaces.action(views.RESOLVE_ACTION)
-    def status_button(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        respond: Respond,
-    ) -> None:
-        ack()
-        status = views.STATUS_ACTIONS[str(action.get("action_id"))]
-
-        def change(thread_id: str, user_id: str) -> FeedbackThreadView:
-            return feedback.set_status(thread_id, user_id, status)
-
-        _show_card(body, action, context, respond, change, redraw=True)
-
     @surfaces.action(views.FLAG_ACTION)
-    def flagged(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        respond: Respond,
-    ) -> None:
-        ack()
-        _show_card(body, action, context, respond, feedback.flag, redraw=True)
-
     @surfaces.action(OPEN_FEEDBACK_ACTION)
-    def open_from_digest(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        respond: Respond,
-    ) -> None:
-        """The digest's "oldest unanswered" button: the card again, with its buttons."""
+    def on_card(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """A card's own buttons redraw it in place; the digest's "oldest unanswered" button
+        shows the card again below the digest, with its buttons."""
         ack()
-        _show_card(body, action, context, respond, feedback.card_for, redraw=False)
+        action_id = click_of(body).action_id
+        redraw = action_id != OPEN_FEEDBACK_ACTION
+        _show_card(body, context, respond, loaders[action_id], redraw=redraw)

@@ -13,13 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
 
-from bot.adapters.replies import reply_privately
+from bot.adapters.replies import reply_message, responder
 from bot.adapters.slack_messages import open_modal, permalink, update_modal
 from bot.markup import read_kudos_markup
 from bot.middleware import language_of
-from bot.parsing import message_location, private_metadata, state_value, trigger_id_of, user_id_of
+from bot.parsing import (
+    click_of,
+    message_location,
+    private_metadata,
+    state_value,
+    trigger_id_of,
+    user_id_of,
+)
 from bot.surfaces import Surfaces
 from bot.views import kudos as views
 from bot.views import kudos_modal as modal
@@ -54,34 +60,24 @@ class ModalDraft:
         )
 
 
-def _reply(
-    respond: Respond | None,
-    client: WebClient,
-    channel_id: str | None,
-    user_id: str,
-    message: views.Message,
-) -> None:
-    text, blocks = message
-    reply_privately(
-        respond=respond,
-        client=client,
-        channel_id=channel_id,
-        user_id=user_id,
-        text=text,
-        blocks=blocks,
-    )
-
-
 def _confirmer(
-    context: BoltContext, respond: Respond | None, channel_id: str | None, *, quiet_twins: bool
+    context: BoltContext,
+    respond: Respond | None,
+    channel_id: str | None,
+    *,
+    quiet_twins: bool,
+    thread_ts: str | None = None,
 ) -> Callable[[GivenKudos], None]:
-    """Tells the giver it worked; `quiet_twins`: a repeat (retry, double reaction) says nothing."""
+    """Tells the giver it worked, wherever they are (see `reply_message`); `quiet_twins`: a
+    repeat (retry, double reaction) says nothing."""
     lang = language_of(context)
 
     def confirm(given: GivenKudos) -> None:
         if not (quiet_twins and given.duplicate):
             message = views.giver_confirmation(given, lang)
-            _reply(respond, context.client, channel_id, given.giver_id, message)
+            reply_message(
+                respond, context.client, channel_id, given.giver_id, message, thread_ts=thread_ts
+            )
 
     return confirm
 
@@ -95,22 +91,27 @@ def _give_typed(
     source_key: str,
     channel_id: str | None,
     message_ts: str | None = None,
+    thread_ts: str | None = None,
 ) -> None:
-    """The one path for typed kudos (slash command and @mention); a refusal hands the text back."""
+    """The one path for typed kudos (slash command and @mention); a refusal hands the text
+    back, as the person typed it (`@rosa.mendez`, not `<@U26ROSA|rosa.mendez>`)."""
     giver_id = str(context.user_id or "")
+    typed = read_kudos_markup(text, bot_user_id=context.bot_user_id)
     try:
         kudos.give_from_text(
             giver_id=giver_id,
-            text=read_kudos_markup(text, bot_user_id=context.bot_user_id),
+            text=typed,
             source_kind=source_kind,
             source_key=source_key,
             channel_id=channel_id,
             message_ts=message_ts,
-            on_recorded=_confirmer(context, respond, channel_id, quiet_twins=False),
+            on_recorded=_confirmer(
+                context, respond, channel_id, quiet_twins=False, thread_ts=thread_ts
+            ),
         )
     except DomainError as error:
-        refusal = views.kudos_problem(language_of(context), error.key, error.params, text)
-        _reply(respond, context.client, channel_id, giver_id, refusal)
+        refusal = views.kudos_problem(language_of(context), error.key, error.params, typed.text)
+        reply_message(respond, context.client, channel_id, giver_id, refusal, thread_ts=thread_ts)
 
 
 def _modal_request(body: dict[str, Any], view: dict[str, Any]) -> KudosRequest:
@@ -165,31 +166,37 @@ def register(surfaces: Surfaces, services: Services) -> None:
 
 
 def _register_typed(surfaces: Surfaces, kudos: KudosService) -> None:
-    @surfaces.command("/kudos")
-    def kudos_command(
-        ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
-        text = str(command.get("text") or "").strip()
-        channel_id = command.get("channel_id")
-        if not text:
-            _open_draft(kudos, context, trigger_id_of(command), ModalDraft({"channel": channel_id}))
-            return
-        if text.lower() in HELP_WORDS:
-            about = kudos.help()
-            lang = language_of(context)
-            message = views.kudos_help(lang, about.values, about.reactions, about.daily_limit)
-            _reply(respond, context.client, channel_id, user_id_of(command), message)
-            return
-        source_key = f"command:{command.get('trigger_id') or command.get('response_url')}"
-        _give_typed(kudos, context, respond, text, SourceKind.COMMAND, source_key, channel_id)
+    """Kudos typed as text: an @mention of the app, or `/kudos`."""
 
     @surfaces.event("app_mention")
     def mentioned(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         text = str(event.get("text") or "")
         source_key = f"event:{body.get('event_id') or ''}"
-        channel_id, ts = event.get("channel"), event.get("ts")
-        _give_typed(kudos, context, None, text, SourceKind.MENTION, source_key, channel_id, ts)
+        channel_id, ts, thread = event.get("channel"), event.get("ts"), event.get("thread_ts")
+        _give_typed(
+            kudos, context, None, text, SourceKind.MENTION, source_key, channel_id, ts, thread
+        )
+
+    @surfaces.command("/kudos")
+    def kudos_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
+        """`/kudos` alone opens the modal, `/kudos help` explains, anything else is a kudos."""
+        ack()
+        text = str(command.get("text") or "").strip()
+        channel_id = command.get("channel_id")
+        if not text:  # the response_url answers the giver here, even where the bot is not
+            where = {"channel": channel_id, "response_url": command.get("response_url")}
+            _open_draft(kudos, context, trigger_id_of(command), ModalDraft(where))
+            return
+        if text.lower() in HELP_WORDS:
+            about = kudos.help()
+            lang = language_of(context)
+            message = views.kudos_help(lang, about.values, about.reactions, about.daily_limit)
+            reply_message(respond, context.client, channel_id, user_id_of(command), message)
+            return
+        source_key = f"command:{command.get('trigger_id') or command.get('response_url')}"
+        _give_typed(kudos, context, respond, text, SourceKind.COMMAND, source_key, channel_id)
 
 
 def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:
@@ -204,8 +211,9 @@ def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:
         ack()
         message = shortcut.get("message") or {}
         channel_id, ts = message_location(shortcut)
+        where = {"channel": channel_id, "ts": ts, "response_url": shortcut.get("response_url")}
         draft = ModalDraft(
-            {"channel": channel_id, "ts": ts, "source": "message"},
+            {**where, "source": "message"},
             receivers=(str(message["user"]),) if message.get("user") else (),
             quote=str(message.get("text") or "")[:QUOTE_MAX],
         )
@@ -221,32 +229,34 @@ def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:
     def kudos_modal_submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
+        """Answered from what Aplauso already knows, with no Slack call before the answer
+        (inline errors name people); who Slack still has to confirm is checked after, and the
+        giver hears either way, through the opener's response_url, an ephemeral or a DM."""
         request = _modal_request(body, view)
-        confirm = _confirmer(context, None, request.channel_id, quiet_twins=False)
-
-        def acknowledge_then_confirm(given: GivenKudos) -> None:
-            ack()
-            confirm(given)
-
+        lang = language_of(context)
         try:
-            kudos.give(request, on_recorded=acknowledge_then_confirm)
+            kudos.check(request)
         except DomainError as error:
-            reason, _ = views.kudos_problem(language_of(context), error.key, error.params, None)
+            reason = views.modal_problem(lang, error.key, error.params)
             ack(response_action="errors", errors=modal.inline_error(error.field, reason))
+            return
+        ack()
+        respond = responder(private_metadata(view).get("response_url"))
+        confirm = _confirmer(context, respond, request.channel_id, quiet_twins=False)
+        try:
+            kudos.give(request, on_recorded=confirm)
+        except DomainError as error:
+            refusal = views.kudos_problem(lang, error.key, error.params, request.message)
+            reply_message(respond, context.client, request.channel_id, request.giver_id, refusal)
 
 
 def _register_buttons(surfaces: Surfaces, kudos: KudosService) -> None:
     @surfaces.action(views.UNDO_ACTION)
-    def undo(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Respond,
-        context: BoltContext,
-    ) -> None:
+    def undo(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        """The giver's Undo, shortly after giving: the confirmation says it is withdrawn."""
         ack()
         lang = language_of(context)
-        value = str(action.get("value") or "")
+        value = click_of(body).value
         try:
             kudos.undo(int(value) if value.isdigit() else 0, user_id_of(body))
         except DomainError as error:
@@ -257,11 +267,10 @@ def _register_buttons(surfaces: Surfaces, kudos: KudosService) -> None:
         respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
 
     @surfaces.action(views.THANKS_BACK_ACTION)
-    def thanks_back(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
+    def thanks_back(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        """The receiver's *Say thanks back*: the modal, with the giver as receiver."""
         ack()
-        giver = str(action.get("value") or "")
+        giver = click_of(body).value
         draft = ModalDraft({}, receivers=(giver,) if giver else ())
         _open_draft(kudos, context, trigger_id_of(body), draft)
 
@@ -282,7 +291,7 @@ def _register_reactions(surfaces: Surfaces, kudos: KudosService) -> None:
             kudos.give_for_reaction(reaction, on_recorded=confirm)
         except DomainError as error:  # only the daily limit is worth a word
             refusal = views.kudos_problem(language_of(context), error.key, error.params, None)
-            _reply(None, context.client, reaction.channel_id, reaction.reactor_id, refusal)
+            reply_message(None, context.client, reaction.channel_id, reaction.reactor_id, refusal)
 
     @surfaces.event("reaction_removed")
     def reaction_removed(event: dict[str, Any]) -> None:

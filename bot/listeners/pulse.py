@@ -13,12 +13,14 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
+from bot.adapters.slack_messages import open_modal
 from bot.i18n import t
 from bot.middleware import language_of
-from bot.parsing import message_location, state_value, trigger_id_of, user_id_of
+from bot.parsing import Click, click_of, message_location, state_value, trigger_id_of, user_id_of
 from bot.surfaces import Surfaces
 from bot.views import pulse as views
 from engagement.errors import DomainError
+from engagement.pulse import PulseService
 from engagement.pulse_model import WeekClosed
 from engagement.services import Services
 
@@ -63,70 +65,52 @@ def register(surfaces: Surfaces, services: Services) -> None:
     _register_comment(surfaces, services)
 
 
+def _press(pulse: PulseService, user_id: str, click: Click, lang: str) -> views.Message | None:
+    """The service call a DM button stands for, and the DM as it reads afterwards; None for a
+    value that is not ours."""
+    if click.action_id == views.STOP_ACTION:
+        pulse.opt_out(user_id)
+        return views.stopped_message(lang)
+    if click.action_id == views.SKIP_ACTION:
+        week = views.parse_week(click.value)
+        if week is None:
+            return None
+        pulse.skip_week(user_id, week)
+        return views.skipped_message(lang)
+    score = views.parse_score_value(click.value)
+    if score is None:
+        return None
+    outcome = pulse.answer(user_id, score.week, score.key, score.score)
+    return views.pulse_message(outcome.invite, lang)
+
+
 def _register_buttons(surfaces: Surfaces, services: Services) -> None:
     """The DM's own buttons: a score, skipping the week, stopping the surveys."""
 
     @surfaces.action(re.compile(rf"^{views.SCORE_ACTION_PREFIX}\d+$"))
-    def answered(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        respond: Respond,
-    ) -> None:
-        ack()
-        click = views.parse_score_value(str(action.get("value") or ""))
-        if click is None:
-            return
-        try:
-            outcome = services.pulse.answer(user_id_of(body), click.week, click.key, click.score)
-        except DomainError as error:
-            _refused(context, message_location(body), respond, error)
-            return
-        message = views.pulse_message(outcome.invite, language_of(context))
-        _redraw(context.client, message_location(body), message)
-
     @surfaces.action(views.SKIP_ACTION)
-    def skipped(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: BoltContext,
-        respond: Respond,
+    @surfaces.action(views.STOP_ACTION)
+    def on_dm_button(
+        ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond
     ) -> None:
         ack()
-        week = views.parse_week(action.get("value"))
-        if week is None:
-            return
+        where = message_location(body)
         try:
-            services.pulse.skip_week(user_id_of(body), week)
+            message = _press(services.pulse, user_id_of(body), click_of(body), language_of(context))
         except DomainError as error:
-            _refused(context, message_location(body), respond, error)
+            _refused(context, where, respond, error)
             return
-        message = views.skipped_message(language_of(context))
-        _redraw(context.client, message_location(body), message)
-
-    @surfaces.action(views.STOP_ACTION)
-    def stopped(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        ack()
-        try:
-            services.pulse.opt_out(user_id_of(body))
-        except DomainError as error:
-            _refused(context, message_location(body), respond, error)
-            return
-        message = views.stopped_message(language_of(context))
-        _redraw(context.client, message_location(body), message)
+        if message is not None:
+            _redraw(context.client, where, message)
 
 
 def _register_comment(surfaces: Surfaces, services: Services) -> None:
     """The "Add a comment" button: a modal that takes the answer and its comment together."""
 
     @surfaces.action(views.COMMENT_ACTION)
-    def comment_clicked(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
-    ) -> None:
+    def comment_clicked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        target = views.parse_question_value(str(action.get("value") or ""))
+        target = views.parse_question_value(click_of(body).value)
         question = services.pulse.question(target.key) if target else None
         if target is None or question is None:
             return
@@ -134,10 +118,7 @@ def _register_comment(surfaces: Surfaces, services: Services) -> None:
         modal = views.comment_modal(
             question, language_of(context), target=target, channel=channel, ts=ts
         )
-        try:
-            context.client.views_open(trigger_id=trigger_id_of(body), view=modal)
-        except SlackClientError as error:
-            logger.warning("views.open failed: %s", type(error).__name__)
+        open_modal(context.client, trigger_id_of(body), modal)
 
     @surfaces.view(views.COMMENT_MODAL)
     def comment_submitted(

@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.i18n import t
+from bot.views.blocks import escape_mrkdwn
 from engagement.admin_model import SettingsView
 from engagement.errors import DomainError
-from engagement.kudos_model import ValueInfo
+from engagement.kudos_model import CelebrationChannel, ValueInfo
 
 
-def settings_text(view: SettingsView, lang: str) -> str:
+def _channel_line(channel: CelebrationChannel, lang: str) -> str:
+    what = (
+        t(lang, "admin.channel_team", team=escape_mrkdwn(channel.team))
+        if channel.team
+        else t(lang, "admin.channel_kudos")
+    )
+    state = {True: "ok", False: "missing", None: "unknown"}[channel.member]
+    return t(lang, f"admin.channel_{state}", channel=f"<#{channel.channel_id}>", what=what)
+
+
+def channels_text(channels: Sequence[CelebrationChannel], lang: str) -> str:
+    """Where kudos are celebrated, and where an `/invite @Aplauso` is still missing: the app
+    posts (and counts :clap: reactions) only in channels it was invited to."""
+    if not channels:
+        return t(lang, "admin.channels_none")
+    lines = [_channel_line(channel, lang) for channel in channels]
+    return "\n".join([t(lang, "admin.channels_title"), *lines])
+
+
+def settings_text(
+    view: SettingsView, lang: str, channels: Sequence[CelebrationChannel] | None = None
+) -> str:
+    """The settings, then (when given) the channels the bot must have been invited to."""
+    text = _settings_lines(view, lang)
+    return text if channels is None else f"{text}\n{channels_text(channels, lang)}"
+
+
+def _settings_lines(view: SettingsView, lang: str) -> str:
     return t(
         lang,
         "admin.settings",

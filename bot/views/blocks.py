@@ -7,7 +7,7 @@ never make Slack refuse a whole message or view.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.i18n import t
@@ -131,6 +131,30 @@ def input_block(
     return block
 
 
+def modal(
+    lang: str,
+    callback_id: str,
+    keys: str,
+    blocks: list[Block],
+    private_metadata: str,
+    *,
+    submit: bool = True,
+) -> dict[str, Any]:
+    """A modal view; its title, close and submit buttons are the catalog's `{keys}.title`,
+    `{keys}.close` and `{keys}.submit`."""
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(t(lang, f"{keys}.title"), MODAL_TITLE_MAX),
+        "close": plain(t(lang, f"{keys}.close"), MODAL_TITLE_MAX),
+        "private_metadata": private_metadata,
+        "blocks": fit_view(blocks),
+    }
+    if submit:
+        view["submit"] = plain(t(lang, f"{keys}.submit"), MODAL_TITLE_MAX)
+    return view
+
+
 def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, OPTION_TEXT_MAX), "value": value[:OPTION_VALUE_MAX]}
 
@@ -138,6 +162,12 @@ def option(text: str, value: str) -> dict[str, Any]:
 def fit_message(blocks: list[Block]) -> list[Block]:
     """Keeps a message within the block count, dropping from the end (least important last)."""
     return blocks[:MESSAGE_BLOCKS_MAX]
+
+
+def slack_message(text: str, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """A message as views return it, within Slack's limits: the plain `text` (never empty)
+    and at most 50 blocks."""
+    return fallback_text(text), fit_message(blocks)
 
 
 def fit_view(blocks: list[Block]) -> list[Block]:
@@ -187,16 +217,24 @@ def blockquote(text: str, limit: int) -> str:
 
 
 def _join_within(pieces: Sequence[str], limit: int) -> str:
-    if sum(len(piece) for piece in pieces) <= limit:
-        return "".join(pieces)
+    return "".join(pieces_within(pieces, limit))
+
+
+def pieces_within(pieces: Sequence[str], limit: int, cost: Callable[[str], int] = len) -> list[str]:
+    """`pieces` when they fit in `limit`, else the first ones that fit with `…` after them.
+
+    Pieces are never cut (an `&amp;` stays whole); `cost` is what a piece takes once rendered.
+    """
+    if sum(cost(piece) for piece in pieces) <= limit:
+        return list(pieces)
     kept: list[str] = []
     size = 0
     for piece in pieces:
-        if size + len(piece) > limit - 1:
+        if size + cost(piece) > limit - 1:
             break
         kept.append(piece)
-        size += len(piece)
-    return "".join(kept) + "…"
+        size += cost(piece)
+    return [*kept, "…"]
 
 
 def fallback_text(text: str) -> str:

@@ -32,10 +32,9 @@ from bot.views.blocks import (
     context,
     divider,
     escaped_clip,
-    fallback_text,
-    fit_message,
     header,
     section,
+    slack_message,
 )
 from bot.views.digest_text import (
     TEAM_SHOWN_MAX,
@@ -281,9 +280,13 @@ def _suggestion(data: DigestData, lang: str, style: _Style) -> _Part | None:
         return None
     name = driver_name(suggestion.driver, lang)
     scores = [s.score for s in data.drivers if s.driver == suggestion.driver]
-    if scores:
+    if scores and suggestion.lowest:
         weakest = t(
             lang, "digest.suggestion.weakest", driver=name, score=format_score(scores[0], lang)
+        )
+    elif scores:  # one driver shown, or a tie: calling one "lowest" would say nothing true
+        weakest = t(
+            lang, "digest.suggestion.focus", driver=name, score=format_score(scores[0], lang)
         )
     else:
         weakest = t(lang, "digest.suggestion.weakest_no_score", driver=name)
@@ -348,7 +351,7 @@ def digest_message(data: DigestData, lang: str, values: Sequence[ValueInfo] = ()
         answered=data.answered,
         invited=data.invited,
     )
-    return fallback_text(text), fit_message(blocks)
+    return slack_message(text, blocks)
 
 
 def digest_plain_text(data: DigestData, lang: str, values: Sequence[ValueInfo] = ()) -> str:

@@ -27,6 +27,7 @@ from bot.views.digest_text import (
     header_text,
     hidden_message,
 )
+from engagement.anonymity import SHOWN_DECIMALS
 from engagement.digest_model import DigestData
 
 WIDTH_IN, HEIGHT_IN, DPI = 9, 6, 100  # 900 × 600 pixels
@@ -41,8 +42,13 @@ def _safe(text: str) -> str:
 
 
 def _last_weeks(values: Sequence[float | None]) -> list[float]:
-    """The last TREND_WEEKS values, oldest first, padded on the left; NaN leaves a gap."""
-    recent = [math.nan if value is None else float(value) for value in values][-TREND_WEEKS:]
+    """The last TREND_WEEKS values, oldest first, padded on the left; NaN leaves a gap.
+
+    Plotted at the one decimal the text shows: a finer line would tell more than the digest
+    says, enough to subtract one team's sums from another's."""
+    recent = [
+        math.nan if value is None else round(float(value), SHOWN_DECIMALS) for value in values
+    ][-TREND_WEEKS:]
     return [math.nan] * (TREND_WEEKS - len(recent)) + recent
 
 

@@ -13,19 +13,18 @@ from typing import Any
 from bot.i18n import t
 from bot.views.blocks import (
     BUTTON_TEXT_MAX,
-    SECTION_TEXT_MAX,
     Block,
     actions,
     button,
     clip,
     context,
     escaped_clip,
-    fallback_text,
     fit_message,
     header,
     pack_sections,
     plain,
     section,
+    slack_message,
 )
 from bot.views.feedback_text import (
     TEAM_SHOWN_MAX,
@@ -47,10 +46,9 @@ from engagement.feedback_model import (
     FeedbackNote,
     FeedbackThreadView,
     ManagerCard,
-    RoutedToAdminsNotice,
-    StatusNotice,
     ThreadMessage,
     ThreadStatus,
+    WriterNews,
     WriterReceipt,
 )
 
@@ -136,80 +134,67 @@ def manager_card(thread: FeedbackThreadView, lang: str) -> Message:
         team=team_mrkdwn(thread.team_name),
         kind=kind_name(thread.kind, lang),
     )
-    return fallback_text(text), fit_message(blocks)
+    return slack_message(text, blocks)
 
 
 # ---------------------------------------------------------------------------------------------
 # The writer's side
 
 
-def _writer_reply_button(thread_id: str, label: str) -> Block:
-    return actions(button(clip(label, BUTTON_TEXT_MAX), WRITER_REPLY_ACTION, value=thread_id))
+def _open_button(handle: str, label: str) -> dict[str, Any]:
+    return button(clip(label, BUTTON_TEXT_MAX), WRITER_REPLY_ACTION, value=handle)
 
 
-def writer_receipt(thread: FeedbackThreadView, lang: str, *, delayed: bool) -> Message:
-    """Tells the writer it went out (or when it will), how, and where the answers will land."""
-    team = team_mrkdwn(thread.team_name)
-    when = "delayed" if delayed else "sent"
-    how = "anonymous" if thread.anonymous else "signed"
-    headline = t(lang, f"feedback.receipt.{when}_{how}", team=team)
-    blocks: list[Block] = [section(headline)]
-    blocks += quote_sections(thread.first_text)
-    blocks.append(context(t(lang, "feedback.receipt.replies_here")))
-    blocks.append(_writer_reply_button(thread.thread_id, t(lang, "feedback.receipt.add_more")))
-    text_key = "feedback.receipt.delayed_text" if delayed else "feedback.receipt.text"
-    return fallback_text(t(lang, text_key, team=team)), fit_message(blocks)
+def _writer_note(lead: str, handle: str, lang: str) -> Message:
+    """A note in the writer's DM: one line and a button that opens the conversation in a
+    modal. Never the words, the team or the kind: a Slack export holds the DM, and the
+    recipient's DM must hold nothing that matches it."""
+    blocks: list[Block] = [
+        section(lead),
+        context(t(lang, "feedback.writer.where")),
+        actions(_open_button(handle, t(lang, "feedback.writer.open"))),
+    ]
+    return slack_message(lead, blocks)
 
 
-def _other_side(
-    message: FeedbackMessageView, lang: str, for_writer: bool
-) -> tuple[tuple[str, str], list[Block]]:
-    """The headline and fallback of the other side's words, as the reader sees them."""
+def writer_receipt(receipt: WriterReceipt, lang: str) -> Message:
+    """Tells the writer their feedback is stored and leaves at the next delivery slot."""
+    how = "anonymous" if receipt.anonymous else "signed"
+    lead = t(lang, f"feedback.writer.receipt_{how}")
+    if receipt.routed_to_admins:
+        lead = f"{lead}\n{t(lang, 'feedback.writer.to_admins')}"
+    return _writer_note(lead, receipt.handle, lang)
+
+
+def writer_news(handle: str, lang: str) -> Message:
+    """Something happened in one of the writer's conversations; which and what, only inside."""
+    return _writer_note(t(lang, "feedback.writer.news"), handle, lang)
+
+
+def delivery_failed(handle: str, lang: str) -> Message:
+    """Slack refused a post to the recipient: the words wait in the conversation, to copy."""
+    return _writer_note(t(lang, "feedback.writer.failed"), handle, lang)
+
+
+def thread_message(message: FeedbackMessageView, lang: str) -> Message:
+    """One message in the recipient's thread: the writer's words with a Reply button, or the
+    recipient's own reply back as "You replied". The writer is named only on signed feedback.
+    """
     team = team_mrkdwn(message.team_name)
-    if for_writer:
-        return (
-            t(lang, "feedback.thread.manager_replied", team=team),
-            t(lang, "feedback.thread.manager_replied_text", team=team),
-        ), [_writer_reply_button(message.thread_id, t(lang, "feedback.thread.reply"))]
-    writer = signed_writer(message.anonymous, message.writer_id)
-    if writer:
+    after: list[Block] = []
+    if message.author == Author.MANAGER:
+        headline = t(lang, "feedback.thread.you_replied")
+        text = t(lang, "feedback.thread.you_replied_text", team=team)
+    elif writer := signed_writer(message.anonymous, message.writer_id):
         headline = t(lang, "feedback.thread.writer_replied", writer=writer)
         text = t(lang, "feedback.thread.writer_replied_text", writer=writer, team=team)
     else:
         headline = t(lang, "feedback.thread.anonymous_replied")
         text = t(lang, "feedback.thread.anonymous_replied_text", team=team)
-    reply = _manager_reply_button(message.thread_id, lang, "feedback.thread.reply")
-    return (headline, text), [actions(reply)]
-
-
-def thread_message(message: FeedbackMessageView, lang: str, *, for_writer: bool) -> Message:
-    """One message of the conversation, posted in the thread of whoever reads it.
-
-    The reader's own words come back as "You replied" with no button; the other side's words
-    come with a Reply button. The manager sees the writer's name only on signed feedback.
-    """
-    if (message.author == Author.WRITER) == for_writer:
-        team = team_mrkdwn(message.team_name)
-        headline = t(lang, "feedback.thread.you_replied")
-        text = t(lang, "feedback.thread.you_replied_text", team=team)
-        after: list[Block] = []
-    else:
-        (headline, text), after = _other_side(message, lang, for_writer)
+    if message.author == Author.WRITER:
+        after = [actions(_manager_reply_button(message.thread_id, lang, "feedback.thread.reply"))]
     blocks: list[Block] = [section(headline), *quote_sections(message.text), *after]
-    return fallback_text(text), fit_message(blocks)
-
-
-def status_notice(thread: FeedbackThreadView, lang: str) -> Message:
-    """Closes the loop for the writer: their words were read, acted on, or picked up again."""
-    key = {
-        ThreadStatus.ACKNOWLEDGED: "feedback.notice.acknowledged",
-        ThreadStatus.RESOLVED: "feedback.notice.resolved",
-    }.get(thread.status, "feedback.notice.reopened")
-    line = t(lang, key, team=team_mrkdwn(thread.team_name))
-    blocks: list[Block] = [section(line)]
-    if thread.status != ThreadStatus.RESOLVED:
-        blocks.append(context(t(lang, "feedback.notice.still_open")))
-    return fallback_text(line), blocks
+    return slack_message(text, blocks)
 
 
 def _with_text_back(lead: str, note_key: str, returned_text: str | None, lang: str) -> list[Block]:
@@ -220,14 +205,6 @@ def _with_text_back(lead: str, note_key: str, returned_text: str | None, lang: s
         blocks.append(context(t(lang, note_key)))
         blocks += returned
     return fit_message(blocks)
-
-
-def delivery_failed(lang: str, text: str) -> Message:
-    """Slack refused the DM to the manager: say so plainly and give every word back."""
-    blocks = _with_text_back(
-        t(lang, "feedback.failed.body"), "feedback.failed.returned", text, lang
-    )
-    return fallback_text(t(lang, "feedback.failed.text")), blocks
 
 
 def _problem_params(params: Mapping[str, object]) -> dict[str, object]:
@@ -247,12 +224,7 @@ def feedback_problem(
     """
     reason = t(lang, reason_key, **_problem_params(params))
     blocks = _with_text_back(reason, "feedback.problem.returned", returned_text, lang)
-    return fallback_text(reason), blocks
-
-
-def routed_to_admins_note(lang: str, team: str) -> str:
-    """One mrkdwn line: the team has no active manager, so Aplauso's admins get the feedback."""
-    return clip(t(lang, "feedback.admins.routed", team=team_mrkdwn(team)), SECTION_TEXT_MAX)
+    return slack_message(reason, blocks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,6 +242,23 @@ def _list_line(thread: FeedbackThreadView, lang: str) -> str:
     )
 
 
+def _writer_lines(title: str, threads: Sequence[FeedbackThreadView], lang: str) -> list[Block]:
+    """The writer's own conversations: team and status only (no words, no kind), each with a
+    button that opens it; `thread_id` is the writer's handle here."""
+    blocks: list[Block] = [section(title)]
+    for thread in threads[:LIST_SECTION_MAX]:
+        line = t(
+            lang,
+            "feedback.list.writer_line",
+            team=team_mrkdwn(thread.team_name, LIST_TEAM_MAX),
+            status=status_name(thread.status, lang),
+        )
+        row = section(line)
+        row["accessory"] = _open_button(thread.thread_id, t(lang, "feedback.writer.open"))
+        blocks.append(row)
+    return blocks
+
+
 def feedback_list(
     lang: str,
     *,
@@ -278,8 +267,10 @@ def feedback_list(
 ) -> Message:
     """`/feedback list`: the conversations you started, and the feedback your teams received.
 
-    Lines never name a writer, signed or not: the list is a reminder, the thread is the place
-    to talk. At most 20 lines per part, with a count of the rest.
+    Lines never name a writer, signed or not: the list is a reminder, the thread (or, for the
+    writer, the conversation modal) is the place to talk. The writer's part shows no words, so
+    it proves little to someone looking over their shoulder. At most 20 lines per part, with a
+    count of the rest.
     """
     blocks: list[Block] = [header(t(lang, "feedback.list.title"))]
     for part, threads in (("as_writer", as_writer), ("as_manager", as_manager)):
@@ -287,12 +278,15 @@ def feedback_list(
         if not threads:
             blocks.append(section(f"{title}\n{t(lang, f'feedback.list.{part}_empty')}"))
             continue
-        lines = [_list_line(thread, lang) for thread in threads[:LIST_SECTION_MAX]]
-        blocks += pack_sections(title, lines)
+        if part == "as_writer":
+            blocks += _writer_lines(title, threads, lang)
+        else:
+            lines = [_list_line(thread, lang) for thread in threads[:LIST_SECTION_MAX]]
+            blocks += pack_sections(title, lines)
         hidden = len(threads) - LIST_SECTION_MAX
         if hidden > 0:
             blocks.append(context(t(lang, "feedback.list.more", count=hidden)))
-    return fallback_text(t(lang, "feedback.list.text")), fit_message(blocks)
+    return slack_message(t(lang, "feedback.list.text"), blocks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,14 +298,11 @@ def render_note(note: FeedbackNote, lang: str) -> Message:
     match note:
         case ManagerCard(thread=thread):
             return manager_card(thread, lang)
-        case WriterReceipt(thread=thread, delayed=delayed):
-            return writer_receipt(thread, lang, delayed=delayed)
-        case ThreadMessage(message=message, for_writer=for_writer):
-            return thread_message(message, lang, for_writer=for_writer)
-        case StatusNotice(thread=thread):
-            return status_notice(thread, lang)
-        case DeliveryFailedNotice(text=text):
-            return delivery_failed(lang, text)
-        case RoutedToAdminsNotice(team_name=team_name):
-            line = routed_to_admins_note(lang, team_name)
-            return fallback_text(line), [section(line)]
+        case WriterReceipt():
+            return writer_receipt(note, lang)
+        case ThreadMessage(message=message):
+            return thread_message(message, lang)
+        case WriterNews(handle=handle):
+            return writer_news(handle, lang)
+        case DeliveryFailedNotice(handle=handle):
+            return delivery_failed(handle, lang)

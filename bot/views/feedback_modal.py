@@ -14,14 +14,15 @@ from bot.views.blocks import (
     Block,
     blockquote,
     context,
-    fit_view,
     input_block,
+    modal,
     option,
     plain,
     section,
 )
 from bot.views.feedback_text import kind_name
-from engagement.feedback_model import TEXT_MAX, FeedbackKind, TeamChoice
+from engagement.feedback_model import TEXT_MAX, FeedbackKind, FeedbackLine
+from engagement.teams_model import TeamRef
 
 FEEDBACK_MODAL = "feedback_modal"
 REPLY_MODAL = "feedback_reply_modal"
@@ -39,37 +40,15 @@ OPTIONS_ACTION = "options"
 REPLY_ACTION_INPUT = "reply"
 
 ANONYMOUS_OPTION = "anonymous"
-DELAY_OPTION = "delay"
 
 FIELD_BLOCKS: Mapping[str, str] = {"team": TEAM_BLOCK, "kind": KIND_BLOCK, "text": TEXT_BLOCK}
 """The service's `DomainError.field` names, and the input each one is shown under."""
 
-MODAL_TEXT_MAX = 24
 STATIC_SELECT_OPTIONS_MAX = 100
 PLACEHOLDER_MAX = 150
 REPLY_QUOTE_MAX = 500
-
-
-def _modal(
-    lang: str,
-    callback_id: str,
-    prefix: str,
-    blocks: list[Block],
-    private_metadata: str,
-    *,
-    submit: bool = True,
-) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": plain(t(lang, f"{prefix}.title"), MODAL_TEXT_MAX),
-        "close": plain(t(lang, f"{prefix}.close"), MODAL_TEXT_MAX),
-        "private_metadata": private_metadata,
-        "blocks": fit_view(blocks),
-    }
-    if submit:
-        view["submit"] = plain(t(lang, f"{prefix}.submit"), MODAL_TEXT_MAX)
-    return view
+CONVERSATION_SHOWN = 40  # of Slack's 100 blocks in a modal
+CONVERSATION_QUOTE_MAX = 2900
 
 
 def _text_input(action_id: str, placeholder: str) -> dict[str, Any]:
@@ -83,13 +62,13 @@ def _text_input(action_id: str, placeholder: str) -> dict[str, Any]:
     }
 
 
-def _team_options(teams: Sequence[TeamChoice], default_team_id: int | None) -> list[dict[str, Any]]:
+def _team_options(teams: Sequence[TeamRef], default_team_id: int | None) -> list[dict[str, Any]]:
     """At most Slack's 100 options, in the given order; the default team is never the one cut."""
     shown = list(teams[:STATIC_SELECT_OPTIONS_MAX])
-    default = [team for team in teams if team.team_id == default_team_id]
+    default = [team for team in teams if team.id == default_team_id]
     if default and default[0] not in shown:
         shown = [*shown[: STATIC_SELECT_OPTIONS_MAX - 1], default[0]]
-    return [option(team.name, str(team.team_id)) for team in shown]
+    return [option(team.name, str(team.id)) for team in shown]
 
 
 def _select(action_id: str, placeholder: str, options: list[dict[str, Any]]) -> dict[str, Any]:
@@ -103,7 +82,7 @@ def _select(action_id: str, placeholder: str, options: list[dict[str, Any]]) -> 
 
 def feedback_modal(
     lang: str,
-    teams: Sequence[TeamChoice],
+    teams: Sequence[TeamRef],
     *,
     default_team_id: int | None,
     small_team_warning: bool,
@@ -113,17 +92,15 @@ def feedback_modal(
 ) -> dict[str, Any]:
     """The *Send feedback* form: to whom, about what, the words, and how private.
 
-    It opens anonymous by default and says why the channel exists; the delay option blurs the
-    timing ("it arrived right after our meeting"), and a small team is warned that anonymity
-    thins out when there are few people to guess from.
+    It opens anonymous by default, says why the channel exists and, plainly, what is
+    protected and from whom (delivery slots, what Slack keeps); a small team is warned that
+    anonymity thins out when there are few people to guess from.
     """
     blocks: list[Block] = [section(t(lang, "feedback.modal.intro"))]
     options = _team_options(teams, default_team_id)
     if not options:
         blocks.append(context(t(lang, "feedback.modal.no_teams")))
-        return _modal(
-            lang, FEEDBACK_MODAL, "feedback.modal", blocks, private_metadata, submit=False
-        )
+        return modal(lang, FEEDBACK_MODAL, "feedback.modal", blocks, private_metadata, submit=False)
 
     team_select = _select(TEAM_ACTION, t(lang, "feedback.modal.team_placeholder"), options)
     chosen = [option for option in options if option["value"] == str(default_team_id)]
@@ -143,18 +120,18 @@ def feedback_modal(
     blocks.append(input_block(TEXT_BLOCK, label, text_input, hint=hint))
 
     anonymous = option(t(lang, "feedback.modal.anonymous_option"), ANONYMOUS_OPTION)
-    delay = option(t(lang, "feedback.modal.delay_option"), DELAY_OPTION)
     checkboxes: dict[str, Any] = {
         "type": "checkboxes",
         "action_id": OPTIONS_ACTION,
-        "options": [anonymous, delay],
+        "options": [anonymous],
         "initial_options": [anonymous],
     }
     label = t(lang, "feedback.modal.options_label")
     blocks.append(input_block(OPTIONS_BLOCK, label, checkboxes, optional=True))
+    blocks.append(context(t(lang, "feedback.modal.protection")))
     if small_team_warning:
         blocks.append(context(t(lang, "feedback.modal.small_team", k=k)))
-    return _modal(lang, FEEDBACK_MODAL, "feedback.modal", blocks, private_metadata)
+    return modal(lang, FEEDBACK_MODAL, "feedback.modal", blocks, private_metadata)
 
 
 def reply_modal(
@@ -164,8 +141,10 @@ def reply_modal(
     to_manager: bool,
     quoted: str,
     anonymous: bool = True,
+    history: Sequence[FeedbackLine] = (),
 ) -> dict[str, Any]:
-    """The *Reply* form for either side of a thread, quoting what is being answered.
+    """The *Reply* form for either side of a thread, quoting what is being answered; for the
+    writer, the whole conversation (`history`), which their DM never holds.
 
     `to_manager` is True when the writer answers the manager. `anonymous` says whether the
     thread is anonymous; it only changes the privacy note, and defaults to the safe reading
@@ -174,14 +153,25 @@ def reply_modal(
     """
     side = "to_manager" if to_manager else "to_writer"
     privacy = "anonymous" if anonymous else "signed"
-    blocks: list[Block] = []
-    if quoted.strip():
+    blocks: list[Block] = _conversation(history, lang)
+    if quoted.strip() and not history:
         intro = t(lang, "feedback.reply.quote_intro")
         blocks.append(section(f"{intro}\n{blockquote(quoted.strip(), REPLY_QUOTE_MAX)}"))
     reply_input = _text_input(REPLY_ACTION_INPUT, t(lang, "feedback.reply.placeholder"))
     blocks.append(input_block(REPLY_BLOCK, t(lang, "feedback.reply.label"), reply_input))
     blocks.append(context(t(lang, f"feedback.reply.{side}_{privacy}")))
-    return _modal(lang, REPLY_MODAL, "feedback.reply", blocks, thread_id)
+    return modal(lang, REPLY_MODAL, "feedback.reply", blocks, thread_id)
+
+
+def _conversation(history: Sequence[FeedbackLine], lang: str) -> list[Block]:
+    """Each message of the conversation, whose it is, and whether it waits for a slot."""
+    blocks: list[Block] = []
+    for line in history[-CONVERSATION_SHOWN:]:
+        who = t(lang, f"feedback.conversation.{line.author.value}")
+        if line.waiting:
+            who = f"{who} {t(lang, 'feedback.conversation.waiting')}"
+        blocks.append(section(f"{who}\n{blockquote(line.text.strip(), CONVERSATION_QUOTE_MAX)}"))
+    return blocks
 
 
 def feedback_form_errors(

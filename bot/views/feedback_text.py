@@ -25,6 +25,7 @@ from bot.views.blocks import (
     escape_mrkdwn,
     escaped_clip,
     mention,
+    pieces_within,
     section,
 )
 from engagement.feedback_model import FeedbackKind, ThreadStatus
@@ -94,16 +95,7 @@ def _escaped_chunks(text: str, *, chunk_max: int, total_max: int, newline_cost: 
     def cost(piece: str) -> int:
         return newline_cost if piece == "\n" else len(piece)
 
-    if sum(cost(piece) for piece in pieces) > total_max:
-        kept: list[str] = []
-        size = 0
-        for piece in pieces:
-            if size + cost(piece) > total_max - 1:
-                break
-            kept.append(piece)
-            size += cost(piece)
-        pieces = [*kept, "…"]
-
+    pieces = pieces_within(pieces, total_max, cost)
     chunks: list[str] = []
     current: list[str] = []
     size = 0

@@ -22,11 +22,10 @@ from bot.views.blocks import (
     context,
     escape_mrkdwn,
     escaped_clip,
-    fallback_text,
-    fit_message,
     header,
     mention,
     section,
+    slack_message,
 )
 from engagement.kudos_model import UNDO_MINUTES, GivenKudos, SourceKind, ValueInfo
 
@@ -144,7 +143,7 @@ def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
     text = t(lang, "kudos.dm.text_reaction" if by_reaction else "kudos.dm.text", giver=giver)
     if kudos.message.strip():
         text += f" “{_short(kudos.message)}”"
-    return fallback_text(text), fit_message(blocks)
+    return slack_message(text, blocks)
 
 
 def _skipped_line(user_id: str, reason: str, lang: str) -> str:
@@ -168,7 +167,7 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
     """
     if kudos.duplicate:
         text = t(lang, "kudos.confirm.duplicate")
-        return fallback_text(text), [section(text)]
+        return slack_message(text, [section(text)])
 
     if kudos.receiver_ids:
         headline = t(lang, "kudos.confirm.sent", receivers=people(kudos.receiver_ids, lang))
@@ -194,6 +193,9 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
                 t(lang, "kudos.confirm.celebrated", channel=f"<#{kudos.celebration_channel}>")
             )
     blocks.append(context(" ".join(notes)))
+    if kudos.receiver_ids and kudos.celebration_refused:
+        refused = t(lang, "kudos.confirm.not_celebrated", channel=f"<#{kudos.celebration_refused}>")
+        blocks.append(context(refused))
 
     if kudos.unknown_hashtag:
         blocks.append(
@@ -211,11 +213,11 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
                 ),
             )
         )
-    return fallback_text(headline), fit_message(blocks)
+    return slack_message(headline, blocks)
 
 
 def _single(text: str) -> Message:
-    return fallback_text(text), [section(text)]
+    return slack_message(text, [section(text)])
 
 
 def undo_done(lang: str) -> Message:
@@ -239,7 +241,7 @@ def channel_post(kudos: GivenKudos, lang: str) -> Message:
     lines = [t(lang, "kudos.channel.headline", giver=giver, receivers=receivers)]
     blocks = _kudos_body(kudos, lang, lines)
     text = t(lang, "kudos.channel.text", giver=giver, receivers=receivers)
-    return fallback_text(text), fit_message(blocks)
+    return slack_message(text, blocks)
 
 
 def _problem_param(key: str, value: object) -> object:
@@ -259,6 +261,21 @@ def _problem_params(params: Mapping[str, object]) -> dict[str, object]:
     return {key: _problem_param(key, value) for key, value in params.items()}
 
 
+def _named(key: str, value: object, params: Mapping[str, object]) -> object:
+    """A parameter as plain text: a person by name (`user_name`, else their id)."""
+    if key in USER_ID_PARAMS:
+        return params.get(f"{key}_name") or value
+    if key in PEOPLE_PARAMS and isinstance(value, (list, tuple)):
+        return ", ".join(str(name) for _, name in value)
+    return value
+
+
+def modal_problem(lang: str, reason_key: str, params: Mapping[str, object]) -> str:
+    """Why a modal was refused, for `response_action: errors`: plain text, where `<@U…>`
+    would show raw, so people are named."""
+    return t(lang, reason_key, **{key: _named(key, v, params) for key, v in params.items()})
+
+
 def kudos_problem(
     lang: str, reason_key: str, params: Mapping[str, object], returned_text: str | None
 ) -> Message:
@@ -276,7 +293,7 @@ def kudos_problem(
         body = escaped_clip(returned_text, budget)
         blocks.append(context(t(lang, "kudos.problem.returned")))
         blocks.append(section(f"{fence}\n{body}\n{fence}"))
-    return fallback_text(reason), fit_message(blocks)
+    return slack_message(reason, blocks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +330,7 @@ def kudos_help(
             t(lang, "kudos.help.home"),
         )
     )
-    return fallback_text(t(lang, "kudos.help.text")), fit_message(blocks)
+    return slack_message(t(lang, "kudos.help.text"), blocks)
 
 
 def unknown_hashtag_note(lang: str, hashtag: str, values: Sequence[ValueInfo]) -> str:

@@ -10,8 +10,8 @@ from bot.views.blocks import (
     OPTION_TEXT_MAX,
     Block,
     blockquote,
-    fit_view,
     input_block,
+    modal,
     plain,
     section,
 )
@@ -76,15 +76,7 @@ def kudos_modal(
         blocks.append(_value_input(lang, values, initial_value))
     blocks.append(_message_input(lang, initial_message))
     blocks.append(_celebrate_input(lang, celebrate))
-    return {
-        "type": "modal",
-        "callback_id": KUDOS_MODAL_CALLBACK,
-        "title": plain(t(lang, "kudos.modal.title"), 24),
-        "submit": plain(t(lang, "kudos.modal.submit"), 24),
-        "close": plain(t(lang, "kudos.modal.close"), 24),
-        "private_metadata": private_metadata,
-        "blocks": fit_view(blocks),
-    }
+    return modal(lang, KUDOS_MODAL_CALLBACK, "kudos.modal", blocks, private_metadata)
 
 
 def _placeholder(lang: str, key: str) -> dict[str, Any]:

@@ -24,5 +24,6 @@ def my_data_message(data: MyData, lang: str) -> tuple[str, list[Block]]:
         header(t(lang, "my_data.title")),
         section("\n".join(lines)),
         context(t(lang, "my_data.anonymous")),
+        context(t(lang, "my_data.results")),
     ]
     return t(lang, "my_data.text"), blocks

@@ -17,12 +17,12 @@ from bot.views.blocks import (
     button,
     context,
     divider,
-    fit_message,
     header,
     input_block,
+    modal,
     option,
-    plain,
     section,
+    slack_message,
 )
 from engagement.pulse_model import COMMENT_MAX, PulseInvite, QuestionInfo
 
@@ -179,7 +179,7 @@ def pulse_message(invite: PulseInvite, lang: str, *, reminder: bool = False) -> 
     else:
         blocks.append(section(t(lang, "pulse.all_done")))
     text = t(lang, "pulse.reminder_text" if reminder else "pulse.text", count=len(open_questions))
-    return text, fit_message(blocks)
+    return slack_message(text, blocks)
 
 
 def _note(lang: str, key: str) -> Message:
@@ -221,23 +221,14 @@ def comment_modal(
         "multiline": True,
         "max_length": COMMENT_MAX,
     }
-    return {
-        "type": "modal",
-        "callback_id": COMMENT_MODAL,
-        "title": plain(t(lang, "pulse.comment_title"), 24),
-        "submit": plain(t(lang, "pulse.comment_submit"), 24),
-        "close": plain(t(lang, "pulse.comment_close"), 24),
-        "private_metadata": _compact(metadata),
-        "blocks": [
-            section(f"*{question.text(lang)}*"),
-            _scale_hint(question, lang),
-            input_block(COMMENT_SCORE_BLOCK, t(lang, "pulse.comment_score_label"), score_select),
-            input_block(
-                COMMENT_TEXT_BLOCK, t(lang, "pulse.comment_label"), text_input, optional=True
-            ),
-            context(t(lang, "pulse.comment_hint")),
-        ],
-    }
+    blocks = [
+        section(f"*{question.text(lang)}*"),
+        _scale_hint(question, lang),
+        input_block(COMMENT_SCORE_BLOCK, t(lang, "pulse.comment_score_label"), score_select),
+        input_block(COMMENT_TEXT_BLOCK, t(lang, "pulse.comment_label"), text_input, optional=True),
+        context(t(lang, "pulse.comment_hint")),
+    ]
+    return modal(lang, COMMENT_MODAL, "pulse.comment_modal", blocks, _compact(metadata))
 
 
 def comment_errors(field: str | None, message: str) -> dict[str, str]:

@@ -17,15 +17,16 @@ from bot.views.blocks import (
     context,
     divider,
     escaped_clip,
-    fallback_text,
-    fit_message,
     header,
+    mention,
     pack_sections,
     section,
+    slack_message,
 )
 from bot.views.digest_text import percent
 from engagement.anonymity import THRESHOLD
 from engagement.digest_model import CompanyReport, TeamParticipation
+from engagement.reports import DeliveryProblem
 
 Message = tuple[str, list[Block]]
 
@@ -34,6 +35,23 @@ REPORT_TEAM_MAX = 40
 MATRIX_TEAMS_MAX = 12
 MATRIX_LABEL_MAX = 14
 CODE_FENCE = "```"
+DELIVERY_ROWS_MAX = 20
+# Slack's reasons, in words an admin can act on (digest.report.deliveries.reason.<word>).
+REASON_WORDS = {
+    "user_not_found": "gone",
+    "account_inactive": "gone",
+    "user_disabled": "gone",
+    "cannot_dm_bot": "bot",
+    "not_allowed": "refused",
+    "messages_tab_disabled": "refused",
+    "restricted_action": "refused",
+    "channel_not_found": "closed",
+    "is_archived": "closed",
+    "ratelimited": "ratelimited",
+    "connection_error": "unreachable",
+    "timeout": "unreachable",
+    "opted_out": "opted_out",
+}
 
 
 def _team_line(row: TeamParticipation, lang: str, k: int) -> str:
@@ -137,6 +155,45 @@ def _flows(report: CompanyReport, lang: str) -> list[Block]:
     return blocks
 
 
+def _reason(code: str, lang: str) -> str:
+    word = REASON_WORDS.get(code)
+    if word is None and code.startswith("chart_"):
+        word = "chart"
+    elif word is None and code.startswith("http_5"):
+        word = "outage"
+    if word is None:
+        return t(lang, "digest.report.deliveries.reason.other", code=escaped_clip(code, 64))
+    return t(lang, f"digest.report.deliveries.reason.{word}")
+
+
+def _delivery_line(problem: DeliveryProblem, lang: str) -> str:
+    where = {"person": mention(problem.user_id), "week": problem.week_start.isoformat()}
+    if problem.team_name is None:
+        line = t(lang, "digest.report.deliveries.pulse_line", **where)
+    else:
+        team = escaped_clip(" ".join(problem.team_name.split()), REPORT_TEAM_MAX)
+        line = t(lang, "digest.report.deliveries.digest_line", team=team, **where)
+    if problem.retrying:
+        after = t(lang, "digest.report.deliveries.retrying", attempts=problem.attempts)
+    else:
+        after = t(lang, "digest.report.deliveries.given_up")
+    return f"• {line}: {_reason(problem.reason, lang)} · _{after}_"
+
+
+def _deliveries(report: CompanyReport, lang: str) -> list[Block]:
+    """Pulses and digests Slack did not take: those still retried, and those given up."""
+    problems = report.deliveries
+    if not problems:
+        return []
+    title = f":warning: *{t(lang, 'digest.report.deliveries.title')}*"
+    lines = [_delivery_line(problem, lang) for problem in problems[:DELIVERY_ROWS_MAX]]
+    blocks = [divider(), *pack_sections(title, lines)]
+    if len(problems) > DELIVERY_ROWS_MAX:
+        more = len(problems) - DELIVERY_ROWS_MAX
+        blocks.append(context(t(lang, "digest.report.deliveries.more", count=more)))
+    return blocks
+
+
 def report_message(report: CompanyReport, lang: str) -> Message:
     """The company report as one Slack message, with its plain-text fallback."""
     participation, answered, invited = _participation(report, lang)
@@ -145,8 +202,9 @@ def report_message(report: CompanyReport, lang: str) -> Message:
         *participation,
         divider(),
         *_flows(report, lang),
+        *_deliveries(report, lang),
         context(t(lang, "digest.anonymity_note", k=report.k)),
     ]
     rows = len(report.participation)
     text = t(lang, "digest.report.text", answered=answered, invited=invited, teams=rows)
-    return fallback_text(text), fit_message(blocks)
+    return slack_message(text, blocks)

@@ -26,6 +26,7 @@ from storage.models.pulse import (
     PulseWeek,
     ServiceRating,
 )
+from storage.models.replay import SeenRequest
 from storage.models.settings import DEFAULT_REACTIONS, Admin, ServiceValue, WorkspaceSettings
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "PulsePending",
     "PulseQuestion",
     "PulseWeek",
+    "SeenRequest",
     "ServiceRating",
     "ServiceValue",
     "Team",

@@ -1,30 +1,77 @@
-"""The weekly digest's only table: the claim that sends each team's digest once."""
+"""The weekly digest's tables: the claim that sends each team's digest once, who was in each
+team in each pulse week, and the figures each week's digests have shown."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.models.pulse import SendClaimState
 from storage.types import UTCDateTime
 
 
-class DigestClaim(SQLModel, table=True):
+class DigestClaim(SendClaimState, table=True):
     """One digest per team and week: claimed before sending, marked sent with Slack's ts after.
 
-    A claim left 'claimed' by a crash is retried after a timeout, and the retry first looks for
-    the digest's message metadata in the manager's DM, so nothing is sent twice.
+    A claim left 'claimed' by a crashed run is taken over once its heartbeat stops, and a failed
+    post is retried later; either way the digest's message metadata is looked for in the
+    manager's DM first, so nothing is sent twice.
     """
 
     __tablename__ = "digest_claims"
     __table_args__ = (UniqueConstraint("team_id", "week_start"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(
         sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
     )
-    week_start: date = Field(index=True)
-    status: str = Field(max_length=16)  # a storage.models.pulse.ClaimStatus
     claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     message_ts: str | None = Field(default=None, max_length=32)
+
+
+class TeamWeekMember(SQLModel, table=True):
+    """Who was in each team when a week's pulse first went out (people added later join when
+    their own pulse goes out). Answers are filed under these teams and results are judged
+    against them, so changing a team afterwards (`aplauso team set`) changes neither."""
+
+    __tablename__ = "team_week_members"
+
+    week_start: date = Field(primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    )
+    user_id: str = Field(
+        sa_column=Column(String(32), ForeignKey("people.user_id"), primary_key=True)
+    )
+
+
+class DigestWeek(SQLModel, table=True):
+    """A week a digest has reported: its row is locked while a digest adds to what the week
+    shows, so two runs never add groups apart."""
+
+    __tablename__ = "digest_weeks"
+
+    week_start: date = Field(primary_key=True)
+    k: int
+    salt: str = Field(max_length=32)  # picks a comment's digest where the rule leaves a choice
+    sealed: bool = Field(default=False)  # every count final and judged: nothing is ever added
+    frozen_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class DigestWeekFigure(SQLModel, table=True):
+    """A group a digest has shown (a team's answers to one question that week), as shown:
+    every later digest, trend point and report shows these same figures. Totals only."""
+
+    __tablename__ = "digest_week_figures"
+
+    week_start: date = Field(primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    )
+    question_key: str = Field(primary_key=True, max_length=40)
+    answers: int
+    score_sum: int
+    promoters: int = Field(default=0)
+    passives: int = Field(default=0)
+    detractors: int = Field(default=0)

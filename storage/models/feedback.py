@@ -12,7 +12,7 @@ from storage.types import UTCDateTime
 
 
 class ThreadStatus(StrEnum):
-    """Where a conversation stands; the same strings as engagement.feedback_model.ThreadStatus."""
+    """Where a conversation stands; engagement.feedback_model hands this same enum to views."""
 
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
@@ -21,8 +21,9 @@ class ThreadStatus(StrEnum):
 
 class FeedbackThread(SQLModel, table=True):
     """A feedback conversation. For anonymous feedback no column says who wrote it: the way
-    back to the writer (their id and DM thread) exists only inside `writer_token`, encrypted
-    with APLAUSO_SECRET_KEY, which never enters the database."""
+    back to the writer (their user id) exists only inside `writer_token`, sealed with
+    APLAUSO_SECRET_KEY (which never enters the database) and carrying no time. No column holds
+    a time finer than a delivery slot."""
 
     __tablename__ = "feedback_threads"
 
@@ -39,6 +40,7 @@ class FeedbackThread(SQLModel, table=True):
     flagged: bool = Field(default=False)
     source_key: str = Field(sa_column=Column(String(255), nullable=False, unique=True))
     created_on: date
+    # the delivery slot of the first message: a slot boundary, never the time of writing
     deliver_after: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
@@ -46,6 +48,10 @@ class FeedbackThread(SQLModel, table=True):
     manager_channel: str | None = Field(default=None, max_length=32)
     manager_ts: str | None = Field(default=None, max_length=32)
     resolved_on: date | None = Field(default=None)
+    # the slot at which the writer hears that something happened (a reply, a status change)
+    writer_news_after: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
 
 
 class FeedbackMessage(SQLModel, table=True):
@@ -64,6 +70,11 @@ class FeedbackMessage(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     source_key: str = Field(sa_column=Column(String(255), nullable=False, unique=True))
     created_on: date
+    # a writer's later message waits for a delivery slot, like the first one
+    deliver_after: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    delivered: bool = Field(default=True)
 
 
 class FeedbackDailyCount(SQLModel, table=True):

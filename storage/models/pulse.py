@@ -1,6 +1,7 @@
-"""The weekly pulse: questions, weeks, who was sent it, and the anonymous answers and ratings.
+"""The weekly pulse: questions, weeks, who was sent it, the sealed ballots, and the anonymous
+answers and ratings counted from them.
 
-Answers and ratings must never hold a person id (see DESIGN.md, Anonymity).
+Ballots, answers and ratings must never hold a person id (see DESIGN.md, Anonymity).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -17,9 +18,28 @@ from storage.types import UTCDateTime
 class ClaimStatus(StrEnum):
     """The life of an exactly-once send (pulse deliveries, digest claims); stored as plain text."""
 
-    CLAIMED = "claimed"
+    CLAIMED = "claimed"  # in flight: the run named in `claimed_by` is sending it
     SENT = "sent"
-    FAILED = "failed"
+    RETRY = "retry"  # Slack failed for a passing reason: due again from `retry_at`
+    FAILED = "failed"  # for good: a refusal that no retry can change, or its period closed
+
+
+class SendClaimState(SQLModel):
+    """What a run needs to send a claim once and only once, shared by pulse and digest claims.
+
+    A run stamps its claims with a random `claimed_by` and beats `heartbeat_at` (wall clock)
+    while it sends, so a claim whose run died is taken over within seconds; a passing failure
+    leaves the claim due again at `retry_at`, and `error` keeps Slack's reason for admins.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    week_start: date = Field(index=True)  # the week sent about (pulse) or reported (digest)
+    status: str = Field(max_length=16)  # a ClaimStatus
+    error: str | None = Field(default=None, max_length=64)
+    attempts: int = Field(default=0)  # failed attempts so far
+    retry_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    claimed_by: str | None = Field(default=None, max_length=32)
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
 
 class PulseQuestion(SQLModel, table=True):
@@ -50,7 +70,7 @@ class PulseWeek(SQLModel, table=True):
     shuffled: bool = Field(default=False)  # answers rewritten in random order once it closed
 
 
-class PulseDelivery(SQLModel, table=True):
+class PulseDelivery(SendClaimState, table=True):
     """Who was sent the week's pulse: the per person-week claim that makes sending exactly once.
 
     It records the invitation only; nothing here says whether or how the person answered.
@@ -59,27 +79,45 @@ class PulseDelivery(SQLModel, table=True):
     __tablename__ = "pulse_deliveries"
     __table_args__ = (UniqueConstraint("user_id", "week_start"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     user_id: str = Field(sa_column=Column(String(32), ForeignKey("people.user_id"), nullable=False))
-    week_start: date = Field(index=True)
-    status: str = Field(max_length=16)  # a ClaimStatus
     channel_id: str | None = Field(default=None, max_length=32)
     message_ts: str | None = Field(default=None, max_length=32)
-    error: str | None = Field(default=None, max_length=64)
     claimed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     reminded: bool = Field(default=False)
 
 
 class PulsePending(SQLModel, table=True):
     """A question sent and not yet answered. Written at send time, in send order, and deleted
-    in the same transaction that stores the answer: the delete is the exactly-once guard, and
-    what remains says who has not answered, never what anyone answered."""
+    in the same transaction that drops the answer's sealed ballot in the box: the delete is the
+    exactly-once guard, and what remains says who has not answered, never what anyone answered."""
 
     __tablename__ = "pulse_pending"
 
     user_id: str = Field(sa_column=Column(String(32), primary_key=True))
     week_start: date = Field(primary_key=True)
     question_key: str = Field(primary_key=True, max_length=40)
+
+
+class PulseBallot(SQLModel, table=True):
+    """An answer waiting to be counted, sealed with a key derived from APLAUSO_SECRET_KEY.
+
+    It is written in the transaction that deletes the person's pending row, so storage history
+    (a WAL, a backup) links the person to this row; the row therefore says nothing beyond what
+    that pending row said (week, question, and the team it counts for), and its sealed score
+    and comment have one fixed length. Ballots become `PulseAnswer` rows only in shuffled
+    batches (see engagement.pulse_ballots), in a transaction that also deletes them.
+    """
+
+    __tablename__ = "pulse_ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: str = Field(primary_key=True, max_length=32)
+    week_start: date = Field(index=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
+    )
+    question_key: str = Field(max_length=40)
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class PulseAnswer(SQLModel, table=True):

@@ -25,11 +25,11 @@ class WorkspaceSettings(SQLModel, table=True):
     )
     show_leaderboard: bool = Field(default=True)
     pulse_weekday: int = Field(default=1)  # Monday is 0, as in datetime.weekday()
-    pulse_hour: int = Field(default=10)
-    reminder_delay_days: int = Field(default=2)
+    pulse_hour: int = Field(default=10)  # in each person's own time zone
+    reminder_delay_days: int = Field(default=2)  # after the pulse, to those with questions open
     digest_weekday: int = Field(default=0)
-    digest_hour: int = Field(default=9)
-    anonymity_k: int = Field(default=5)
+    digest_hour: int = Field(default=9)  # in each manager's own time zone
+    anonymity_k: int = Field(default=5)  # no result is shown for fewer answers than this
     feedback_daily_limit: int = Field(default=10)
 
 
@@ -38,8 +38,8 @@ class ServiceValue(SQLModel, table=True):
 
     __tablename__ = "service_values"
 
-    key: str = Field(primary_key=True, max_length=40)
-    emoji: str = Field(max_length=60)
+    key: str = Field(primary_key=True, max_length=40)  # kudos keep it; it is never renamed
+    emoji: str = Field(max_length=60)  # with its colons, as Slack writes it: ":stopwatch:"
     name_en: str = Field(max_length=60)
     name_es: str = Field(max_length=60)
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,4 +1,5 @@
-"""Dialect-specific INSERTs shared by the repositories: the same code on SQLite and PostgreSQL."""
+"""Writes shared by the repositories: INSERTs that know each dialect's ON CONFLICT (the same
+code on SQLite and PostgreSQL), and deleting a row by its key."""
 
 from __future__ import annotations
 
@@ -24,3 +25,13 @@ def insert_ignoring_duplicates(session: Session, table: type, values: dict[str, 
     key_column = next(iter(table.__table__.primary_key.columns))  # type: ignore[attr-defined]
     statement = insert(table).values(**values).on_conflict_do_nothing().returning(key_column)
     return session.execute(statement).first() is not None
+
+
+def delete_by_key(session: Session, table: type, key: object) -> bool:
+    """Deletes the row with this primary key; False when there was none to delete."""
+    row = session.get(table, key)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True

@@ -16,12 +16,9 @@ from storage.models.kudos import Kudos, KudosTeamLink, LinkRole
 from storage.models.people import TeamMember
 from storage.models.pulse import ClaimStatus, PulseAnswer, PulseDelivery, ServiceRating
 from storage.repositories._sql import insert_ignoring_duplicates
+from storage.repositories.claims import SendClaims
 from storage.repositories.kudos import kudos_between
-
-
-class TeamWeek(NamedTuple):
-    team_id: int
-    week_start: date
+from storage.repositories.team_weeks import TeamWeekQueries
 
 
 class AnswerSum(NamedTuple):
@@ -69,32 +66,29 @@ class ServiceSummary(NamedTuple):
     average: float
 
 
-class FeedbackCount(NamedTuple):
-    team_id: int
-    status: str  # a ThreadStatus
-    threads: int
-    new_threads: int  # of them, created since the date asked for
-
-
-class OpenThread(NamedTuple):
-    team_id: int
-    thread_id: str
-    created_on: date
-
-
 class Membership(NamedTuple):
     team_id: int
     user_id: str
 
 
-class DigestRepository:
+class DigestRepository(TeamWeekQueries):
     """Aggregates for every team at once: the number of statements does not grow with teams."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.claims = SendClaims(session, DigestClaim)
 
     # -- claims ---------------------------------------------------------------------------
-    def claim(self, team_id: int, week_start: date, now: datetime) -> bool:
+    def claim(
+        self,
+        team_id: int,
+        week_start: date,
+        now: datetime,
+        *,
+        owner: str | None = None,
+        alive_at: datetime | None = None,
+    ) -> bool:
+        """Claims the team-week for the run `owner`; without one it counts as abandoned at once."""
         return insert_ignoring_duplicates(
             self._session,
             DigestClaim,
@@ -103,27 +97,26 @@ class DigestRepository:
                 "week_start": week_start,
                 "status": ClaimStatus.CLAIMED,
                 "claimed_at": now,
+                "claimed_by": owner,
+                "heartbeat_at": alive_at,
             },
         )
 
-    def reclaim_stale(self, older_than: datetime, now: datetime) -> list[TeamWeek]:
-        statement = (
-            update(DigestClaim)
-            .where(
-                col(DigestClaim.status) == ClaimStatus.CLAIMED,
-                col(DigestClaim.claimed_at) < older_than,
-            )
-            .values(claimed_at=now)
-            .returning(col(DigestClaim.team_id), col(DigestClaim.week_start))
-        )
-        return [TeamWeek(int(team), week) for team, week in self._session.execute(statement)]
-
-    def mark(self, team_id: int, week_start: date, status: str, message_ts: str | None) -> None:
+    def mark(
+        self,
+        team_id: int,
+        week_start: date,
+        status: str,
+        message_ts: str | None,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
         """`status` is a ClaimStatus (plain strings still work)."""
         self._session.execute(
             update(DigestClaim)
             .where(col(DigestClaim.team_id) == team_id, col(DigestClaim.week_start) == week_start)
-            .values(status=status, message_ts=message_ts)
+            .values(message_ts=message_ts, **self.claims.outcome(status, error, retry_at))
         )
 
     def claimed_weeks(self, week_start: date) -> set[int]:
@@ -180,12 +173,9 @@ class DigestRepository:
         return [TeamComment(int(t), str(c)) for t, c in self._session.exec(query)]
 
     def invited(self, weeks: Sequence[date]) -> list[InvitedCount]:
+        people = func.count(func.distinct(col(PulseDelivery.user_id)))
         query = (
-            select(
-                col(TeamMember.team_id),
-                col(PulseDelivery.week_start),
-                func.count(func.distinct(col(PulseDelivery.user_id))),
-            )
+            select(col(TeamMember.team_id), col(PulseDelivery.week_start), people)
             .join(TeamMember, col(TeamMember.user_id) == col(PulseDelivery.user_id))
             .where(
                 col(PulseDelivery.week_start).in_(list(weeks)),
@@ -206,13 +196,9 @@ class DigestRepository:
             ],
             else_=-1,
         ).label("bucket")
+        kudos = func.count(func.distinct(col(Kudos.id)))
         query = (
-            select(
-                col(KudosTeamLink.team_id),
-                col(KudosTeamLink.role),
-                bucket,
-                func.count(func.distinct(col(Kudos.id))),
-            )
+            select(col(KudosTeamLink.team_id), col(KudosTeamLink.role), bucket, kudos)
             .join(Kudos, col(Kudos.id) == col(KudosTeamLink.kudos_id))
             .where(col(KudosTeamLink.kudos_id).in_(kudos_between(starts[0], None)))
             .group_by(col(KudosTeamLink.team_id), col(KudosTeamLink.role), bucket)
@@ -224,17 +210,14 @@ class DigestRepository:
         ]
 
     def values_received(self, since: datetime, until: datetime) -> list[TeamValueCount]:
+        kudos = func.count(func.distinct(col(Kudos.id)))
         query = (
-            select(
-                col(KudosTeamLink.team_id),
-                col(Kudos.value_key),
-                func.count(func.distinct(col(Kudos.id))),
-            )
+            select(col(KudosTeamLink.team_id), col(Kudos.value_key), kudos)
             .join(Kudos, col(Kudos.id) == col(KudosTeamLink.kudos_id))
             .where(
-                col(KudosTeamLink.kudos_id).in_(kudos_between(since, until)),
                 col(KudosTeamLink.role) == LinkRole.RECEIVER,
                 col(Kudos.value_key).is_not(None),
+                col(KudosTeamLink.kudos_id).in_(kudos_between(since, until)),
             )
             .group_by(col(KudosTeamLink.team_id), col(Kudos.value_key))
         )
@@ -260,29 +243,6 @@ class DigestRepository:
             col(ServiceRating.month) == month, col(ServiceRating.comment).is_not(None)
         )
         return [TeamComment(int(t), str(c)) for t, c in self._session.exec(query)]
-
-    def feedback_counts(self, since: date) -> list[FeedbackCount]:
-        new = func.sum(case((col(FeedbackThread.created_on) >= since, 1), else_=0))
-        query = select(
-            col(FeedbackThread.team_id), col(FeedbackThread.status), func.count(), new
-        ).group_by(col(FeedbackThread.team_id), col(FeedbackThread.status))
-        return [
-            FeedbackCount(int(t), str(s), int(n), int(m or 0))
-            for t, s, n, m in self._session.exec(query)
-        ]
-
-    def oldest_open(self) -> list[OpenThread]:
-        query = (
-            select(
-                col(FeedbackThread.team_id), col(FeedbackThread.id), col(FeedbackThread.created_on)
-            )
-            .where(
-                col(FeedbackThread.status) == ThreadStatus.OPEN,
-                col(FeedbackThread.delivered).is_(True),
-            )
-            .order_by(col(FeedbackThread.created_on))
-        )
-        return [OpenThread(int(t), str(i), d) for t, i, d in self._session.exec(query)]
 
     def memberships(self) -> list[Membership]:
         return [

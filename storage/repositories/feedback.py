@@ -7,12 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from storage.models.feedback import (
-    FeedbackDailyCount,
-    FeedbackMessage,
-    FeedbackThread,
-    ThreadStatus,
-)
+from storage.models import FeedbackDailyCount, FeedbackMessage, FeedbackThread, ThreadStatus
 from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
 
 
@@ -30,17 +25,21 @@ class FeedbackRepository:
     def get(self, thread_id: str) -> FeedbackThread | None:
         return self._session.get(FeedbackThread, thread_id, populate_existing=True)
 
-    def thread_ids(self) -> set[str]:
-        """Every conversation's id, and nothing else about it."""
-        return set(self._session.exec(select(FeedbackThread.id)))
-
     def save(self, thread: FeedbackThread) -> None:
         self._session.add(thread)
         self._session.flush()
 
     def add_message(
-        self, thread_id: str, author: str, text: str, source_key: str, day: date
+        self,
+        thread_id: str,
+        author: str,
+        text: str,
+        source_key: str,
+        day: date,
+        *,
+        deliver_after: datetime | None = None,
     ) -> bool:
+        """`deliver_after`: the slot a writer's later message waits for (None: no wait)."""
         return insert_ignoring_duplicates(
             self._session,
             FeedbackMessage,
@@ -50,8 +49,38 @@ class FeedbackRepository:
                 "text": text,
                 "source_key": source_key,
                 "created_on": day,
+                "deliver_after": deliver_after,
+                "delivered": deliver_after is None,
             },
         )
+
+    def messages(self, thread_id: str) -> list[FeedbackMessage]:
+        query = (
+            select(FeedbackMessage)
+            .where(col(FeedbackMessage.thread_id) == thread_id)
+            .order_by(col(FeedbackMessage.id))
+        )
+        return list(self._session.exec(query))
+
+    def undelivered_messages(self, due_by: datetime) -> list[FeedbackMessage]:
+        query = select(FeedbackMessage).where(
+            col(FeedbackMessage.delivered).is_(False),
+            col(FeedbackMessage.deliver_after).is_not(None),
+            col(FeedbackMessage.deliver_after) <= due_by,
+        )
+        return list(self._session.exec(query.order_by(col(FeedbackMessage.id))))
+
+    def mark_delivered(self, message: FeedbackMessage) -> None:
+        message.delivered = True
+        self._session.add(message)
+        self._session.flush()
+
+    def news_due(self, due_by: datetime) -> list[FeedbackThread]:
+        query = select(FeedbackThread).where(
+            col(FeedbackThread.writer_news_after).is_not(None),
+            col(FeedbackThread.writer_news_after) <= due_by,
+        )
+        return list(self._session.exec(query))
 
     def first_text(self, thread_id: str) -> str:
         query = (

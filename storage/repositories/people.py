@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import delete, func
+from sqlalchemy import case, delete, func
 from sqlmodel import Session, col, select
 
 from storage.models.people import Person, ProcessedEvent, Team, TeamMember, TeamSupplier
 from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
+
+
+class Membership(NamedTuple):
+    user_id: str
+    team_id: int
+    channel_id: str | None
 
 
 class PeopleRepository:
@@ -40,6 +47,30 @@ class PeopleRepository:
         assert stored is not None
         return stored
 
+    def upsert_many(self, people: Sequence[Person]) -> None:
+        """Insert-or-update many in one executemany (a directory crawl, an event); no re-read."""
+        if not people:
+            return
+        statement = dialect_insert(self._session)(Person)
+        statement = statement.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={
+                column.name: statement.excluded[column.name]
+                for column in Person.__table__.columns  # type: ignore[attr-defined]
+                if column.name != "user_id"
+            },
+        )
+        self._session.execute(statement, [person.model_dump() for person in people])
+
+    def everyone(self) -> list[Person]:
+        return list(self._session.exec(select(Person)))
+
+    def count_synced_before(self, moment: datetime) -> tuple[int, int]:
+        """(people, people last synced before `moment`): is the directory worth a crawl?"""
+        stale = func.sum(case((col(Person.synced_at) < moment, 1), else_=0))
+        total, old = self._session.exec(select(func.count(), stale)).one()
+        return int(total), int(old or 0)
+
     def add_all(self, people: Sequence[Person]) -> None:
         """Plain INSERTs for people known to be new (bulk seeding): no upsert, no re-read."""
         self._session.add_all(people)
@@ -61,6 +92,8 @@ class PeopleRepository:
     def lock(self, user_id: str) -> None:
         """Serialises concurrent actions of one person (PostgreSQL row lock; SQLite already
         serialises writers with BEGIN IMMEDIATE), so a daily limit cannot be raced past."""
+        if self._session.get_bind().dialect.name == "sqlite":
+            return  # the transaction already holds the only write lock
         self._session.exec(
             select(Person.user_id).where(col(Person.user_id) == user_id).with_for_update()
         )
@@ -108,6 +141,19 @@ class TeamRepository:
         )
         return list(self._session.exec(query))
 
+    def memberships(self, user_ids: Sequence[str]) -> list[Membership]:
+        """Every team of each of these people, by team name: one query for a whole kudos."""
+        if not user_ids:
+            return []
+        query = (
+            select(col(TeamMember.user_id), col(Team.id), col(Team.channel_id))
+            .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
+            .where(col(TeamMember.user_id).in_(list(set(user_ids))))
+            .order_by(col(Team.name))
+        )
+        rows = self._session.connection().execute(query)  # Core: every kudos asks
+        return [Membership(str(u), int(t), c) for u, t, c in rows if t]
+
     def managed_by(self, user_id: str) -> list[Team]:
         return list(self._session.exec(select(Team).where(col(Team.manager_id) == user_id)))
 
@@ -120,6 +166,10 @@ class TeamRepository:
         for supplier_id in dict.fromkeys(supplier_ids):
             self._session.add(TeamSupplier(team_id=team_id, supplier_team_id=supplier_id))
         self._session.flush()
+
+    def remove(self, team_id: int) -> None:
+        """Deletes the team; members, suppliers and per-team rows go by ON DELETE CASCADE."""
+        self._session.execute(delete(Team).where(col(Team.id) == team_id))
 
 
 class EventRepository:

@@ -1,11 +1,12 @@
-"""The weekly pulse: the question bank, exactly-once delivery, anonymous answers and ratings."""
+"""The weekly pulse: the question bank, exactly-once delivery, anonymous answers and ratings
+(the ballot box's queries are in `pulse_ballots.py`)."""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, update
@@ -22,7 +23,9 @@ from storage.models.pulse import (
     PulseWeek,
     ServiceRating,
 )
-from storage.repositories._sql import insert_ignoring_duplicates
+from storage.repositories._sql import delete_by_key, insert_ignoring_duplicates
+from storage.repositories.claims import SendClaims
+from storage.repositories.pulse_ballots import BallotQueries
 
 
 class PersonWeek(NamedTuple):
@@ -33,12 +36,6 @@ class PersonWeek(NamedTuple):
 class QuestionScore(NamedTuple):
     question_key: str
     score: int
-
-
-class ServiceScore(NamedTuple):
-    rating_team_id: int
-    score: int
-    comment: str | None
 
 
 class AnswerCount(NamedTuple):
@@ -77,9 +74,10 @@ def _insert_mixed(
         session.flush()
 
 
-class PulseRepository:
+class PulseRepository(BallotQueries):
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.claims = SendClaims(session, PulseDelivery)
 
     # -- questions and weeks ------------------------------------------------------------
     def seed_questions(self, rows: Sequence[dict[str, object]]) -> None:
@@ -159,8 +157,18 @@ class PulseRepository:
         )
         return {PersonWeek(user_id, week) for user_id, week in self._session.exec(query)}
 
-    def claim(self, user_id: str, week_start: date, keys: Sequence[str], now: datetime) -> bool:
-        """Claims the person-week and writes their pending questions; False if already claimed."""
+    def claim(
+        self,
+        user_id: str,
+        week_start: date,
+        keys: Sequence[str],
+        now: datetime,
+        *,
+        owner: str | None = None,
+        alive_at: datetime | None = None,
+    ) -> bool:
+        """Claims the person-week for the run `owner` and writes their pending questions;
+        False if already claimed. Without an owner the claim counts as abandoned at once."""
         claimed = insert_ignoring_duplicates(
             self._session,
             PulseDelivery,
@@ -170,6 +178,8 @@ class PulseRepository:
                 "status": ClaimStatus.CLAIMED,
                 "claimed_at": now,
                 "reminded": False,
+                "claimed_by": owner,
+                "heartbeat_at": alive_at,
             },
         )
         if claimed:
@@ -180,21 +190,12 @@ class PulseRepository:
             self._session.flush()
         return claimed
 
-    def reclaim_stale(self, older_than: datetime, now: datetime) -> list[PulseDelivery]:
-        """Claims left 'claimed' by a crash, taken over by this run (and only this one)."""
-        statement = (
-            update(PulseDelivery)
-            .where(
-                col(PulseDelivery.status) == ClaimStatus.CLAIMED,
-                col(PulseDelivery.claimed_at) < older_than,
-            )
-            .values(claimed_at=now)
-            .returning(col(PulseDelivery.id))
-        )
-        ids = [row[0] for row in self._session.execute(statement)]
-        if not ids:
-            return []
-        return list(self._session.exec(select(PulseDelivery).where(col(PulseDelivery.id).in_(ids))))
+    def give_up_closed(self, closed_before: date) -> int:
+        """Retries of weeks that have closed fail for good; their questions were never asked."""
+        given_up = self.claims.give_up(closed_before)
+        for delivery in given_up:
+            self._forget_pending(delivery.user_id, delivery.week_start)
+        return len(given_up)
 
     def delivery(self, user_id: str, week_start: date) -> PulseDelivery | None:
         query = select(PulseDelivery).where(
@@ -211,21 +212,30 @@ class PulseRepository:
         channel_id: str | None = None,
         message_ts: str | None = None,
         error: str | None = None,
+        retry_at: datetime | None = None,
     ) -> None:
-        """Records how sending went; `status` is a ClaimStatus (plain strings still work)."""
-        delivery = self.delivery(user_id, week_start)
-        if delivery is None:
-            return
-        delivery.status, delivery.channel_id, delivery.message_ts = status, channel_id, message_ts
-        delivery.error = error
-        self._session.add(delivery)
-        if status == ClaimStatus.FAILED:  # never asked, so never counted as not answering
-            self._session.execute(
-                delete(PulsePending).where(
-                    col(PulsePending.user_id) == user_id, col(PulsePending.week_start) == week_start
-                )
+        """Records how sending went; `status` is a ClaimStatus (plain strings still work).
+        A retry keeps the pending questions for the next attempt."""
+        self._session.execute(
+            update(PulseDelivery)
+            .where(
+                col(PulseDelivery.user_id) == user_id, col(PulseDelivery.week_start) == week_start
             )
-        self._session.flush()
+            .values(
+                channel_id=channel_id,
+                message_ts=message_ts,
+                **self.claims.outcome(status, error, retry_at),
+            )
+        )
+        if status == ClaimStatus.FAILED:  # never asked, so never counted as not answering
+            self._forget_pending(user_id, week_start)
+
+    def _forget_pending(self, user_id: str, week_start: date) -> None:
+        self._session.execute(
+            delete(PulsePending).where(
+                col(PulsePending.user_id) == user_id, col(PulsePending.week_start) == week_start
+            )
+        )
 
     # -- answering --------------------------------------------------------------------------
     def pending_keys(self, user_id: str, week_start: date) -> list[str]:
@@ -247,16 +257,6 @@ class PulseRepository:
         )
         return self._session.execute(statement).first() is not None
 
-    def add_answers(self, rows: Sequence[PulseAnswer], *, mix_with: int) -> None:
-        if rows:
-            _insert_mixed(
-                self._session,
-                PulseAnswer,
-                rows,
-                col(PulseAnswer.week_start) == rows[0].week_start,
-                mix_with,
-            )
-
     def add_service_ratings(self, rows: Sequence[ServiceRating], *, mix_with: int) -> None:
         if rows:
             _insert_mixed(
@@ -268,18 +268,6 @@ class PulseRepository:
             )
 
     # -- results ----------------------------------------------------------------------------
-    def service_scores(self, rated_team_id: int, month: date) -> list[ServiceScore]:
-        """The month's ratings of a team; read only through the k-guarded service."""
-        query = select(
-            col(ServiceRating.rating_team_id), col(ServiceRating.score), col(ServiceRating.comment)
-        ).where(
-            col(ServiceRating.rated_team_id) == rated_team_id, col(ServiceRating.month) == month
-        )
-        return [
-            ServiceScore(int(t), int(score), comment)
-            for t, score, comment in self._session.exec(query)
-        ]
-
     def answer_counts(self, week_start: date) -> list[AnswerCount]:
         """Answered and skipped per team and question, for participation figures."""
         answered = func.count(col(PulseAnswer.score)).label("answered")
@@ -342,17 +330,14 @@ class PulseRepository:
         return self._session.execute(statement).first() is not None
 
     def opt_out(self, user_id: str, now: datetime) -> bool:
+        """Kept to the day: nothing in storage records the moment a person acted."""
+        day = datetime.combine(now.date(), time(0), now.tzinfo)
         return insert_ignoring_duplicates(
-            self._session, PulseOptOut, {"user_id": user_id, "since": now}
+            self._session, PulseOptOut, {"user_id": user_id, "since": day}
         )
 
     def opt_in(self, user_id: str) -> bool:
-        row = self._session.get(PulseOptOut, user_id)
-        if row is None:
-            return False
-        self._session.delete(row)
-        self._session.flush()
-        return True
+        return delete_by_key(self._session, PulseOptOut, user_id)
 
     def deliveries_count(self, user_id: str) -> int:
         query = (

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from storage.models.settings import Admin, ServiceValue, WorkspaceSettings
-from storage.repositories._sql import insert_ignoring_duplicates
+from storage.repositories import settings_snapshot
+from storage.repositories._sql import delete_by_key, insert_ignoring_duplicates
+from storage.repositories.settings_snapshot import SettingsSnapshot
 
 
 class SettingsRepository:
@@ -21,6 +24,18 @@ class SettingsRepository:
             self._session.add(settings)
             self._session.flush()
         return settings
+
+    def snapshot(self) -> SettingsSnapshot:
+        """Settings and values as this process last read them (see `settings_snapshot`):
+        read-only, for the hot paths; whoever changes them uses `get()`."""
+        engine = self._session.get_bind()
+        found = settings_snapshot.cached(engine) if isinstance(engine, Engine) else None
+        if found is None:
+            settings, values = self.get(), self.values(include_retired=True)
+            if not isinstance(engine, Engine):
+                return SettingsSnapshot(settings, tuple(values), 0.0)
+            found = settings_snapshot.keep(engine, settings, values)
+        return found
 
     def save(self, settings: WorkspaceSettings) -> None:
         self._session.add(settings)
@@ -54,9 +69,4 @@ class AdminRepository:
         )
 
     def remove(self, user_id: str) -> bool:
-        admin = self._session.get(Admin, user_id)
-        if admin is None:
-            return False
-        self._session.delete(admin)
-        self._session.flush()
-        return True
+        return delete_by_key(self._session, Admin, user_id)

@@ -125,7 +125,8 @@ def test_a_forged_cursor_is_invalid_cursor(client: WebClient) -> None:
     assert caught.value.response["error"] == "invalid_cursor"
 
 
-def test_users_lookup_by_email(client: WebClient) -> None:
+def test_users_lookup_by_email(client: WebClient, fake: FakeSlack) -> None:
+    fake.grant_scopes("users:read.email")  # not in the app's manifest
     assert client.users_lookupByEmail(email="BOB@example.test")["user"]["id"] == "U_BOB"
     with pytest.raises(SlackApiError) as caught:
         client.users_lookupByEmail(email="nobody@example.test")

@@ -28,19 +28,40 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+def _read_sources() -> list[tuple[str, str]]:
+    return [
+        (module_name(path), path.read_text())
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+    ]
+
+
+SOURCES = _read_sources()
+_TREES = {source: ast.parse(source) for _, source in SOURCES}
+"""Parsed once, at collection: CPython 3.11 can raise a spurious "AST constructor recursion
+depth mismatch" SystemError when `ast.parse` runs late in a long session."""
+
+
+def parse(source: str) -> ast.Module:
+    if source in _TREES:
+        return _TREES[source]
+    try:
+        return ast.parse(source)
+    except SystemError:
+        return ast.parse(source)
+
+
 def source_modules() -> Iterator[tuple[str, str]]:
     """(dotted module name, source) of every module of the app's packages, migrations aside."""
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            if "migrations" not in path.parts:
-                yield module_name(path), path.read_text()
+    yield from SOURCES
 
 
 def imports_of(module: str, source: str, *, is_package: bool = False) -> list[tuple[str, int]]:
     """Every imported module's absolute dotted name, with its line; relative imports resolved."""
     package = module if is_package else module.rpartition(".")[0]
     found: list[tuple[str, int]] = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse(source)):
         if isinstance(node, ast.Import):
             found += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -81,7 +102,7 @@ def _service_modules() -> tuple[str, ...]:
     for module, source in source_modules():
         if module.startswith("engagement.") and any(
             isinstance(node, ast.ClassDef) and node.name.endswith("Service")
-            for node in ast.walk(ast.parse(source))
+            for node in ast.walk(parse(source))
         ):
             found.append(module)
     return tuple(found)
@@ -205,7 +226,7 @@ def test_nothing_but_bot_config_reads_the_environment() -> None:
         f"{module}:{line}"
         for module, source in source_modules()
         if module != "bot.config"
-        for line in environment_reads(ast.parse(source))
+        for line in environment_reads(parse(source))
     ]
     assert offenders == []
 
@@ -237,7 +258,7 @@ def test_one_module_builds_each_connection(constructor: str, owner: str) -> None
         f"{module}:{line}"
         for module, source in source_modules()
         if module != owner and not module.startswith("sandbox")
-        for line in calls_to(ast.parse(source), constructor)
+        for line in calls_to(parse(source), constructor)
     ]
     assert offenders == []
 
@@ -256,7 +277,7 @@ def slack_markup(source: str) -> list[int]:
     """Lines of string constants holding Slack's mention syntax: parsing it is bot/'s job."""
     return [
         node.lineno
-        for node in ast.walk(ast.parse(source))
+        for node in ast.walk(parse(source))
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and any(mark in node.value for mark in SLACK_MARKUP)

@@ -101,6 +101,7 @@ class ServedApp:
             "SLACK_SIGNING_SECRET": secret,
             "SLACK_API_URL": fake.api_url,
             "APLAUSO_SECRET_KEY": Fernet.generate_key().decode(),
+            "APLAUSO_SLACK_THROTTLE": "off",  # the fake Slack of a bench has no limits either
             "PYTHONPATH": str(REPO_ROOT),
             **({"DATABASE_URL": database_url} if database_url else {}),
         }

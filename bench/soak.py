@@ -114,6 +114,7 @@ def environment(url: str, fake: FakeSlack, key: str, port: int) -> dict[str, str
         **keep, "DATABASE_URL": url, "SLACK_BOT_TOKEN": fake.bot_token,
         "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
         "APLAUSO_SECRET_KEY": key, "PORT": str(port), "APLAUSO_LOG_LEVEL": "WARNING",
+        "APLAUSO_SLACK_THROTTLE": "off",  # the fake has no limits: 429s come as faults
     }  # fmt: skip
 
 

@@ -13,15 +13,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import commands
 from bot.cli_parser import build_parser
-from bot.commands import EXIT_ERROR, EXIT_USAGE, CliError, TeamRequest, plural
+from bot.commands import EXIT_ERROR, EXIT_USAGE, CliError, TeamRequest
 from bot.config import ConfigError, Settings, interface_language, load_settings
 from bot.doctor import DatabaseState, run_doctor
 from bot.failures import describe
@@ -123,6 +121,9 @@ def _team(args: argparse.Namespace, settings: Settings) -> int:
 
 def _pending(engine: Engine) -> tuple[str | None, list[str]]:
     """(current revision, revisions not applied yet), read without changing anything."""
+    from alembic.runtime.migration import MigrationContext  # only `db upgrade` needs Alembic
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
@@ -141,7 +142,7 @@ def _db_upgrade(settings: Settings) -> int:
         engine.dispose()
     if pending:
         print(
-            plural(lang, "cli.db.applied", len(pending))
+            t(lang, "cli.db.applied", count=len(pending))
             + " "
             + t(lang, "cli.db.now_at", revision=current)
         )

@@ -48,19 +48,12 @@ def _iso_moment(lang: str) -> Any:
     return parse
 
 
-def _port(lang: str) -> Any:
+def _counting_number(lang: str, error_key: str, most: int) -> Any:
+    """A whole number from 1 to `most`; anything else is the one-line error `error_key`."""
+
     def parse(text: str) -> int:
-        if not text.isdigit() or not 1 <= int(text) <= 65535:
-            raise argparse.ArgumentTypeError(t(lang, "cli.args.port", value=text))
-        return int(text)
-
-    return parse
-
-
-def _workers(lang: str) -> Any:
-    def parse(text: str) -> int:
-        if not text.isdigit() or not 1 <= int(text) <= 64:
-            raise argparse.ArgumentTypeError(t(lang, "cli.args.workers", value=text))
+        if not text.isdigit() or not 1 <= int(text) <= most:
+            raise argparse.ArgumentTypeError(t(lang, error_key, value=text))
         return int(text)
 
     return parse
@@ -141,9 +134,13 @@ def build_parser(job_names: tuple[str, ...], lang: str = "en") -> argparse.Argum
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     serve = _command(commands, "serve", text, "serve", common)
-    serve.add_argument("--port", type=_port(lang), help=text("port"))
+    serve.add_argument(
+        "--port", type=_counting_number(lang, "cli.args.port", 65535), help=text("port")
+    )
     serve.add_argument("--no-scheduler", action="store_true", help=text("no_scheduler"))
-    serve.add_argument("--workers", type=_workers(lang), help=text("workers"))
+    serve.add_argument(
+        "--workers", type=_counting_number(lang, "cli.args.workers", 64), help=text("workers")
+    )
 
     demo = _command(commands, "demo", text, "demo", common)
     demo.add_argument("--out", type=Path, default=Path("demo-out"), help=text("out"))

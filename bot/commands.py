@@ -35,11 +35,6 @@ class CliError(Exception):
         self.code = code
 
 
-def plural(lang: str, key: str, count: int) -> str:
-    """`1 member`, `2 members`; Spanish has the same two forms (`1 miembro`, `2 miembros`)."""
-    return t(lang, f"{key}_one" if count == 1 else f"{key}_many", count=count)
-
-
 def serve(
     settings: Settings, *, port: int | None, no_scheduler: bool, workers: int | None = None
 ) -> int:
@@ -173,7 +168,7 @@ def _changed_line(result: TeamChanged, lang: str) -> str:
     key = "cli.team.created" if result.created else "cli.team.updated"
     line = t(lang, key, team=team_line(result.team, lang))
     if result.skipped_ids:
-        line += " " + plural(lang, "cli.team.skipped", len(result.skipped_ids))
+        line += " " + t(lang, "cli.team.skipped", count=len(result.skipped_ids))
     return line
 
 
@@ -185,7 +180,7 @@ def team_line(team: TeamSummary, lang: str) -> str:
         extras.append(t(lang, "cli.team.usergroup", usergroup=team.usergroup_id))
     if team.served_by:
         extras.append(t(lang, "cli.team.served_by", teams=", ".join(team.served_by)))
-    members = plural(lang, "cli.team.members", len(team.member_ids))
+    members = t(lang, "cli.team.members", count=len(team.member_ids))
     line = t(
         lang,
         "cli.team.line",
@@ -246,8 +241,11 @@ def team_remove(settings: Settings, name: str, *, force: bool) -> int:
     lang = settings.language
     with session(settings) as cli:
         removed = cli.services.teams.remove_team(name, force=force)
-    members = plural(lang, "cli.team.members", removed.member_count)
-    print(t(lang, "cli.team.removed", team=removed.name, members=members))
+    members = t(lang, "cli.team.members", count=removed.member_count)
+    line = t(lang, "cli.team.removed", team=removed.name, members=members)
+    if removed.conversations:
+        line += t(lang, "cli.team.removed_feedback", count=removed.conversations)
+    print(line)
     return 0
 
 

@@ -7,9 +7,10 @@ names the variable, instead of surfacing later as a confusing stack trace deep i
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
@@ -21,6 +22,8 @@ from bot.i18n import t
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DATABASE_URL = "sqlite:///aplauso.db"
 DEFAULT_PORT = 3000
+DEFAULT_SOCKET_RETRY_MAX_SECONDS = 30.0
+_Number = TypeVar("_Number", int, float)
 # Set beside the bot token, these make Bolt install itself with OAuth and drop the token.
 OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
 FERNET_KEY_RECIPE = (
@@ -55,6 +58,11 @@ class Settings:
     kudos_channel: str | None = None
     secret_key: str | None = None
     log_level: str = "INFO"
+    socket_retry_max_seconds: float = DEFAULT_SOCKET_RETRY_MAX_SECONDS
+    """The longest wait between two Socket Mode connection attempts (the backoff's cap)."""
+    slack_throttle: bool = True
+    """Pace Web API calls by Slack's per-method limits (off only for benches against a fake
+    Slack without limits: `APLAUSO_SLACK_THROTTLE=off`)."""
     language: str = "en"
     """The language the command line answers in, from the shell's locale (LANG and friends)."""
 
@@ -86,16 +94,28 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _parse_port(raw: str | None) -> int:
+def _parse_in_range(
+    raw: str | None,
+    read: Callable[[str], _Number],
+    bounds: tuple[_Number, _Number],
+    default: _Number,
+    error: str,
+) -> _Number:
+    """`raw` read as a number within `bounds` (`default` when unset); otherwise the
+    friendly `error` line, with the value it got."""
     if raw is None:
-        return DEFAULT_PORT
+        return default
     try:
-        port = int(raw)
+        value = read(raw)
     except ValueError:
-        raise ConfigError("port", value=raw) from None
-    if not 1 <= port <= 65535:
-        raise ConfigError("port", value=raw)
-    return port
+        raise ConfigError(error, value=raw) from None
+    if not bounds[0] <= value <= bounds[1]:
+        raise ConfigError(error, value=raw)
+    return value
+
+
+def _parse_port(raw: str | None) -> int:
+    return _parse_in_range(raw, int, (1, 65535), DEFAULT_PORT, "port")
 
 
 def _parse_database_url(raw: str | None) -> str:
@@ -118,6 +138,12 @@ def _parse_api_url(raw: str | None) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ConfigError("api_url", url=url)
     return url if url.endswith("/") else url + "/"
+
+
+def _parse_retry_cap(raw: str | None) -> float:
+    return _parse_in_range(
+        raw, float, (0.05, 600.0), DEFAULT_SOCKET_RETRY_MAX_SECONDS, "socket_retry"
+    )
 
 
 def _parse_secret_key(raw: str | None) -> str | None:
@@ -145,6 +171,15 @@ def interface_language(env: Mapping[str, str | None] | None = None) -> str:
     return "en"
 
 
+def _parse_switch(value: str | None, key: str) -> bool:
+    """on/off (also true/false, 1/0, yes/no); unset is on."""
+    if value is None or value.lower() in ("on", "true", "1", "yes"):
+        return True
+    if value.lower() in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(key, value=value)
+
+
 def settings_from_mapping(env: Mapping[str, str | None]) -> Settings:
     """Builds settings from a plain mapping, so tests need not touch the process environment."""
     log_level = (_clean(env.get("APLAUSO_LOG_LEVEL")) or "INFO").upper()
@@ -166,6 +201,10 @@ def settings_from_mapping(env: Mapping[str, str | None]) -> Settings:
         kudos_channel=kudos_channel,
         secret_key=_parse_secret_key(_clean(env.get("APLAUSO_SECRET_KEY"))),
         log_level=log_level,
+        socket_retry_max_seconds=_parse_retry_cap(
+            _clean(env.get("APLAUSO_SOCKET_RETRY_MAX_SECONDS"))
+        ),
+        slack_throttle=_parse_switch(_clean(env.get("APLAUSO_SLACK_THROTTLE")), "slack_throttle"),
         language=interface_language(env),
     )
 

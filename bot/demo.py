@@ -247,8 +247,10 @@ class DemoStageImpl:
 
 
 def set_up_teams(runtime: Runtime) -> None:
-    """What an admin does with `aplauso team set`, through the same services."""
+    """What an admin does with `aplauso team set` and `aplauso admin add`, through the same
+    services."""
     runtime.services.people.refresh_directory()
+    runtime.services.admin.add_admin("U01CARMEN")
     for with_suppliers in (False, True):
         for team in TEAMS:
             runtime.services.teams.set_team(

@@ -13,7 +13,6 @@ from enum import Enum
 
 from slack_sdk import WebClient
 
-from bot.commands import plural
 from bot.config import ConfigError, Settings
 from bot.i18n import t
 from bot.slack_checks import (
@@ -118,7 +117,7 @@ def _database(report: Report, state: DatabaseState) -> bool:
         report.fail(what, state.problem)
         return False
     if state.pending:
-        report.fail(what, plural(report.lang, "cli.doctor.pending", state.pending))
+        report.fail(what, t(report.lang, "cli.doctor.pending", count=state.pending))
         return False
     report.add(Status.OK, "cli.doctor.database_ok", revision=state.revision or "?")
     return True
@@ -162,7 +161,7 @@ def _teams(report: Report, client: WebClient, teams: list[TeamSummary]) -> None:
         what = t(lang, "cli.doctor.manager", manager=manager_id, teams=", ".join(team_names))
         report.fail(what, t(lang, refusal, user=manager_id, team=team_names[0]))
     if reachable:
-        report.lines.append((Status.OK, plural(lang, "cli.doctor.managers_ok", reachable)))
+        report.lines.append((Status.OK, t(lang, "cli.doctor.managers_ok", count=reachable)))
     for team in teams:
         if team.usergroup_id:
             _usergroup(report, client, team)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -22,6 +22,21 @@ from bot.slack_client import make_web_client
 HealthCheck = Callable[[], tuple[bool, str]]
 SLACK_PROBE_TIMEOUT_SECONDS = 3
 SLACK_OK_REMEMBERED_SECONDS = 30.0
+SOCKET_GRACE_SECONDS = 10.0
+"""How long a lost socket may take to come back before /healthz says 503: Slack refreshes
+every connection every few hours, and the app reconnects within a second or two."""
+
+
+class SocketView(Protocol):
+    """What /healthz asks about the Socket Mode connection (bot/socket_mode.py answers)."""
+
+    def state(self) -> str:
+        """`connected`, `connecting` (retrying) or `disconnected` (stopped)."""
+        ...
+
+    def seconds_since_connected(self) -> float | None:
+        """0 while connected, None if it never was."""
+        ...
 
 
 class SlackLiveness:
@@ -63,15 +78,23 @@ def slack_liveness(settings: Settings) -> SlackLiveness:
     return SlackLiveness(client)
 
 
-def with_socket(slack: HealthCheck, connected: Callable[[], bool]) -> HealthCheck:
-    """In Socket Mode, Slack is only reachable for Aplauso while its socket is connected."""
+def socket_checks(
+    socket: SocketView, grace: float = SOCKET_GRACE_SECONDS
+) -> dict[str, HealthCheck]:
+    """In Socket Mode Slack reaches Aplauso only through its socket: `socket_mode` is its state,
+    healthy while connected or back within `grace`; and how long ago it was last connected."""
 
-    def check() -> tuple[bool, str]:
-        if not connected():
-            return False, "disconnected"
-        return slack()
+    def state() -> tuple[bool, str]:
+        current = socket.state()
+        since = socket.seconds_since_connected()
+        returning = current == "connecting" and since is not None and since < grace
+        return current == "connected" or returning, current
 
-    return check
+    def since_connected() -> tuple[bool, str]:
+        seconds = socket.seconds_since_connected()
+        return True, "never" if seconds is None else str(int(seconds))
+
+    return {"socket_mode": state, "socket_mode_seconds_since_connected": since_connected}
 
 
 def scheduler_check(running: Callable[[], bool] | None) -> HealthCheck:
@@ -86,17 +109,12 @@ def scheduler_check(running: Callable[[], bool] | None) -> HealthCheck:
 
 
 def serve_checks(
-    settings: Settings, scheduler: Any | None, socket_handler: Callable[[], Any] | None
+    settings: Settings, scheduler: Any | None, socket: SocketView | None
 ) -> dict[str, HealthCheck]:
-    """The checks of `serve`: Slack (and its socket in Socket Mode) and the scheduler."""
-    slack: HealthCheck = slack_liveness(settings)
-    if socket_handler is not None:
-        get_handler = socket_handler
-
-        def connected() -> bool:
-            handler = get_handler()
-            return handler is not None and bool(handler.client.is_connected())
-
-        slack = with_socket(slack, connected)
+    """The checks of `serve`: Slack, the scheduler, and in Socket Mode the socket."""
     running = None if scheduler is None else (lambda: bool(scheduler.running))
-    return {"slack": slack, "scheduler": scheduler_check(running)}
+    checks: dict[str, HealthCheck] = {
+        "slack": slack_liveness(settings),
+        "scheduler": scheduler_check(running),
+    }
+    return checks if socket is None else {**checks, **socket_checks(socket)}

@@ -132,3 +132,50 @@ def _classify_angle(inner: str, bot_user_id: str | None) -> tuple[Mark, str, str
     if label and _CHANNEL.fullmatch(target):
         return Mark.HASHTAG, label, f"#{label}"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Showing what a person wrote, as Slack would show it, without letting it notify a crowd
+
+_SHOWN_ENTITY = re.compile(
+    r"<(?P<target>@[UW][A-Z0-9]+|\#[CG][A-Z0-9]+|!subteam\^[A-Z0-9]+|!(?:channel|here|everyone))"
+    r"(?:\|(?P<label>[^<>]*))?>"
+)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def shown_pieces(text: str, *, group_word: str) -> list[str]:
+    """What a person wrote, as mrkdwn pieces that each render whole (one character, or one
+    entity): people (`<@U1>`, `<@U1|ana>`) and channel links (`<#C1>`) stay live, so Slack
+    shows names instead of ids; `<!here>`, `<!channel>`, `<!everyone>` and user groups
+    (`<!subteam^S1|@it-team>`) become plain `@here` / `@it-team` (`@` + `group_word` when
+    Slack gave no handle), so a repost pings nobody; everything else is escaped.
+
+    A person or channel link is written back without its label: Slack shows their current
+    name, and a label can carry nothing then. Pieces are never cut by a clip.
+    """
+    pieces: list[str] = []
+    position = 0
+    for match in _SHOWN_ENTITY.finditer(text):
+        pieces += [_escape(char) for char in text[position : match.start()]]
+        pieces.append(_shown_entity(match.group("target"), match.group("label"), group_word))
+        position = match.end()
+    pieces += [_escape(char) for char in text[position:]]
+    return pieces
+
+
+def _shown_entity(target: str, label: str | None, group_word: str) -> str:
+    if target[0] in "@#":
+        return f"<{target}>"
+    if target.startswith("!subteam^"):
+        handle = _unescape(label or "").strip().lstrip("@") or group_word
+        return _escape(f"@{handle}")
+    return f"@{target[1:]}"
+
+
+def shown_text(text: str, *, group_word: str) -> str:
+    """`shown_pieces` joined: the text safe to post, mentions of people rendered."""
+    return "".join(shown_pieces(text, group_word=group_word))

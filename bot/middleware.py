@@ -18,8 +18,24 @@ from slack_sdk import WebClient
 from bot.executor import TrackingExecutor
 from engagement.services import Services
 
-EXACTLY_ONCE_EVENTS = frozenset({"app_mention", "message", "reaction_added"})
+EXACTLY_ONCE_EVENTS = frozenset(
+    {"app_mention", "message", "reaction_added", "subteam_members_changed"}
+)
 DIRECTORY_EVENTS = frozenset({"team_join", "user_change"})  # their listener learns the person
+
+
+FOLLOWED_SUBTYPES = frozenset({"message_changed", "message_deleted"})
+
+
+def is_channel_chatter(event: dict[str, Any]) -> bool:
+    """A channel message that is not an edit or a deletion: kudos follow their messages
+    (bot/listeners/kudos_follow.py), so every channel message the bot can see arrives, and
+    all but those two are acknowledged at once, costing no database write."""
+    return (
+        event.get("type") == "message"
+        and event.get("channel_type") in ("channel", "group")
+        and event.get("subtype") not in FOLLOWED_SUBTYPES
+    )
 
 
 def language_of(context: BoltContext) -> str:
@@ -37,6 +53,8 @@ def register(app: App, services: Services, client: WebClient, executor: Tracking
         # guard that refuses Slack calls inside a transaction.
         context["client"] = client
         event = body.get("event") if body.get("type") == "event_callback" else None
+        if isinstance(event, dict) and is_channel_chatter(event):
+            return BoltResponse(status=200, body="")  # no claim, no look-up, no listener
         if isinstance(event, dict) and event.get("type") in EXACTLY_ONCE_EVENTS:
             event_id = str(body.get("event_id") or "")
             if not services.events.first_delivery(event_id, str(event.get("type"))):

@@ -72,6 +72,8 @@ class Refusal:
 
 @dataclass(frozen=True)
 class SignedHeaders:
+    """Slack's signing headers, each checked for its shape before anything trusts it."""
+
     timestamp: str
     signature: str
     retry_num: str

@@ -7,7 +7,7 @@ Every failure becomes a `SlackProblem`: a catalog key that says what is wrong an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -34,7 +34,7 @@ TOKEN_REFUSED = frozenset(
         "team_access_not_granted",
     }
 )
-NAME_LOOKUP_UNAVAILABLE = frozenset({"missing_scope", "unknown_method", "not_allowed_token_type"})
+NAME_LOOKUP_UNAVAILABLE = frozenset({"unknown_method", "not_allowed_token_type"})
 DM_REFUSALS = {
     "user_not_found": "cli.refs.dm_unknown",
     "user_disabled": "cli.refs.dm_deactivated",
@@ -221,32 +221,15 @@ def _channel_pages(client: WebClient) -> Iterator[dict[str, Any]]:
 
 
 def channel_by_name(client: WebClient, name: str) -> str:
-    """`#kudos` -> its id. Needs channels:read, which the manifest does not ask for; without
-    it the admin is told how to copy the id instead."""
+    """`#kudos` -> its id. Needs channels:read and groups:read (in the manifest); an
+    installation from an older manifest lacks them, and its admin is told to give the id."""
     wanted = name.lstrip("#").lower()
     try:
         for channel in _channel_pages(client):
             if str(channel.get("name", "")).lower() == wanted:
                 return str(channel["id"])
     except SlackProblem as problem:
-        if problem.key == "cli.slack.missing_scopes" or (
-            problem.params.get("code") in NAME_LOOKUP_UNAVAILABLE
-        ):
+        if problem.params.get("code") in NAME_LOOKUP_UNAVAILABLE:
             raise SlackProblem("cli.refs.channel_by_name", channel=name) from None
-        raise
+        raise  # a missing scope says which ones, and to reinstall
     raise SlackProblem("cli.refs.unknown_channel", channel=name)
-
-
-def connect_socket_mode(connect: Callable[[], None], api_url: str) -> None:
-    """Connects in the calling thread, so a refused app token or an unreachable Slack stops
-    `serve` with one line instead of killing a background thread while /healthz says ok.
-    Once connected, slack_sdk's monitor reconnects by itself."""
-    try:
-        connect()
-    except SlackApiError as error:
-        code = error_code(error)
-        if code in TOKEN_REFUSED or code == "missing_scope":
-            raise SlackProblem("cli.slack.app_token_refused", code=code) from error
-        raise problem_from(error, "apps.connections.open", api_url) from error
-    except Exception as error:  # the websocket library raises its own kinds too
-        raise problem_from(error, "apps.connections.open", api_url) from error

@@ -16,6 +16,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.config import Settings
+from bot.slack_throttle import SharedRateLimitRetryHandler, SlackThrottle, method_of
 
 REQUEST_TIMEOUT_SECONDS = 10
 SERVER_ERRORS = (500, 502, 503, 504)
@@ -32,8 +33,7 @@ def is_findable_post(request: HttpRequest) -> bool:
     """A chat.postMessage that carries message metadata. After a 5xx or a dropped connection
     Slack may have taken it anyway, so it is not resent blindly here: its sender looks for the
     metadata in the conversation first (bot/adapters/slack_messages.py, post_exactly_once)."""
-    method = request.url.rsplit("/", 1)[-1].split("?", 1)[0]
-    return method == "chat.postMessage" and b'"metadata"' in (request.data or b"")
+    return method_of(request) == "chat.postMessage" and b'"metadata"' in (request.data or b"")
 
 
 class TransientErrorRetryHandler(ConnectionErrorRetryHandler):
@@ -57,34 +57,55 @@ class TransientErrorRetryHandler(ConnectionErrorRetryHandler):
 
 
 class GuardedWebClient(WebClient):
-    """A WebClient that asks its guard first: no Slack call may run inside a transaction."""
+    """A WebClient that asks its guard first (no Slack call may run inside a transaction),
+    then waits for the method's share of Slack's rate limit when it has a throttle."""
 
-    def __init__(self, *, guard: CallGuard | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        guard: CallGuard | None = None,
+        throttle: SlackThrottle | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self._guard = guard
+        self._throttle = throttle
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         if self._guard is not None:
             self._guard(api_method)
+        if self._throttle is not None:
+            self._throttle.acquire(api_method)
         return super().api_call(api_method, **kwargs)
 
 
 def make_web_client(
-    settings: Settings, token: str | None = None, *, guard: CallGuard | None = None
+    settings: Settings,
+    token: str | None = None,
+    *,
+    guard: CallGuard | None = None,
+    throttle: SlackThrottle | None = None,
 ) -> WebClient:
     """slack-sdk retries only one connection error by default; Slack's 429s and 5xx need handlers.
 
     The handlers share one count of attempts per call. The 429 handler sleeps in the calling
     thread, which is why no Web API call is made before a listener acknowledges. Listeners get
-    this same client (see bot/middleware.py), so the guard sees every call the app makes.
+    this same client (see bot/middleware.py), so the guard and the throttle see every call the
+    app makes; with a throttle, one 429 holds the method for every thread of the process.
     """
+    rate_limits = (
+        RateLimitErrorRetryHandler(max_retry_count=6)
+        if throttle is None
+        else SharedRateLimitRetryHandler(throttle, max_retry_count=6)
+    )
     return GuardedWebClient(
         guard=guard,
+        throttle=throttle,
         token=token or settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
             TransientErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=6),
+            rate_limits,
         ],
     )

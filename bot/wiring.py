@@ -18,12 +18,16 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from waitress.server import create_server
 
+from bot.adapters.admin_notices import SlackAdminNotifier
+from bot.adapters.celebration_threads import SlackCelebrationThreads
 from bot.adapters.digest_messenger import SlackDigestMessenger
 from bot.adapters.feedback_courier import SlackFeedbackCourier
 from bot.adapters.kudos_notifier import SlackKudosNotifier
 from bot.adapters.pulse_messenger import SlackPulseMessenger
+from bot.adapters.season_announcer import SlackSeasonAnnouncer
 from bot.adapters.slack_directory import SlackDirectory
 from bot.adapters.slack_messages import SlackMessageLookup
+from bot.adapters.welcome_messenger import SlackWelcomeMessenger
 from bot.app import create_app
 from bot.background_server import close_server, serve_until
 from bot.config import Settings
@@ -32,21 +36,30 @@ from bot.gunicorn_app import AppWorker, JobsSeat, Seat, available_cores, in_back
 from bot.health import HealthCheck, serve_checks
 from bot.http_server import AplausoWSGI
 from bot.logging_setup import configure_logging
-from bot.slack_checks import connect_socket_mode, require_ready
+from bot.slack_checks import require_ready
 from bot.slack_client import SlackCallInsideTransaction, make_web_client
+from bot.slack_throttle import SlackThrottle
+from bot.socket_mode import socket_mode
 from bot.surfaces import Surfaces
 from engagement.admin import AdminService
+from engagement.celebrations import QuietKudosNotifier
 from engagement.clock import Clock, system_clock
 from engagement.digest import DigestService
 from engagement.events import EventLog
 from engagement.feedback import FeedbackService
 from engagement.kudos import KudosService
+from engagement.kudos_follow import KudosFollowService
+from engagement.kudos_summary import QuietKudosService
+from engagement.leaderboards import LeaderboardService
 from engagement.people import PeopleService
+from engagement.privacy import PrivacyService
 from engagement.pulse import PulseService
 from engagement.reports import RunReport
+from engagement.rosters import RosterService
 from engagement.sealing import Sealer
 from engagement.services import Services
 from engagement.teams import TeamService
+from engagement.welcome import WelcomeService
 from schedules.jobs import JOBS
 from schedules.scheduler import build_scheduler
 from storage.db import HealthProbe, make_engine, transaction_open
@@ -102,6 +115,8 @@ def build_services(
     directory = SlackDirectory(client)
     people = PeopleService(database, directory, clock)
     sealer = Sealer(settings.secret_key) if settings.secret_key else None
+    threads = SlackCelebrationThreads(client)
+    kudos_notifier = QuietKudosNotifier(database, SlackKudosNotifier(client), threads, clock)
     return Services(
         people=people,
         events=EventLog(database, clock),
@@ -114,12 +129,20 @@ def build_services(
         kudos=KudosService(
             database,
             people,
-            SlackKudosNotifier(client),
+            kudos_notifier,
             SlackMessageLookup(client),
             clock,
             kudos_channel=settings.kudos_channel,
         ),
+        kudos_follow=KudosFollowService(database, kudos_notifier, clock),
         digest=DigestService(database, SlackDigestMessenger(client), clock),
+        rosters=RosterService(database, people, clock, SlackAdminNotifier(client)),
+        leaderboards=LeaderboardService(
+            database, SlackSeasonAnnouncer(client), clock, kudos_channel=settings.kudos_channel
+        ),
+        privacy=PrivacyService(database, people, clock),
+        welcomes=WelcomeService(database, SlackWelcomeMessenger(client)),
+        quiet_kudos=QuietKudosService(database, people, threads, clock),
     )
 
 
@@ -129,8 +152,12 @@ def refuse_inside_transaction(method: str) -> None:
         raise SlackCallInsideTransaction(f"{method} called inside a database transaction")
 
 
-def build_runtime(settings: Settings, database: Database, clock: Clock = system_clock) -> Runtime:
-    client = make_web_client(settings, guard=refuse_inside_transaction)
+def build_runtime(
+    settings: Settings, database: Database, clock: Clock = system_clock, *, workers: int = 1
+) -> Runtime:
+    """The app of one process; with `workers` processes each takes its share of Slack's limits."""
+    throttle = SlackThrottle(share=1 / workers) if settings.slack_throttle else None
+    client = make_web_client(settings, guard=refuse_inside_transaction, throttle=throttle)
     services = build_services(settings, database, client, clock)
     bolt_app, surfaces, executor = create_app(settings, client, services)
     return Runtime(
@@ -151,7 +178,7 @@ def serve_workers(settings: Settings, *, port: int, workers: int, with_scheduler
 
     def make_worker() -> AppWorker:
         database = open_database(settings, migrate=False)
-        runtime = build_runtime(settings, database)
+        runtime = build_runtime(settings, database, workers=workers)
         people = runtime.services.people
         jobs = None
         if with_scheduler:
@@ -184,17 +211,17 @@ def serve(
         database.dispose()  # no connection may cross the fork
         chosen = workers or available_cores()
         return serve_workers(settings, port=port, workers=chosen, with_scheduler=with_scheduler)
+    return serve_socket_mode(runtime, port=port, with_scheduler=with_scheduler)
+
+
+def serve_socket_mode(runtime: Runtime, *, port: int, with_scheduler: bool) -> int:
+    """One process: the supervised socket (bot/socket_mode.py) brings Slack's envelopes and
+    waitress answers /healthz. The first connection is tried before serving, so a refused app
+    token stops `serve` with one line; the jobs start once the socket is up."""
+    settings = runtime.settings
     scheduler = build_scheduler(runtime.services, runtime.clock) if with_scheduler else None
-    socket_handler: Any = None  # the Socket Mode handler, once connected: /healthz asks it
-    socket = (lambda: socket_handler) if settings.socket_mode else None
-    server = create_server(
-        runtime.wsgi(serve_checks(settings, scheduler, socket)),
-        host="0.0.0.0",
-        port=port,
-        threads=SERVER_THREADS,
-        max_request_body_size=2_000_000,
-        ident="aplauso",
-    )
+    supervisor = socket_mode(settings, runtime.bolt_app, runtime.client)
+    server: Any = None
     stopping = threading.Event()
 
     def request_shutdown(signum: int, _frame: FrameType | None) -> None:
@@ -204,27 +231,27 @@ def serve(
     signal.signal(signal.SIGTERM, request_shutdown)
     signal.signal(signal.SIGINT, request_shutdown)
     try:
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            socket_handler = SocketModeHandler(
-                runtime.bolt_app,
-                app_token=settings.slack_app_token,
-                web_client=runtime.client,
-            )
-            connect_socket_mode(socket_handler.connect, settings.slack_api_url)
-            logger.info("Socket Mode on; /healthz on port %s", port)
-        else:
-            logger.info("listening on port %s: POST /slack/events, GET /healthz", port)
-        if scheduler is not None:  # once Slack is connected: a refused socket runs no job
-            scheduler.start()
+        server = create_server(
+            runtime.wsgi(serve_checks(settings, scheduler, supervisor)),
+            host="0.0.0.0",
+            port=port,
+            threads=SERVER_THREADS,
+            max_request_body_size=2_000_000,
+            ident="aplauso",
+        )
+        supervisor.connect_first()  # a refused app token: one line, no start
+        logger.info("Socket Mode on; /healthz on port %s", port)
+        jobs = scheduler.start if scheduler is not None else (lambda: None)
+        supervisor.start(on_first_connection=jobs, on_fatal=stopping.set)
         serve_until(server, stopping)
     finally:
-        close_server(server)
-        if socket_handler is not None:
-            socket_handler.close()
+        if server is not None:
+            close_server(server)
+        supervisor.stop()
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=True)
         runtime.executor.shutdown(wait=True, cancel_futures=False)
-        database.dispose()
+        runtime.database.dispose()
+    if supervisor.fatal is not None:  # Slack refused the app token while running
+        raise supervisor.fatal
     return 0

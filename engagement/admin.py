@@ -74,7 +74,22 @@ def setting_change(name: str, raw: str) -> SettingChange:
         if value not in LANGUAGES:
             raise DomainError("admin.errors.bad_language")
         return SettingChange("default_language", value)
+    if name in ("celebrations", "celebraciones"):
+        return SettingChange("celebrations", celebrations_mode(value))
     raise DomainError("admin.errors.unknown_setting", setting=name[:40])
+
+
+def celebrations_mode(value: str) -> str:
+    """`each` (one post per kudos) or `daily_thread` (one thread per UTC day and channel)."""
+    modes = {
+        "each": "each",
+        "cada": "each",
+        "daily_thread": "daily_thread",
+        "hilo_diario": "daily_thread",
+    }
+    if value not in modes:
+        raise DomainError("admin.errors.celebrations_choice")
+    return modes[value]
 
 
 def value_names(name_en: str, name_es: str) -> tuple[str, str]:
@@ -114,6 +129,7 @@ def _settings_view(uow: UnitOfWork) -> SettingsView:
         kudos_reactions=tuple(s.kudos_reactions),
         show_leaderboard=s.show_leaderboard,
         default_language=s.default_language,
+        celebrations=s.celebrations,
         anonymity_k=s.anonymity_k,
         flagged_feedback=uow.feedback.flagged_count(),
         values=tuple(active_values(uow)),

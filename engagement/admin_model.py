@@ -18,6 +18,7 @@ class SettingsView:
     anonymity_k: int
     flagged_feedback: int
     values: tuple[ValueInfo, ...]
+    celebrations: str = "each"  # or "daily_thread"
 
 
 @dataclass(frozen=True)

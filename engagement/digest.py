@@ -22,6 +22,7 @@ from engagement.digest_model import CompanyReport, DigestLetter, TeamParticipati
 from engagement.digest_week import WeekDigests, week_digests
 from engagement.directory import is_targetable, language_of
 from engagement.errors import DomainError
+from engagement.kudos_patterns import kudos_patterns
 from engagement.local_time import local_now, monday_of
 from engagement.ports import DigestMessenger, Transactions
 from engagement.reports import (
@@ -169,6 +170,11 @@ class DigestService:
                 raise DomainError("admin.errors.not_admin")
             week = week_digests(uow, week_start, moment)
             flows = uow.kudos.team_flows(since)
+            patterns = kudos_patterns(
+                uow.kudos.given_since(since), daily_limit=uow.settings.get().kudos_daily_limit
+            )
+            deliveries = delivery_problems(uow, week_start)  # inside: a read after the block
+            # would begin a transaction nobody ends (on SQLite, the write lock, for good)
         names = week.names
         return CompanyReport(
             participation=tuple(
@@ -181,7 +187,8 @@ class DigestService:
                 if a in names and b in names
             ),
             k=week.k,
-            deliveries=delivery_problems(uow, week_start),
+            deliveries=deliveries,
+            patterns=patterns,
         )
 
     def _plan(self, now: datetime, run: Heartbeat) -> tuple[list[_Owed], list[_Owed]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engagement.kudos_model import ValueInfo
+from engagement.kudos_patterns import KudosPatterns
 from engagement.reports import DeliveryProblem
 
 
@@ -115,3 +116,4 @@ class CompanyReport:
     flows: tuple[tuple[str, str, int], ...]  # (giving team, thanked team, kudos), four weeks
     k: int
     deliveries: tuple[DeliveryProblem, ...] = ()  # pulses and digests Slack did not take
+    patterns: KudosPatterns = field(default_factory=KudosPatterns)  # pairs, sprees at the limit

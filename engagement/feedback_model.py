@@ -59,6 +59,8 @@ class FeedbackMessageView:
 
 @dataclass(frozen=True)
 class FeedbackRequest:
+    """What the *Send feedback* form submitted, checked by the service before it is stored."""
+
     writer_id: str
     team_id: int
     kind: FeedbackKind
@@ -82,6 +84,8 @@ class FeedbackForm:
 
 @dataclass(frozen=True)
 class Submitted:
+    """A feedback as stored: `duplicate` when a double submit found it already there."""
+
     thread: FeedbackThreadView
     duplicate: bool
     delayed: bool
@@ -115,6 +119,8 @@ class ReplyDraft:
 
 @dataclass(frozen=True)
 class Reply:
+    """A reply as stored; `reopened` when it brought a resolved conversation back."""
+
     message: FeedbackMessageView
     thread: FeedbackThreadView
     duplicate: bool
@@ -158,12 +164,16 @@ class Destination:
 
 @dataclass(frozen=True)
 class Posted:
+    """Where Slack put a message: the place a later reply threads under."""
+
     channel: str
     ts: str
 
 
 @dataclass(frozen=True)
 class ManagerCard:
+    """The card a feedback's recipient gets, with its buttons to reply or resolve."""
+
     thread: FeedbackThreadView
 
 

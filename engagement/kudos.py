@@ -10,6 +10,7 @@ never waits on Slack.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -19,9 +20,11 @@ from engagement.errors import DirectoryUnavailable, DomainError
 from engagement.kudos_checks import celebration_targets, check_from_cache
 from engagement.kudos_model import (
     MESSAGE_MAX,
+    Celebrated,
     CelebrationChannel,
     GivenKudos,
     HomePage,
+    KudosForm,
     KudosHelp,
     KudosRequest,
     KudosText,
@@ -45,15 +48,22 @@ from engagement.kudos_rules import DAILY_LIMIT, check_message
 from engagement.people import PeopleService
 from engagement.ports import KudosNotifier, MessageLookup, Transactions
 from storage.models import Person
+from storage.models.settings import DEFAULT_REACTIONS
+from storage.unit_of_work import UnitOfWork
 
 OnRecorded = Callable[[GivenKudos], None]
 """Runs once the kudos is recorded and its celebration was tried, before the receivers' DMs:
 the giver hears first, and only where it was really celebrated."""
 
 MAX_NAME_MATCHES_SHOWN = 10
+# Custom emoji the default settings suggest; they exist only once someone uploads them.
+SUGGESTED_CUSTOM_REACTIONS = frozenset({"aplauso"})
 
 # The values are read through here by other services (admin, digest) too.
 __all__ = ["KudosService", "OnRecorded", "active_values", "reaction_source_key", "value_info"]
+
+
+logger = logging.getLogger(__name__)
 
 
 def reaction_source_key(channel_id: str, message_ts: str, reactor_id: str) -> str:
@@ -89,13 +99,37 @@ class KudosService:
         return [f"{value.emoji} {value.name(lang)}" for value in self.values()]
 
     def help(self) -> KudosHelp:
+        """Only what works here: a custom emoji reaction is advertised once it exists."""
         with self._store.unit_of_work() as uow:
             settings = uow.settings.snapshot().settings
-            return KudosHelp(
-                values=tuple(active_values(uow)),
-                reactions=tuple(settings.kudos_reactions),
-                daily_limit=settings.kudos_daily_limit,
-            )
+            values = tuple(active_values(uow))
+            celebrated = self._celebrated(uow)
+            reactions = tuple(settings.kudos_reactions)
+        return KudosHelp(
+            values=values,
+            reactions=tuple(r for r in reactions if self._usable_reaction(r, reactions)),
+            daily_limit=settings.kudos_daily_limit,
+            celebrated=celebrated,
+        )
+
+    def form(self) -> KudosForm:
+        """What the *Give kudos* modal offers here."""
+        with self._store.unit_of_work() as uow:
+            return KudosForm(tuple(active_values(uow)), self._celebrated(uow))
+
+    def _celebrated(self, uow: UnitOfWork) -> Celebrated:
+        if self._kudos_channel:
+            return Celebrated.KUDOS_CHANNEL
+        if celebration_targets(uow, None):
+            return Celebrated.TEAM_CHANNEL
+        return Celebrated.NOWHERE
+
+    def _usable_reaction(self, emoji: str, configured: tuple[str, ...]) -> bool:
+        """The default custom `:aplauso:` needs the emoji uploaded; a reaction an admin chose
+        is trusted (it may be a standard emoji, which `emoji.list` never lists)."""
+        if emoji not in SUGGESTED_CUSTOM_REACTIONS or list(configured) != DEFAULT_REACTIONS:
+            return True
+        return bool(self._notifier.has_custom_emoji(emoji))
 
     def home(self, user_id: str) -> HomePage:
         """The App Home of one person; their profile is fetched first if unseen or stale."""
@@ -121,15 +155,12 @@ class KudosService:
         try:
             addressed = self._addressed(request)
             profiles = self._people.prefetch([request.giver_id, *addressed.receiver_ids])
-            with self._store.unit_of_work() as uow:
-                recorded = record_kudos(
-                    uow,
-                    request,
-                    addressed,
-                    profiles,
-                    self._clock(),
-                    kudos_channel=self._kudos_channel,
+            now = self._clock()
+            recorded = self._store.retrying(
+                lambda uow: record_kudos(
+                    uow, request, addressed, profiles, now, kudos_channel=self._kudos_channel
                 )
+            )
         except DirectoryUnavailable:  # Slack could not say who someone is, and no cache could
             raise DomainError("errors.slack_unavailable") from None
         given = self._celebrate(recorded)
@@ -223,7 +254,8 @@ class KudosService:
     # ---- taking back -----------------------------------------------------------------
 
     def undo(self, kudos_id: int, user_id: str) -> GivenKudos:
-        """The giver takes a kudos back within ten minutes; its celebration post goes too."""
+        """The giver takes a kudos back within ten minutes; its celebration post and the
+        receivers' DMs go too."""
         with self._store.unit_of_work() as uow:
             given, celebration = undo_kudos(uow, kudos_id, user_id, self._clock())
         self._remove(celebration)
@@ -297,11 +329,16 @@ class KudosService:
         channel = given.celebration_channel
         if given.duplicate or not (given.celebrate and channel):
             return given
-        ts = self._notifier.celebrate(given, channel, recorded.workspace_language)
+        try:
+            ts = self._notifier.celebrate(given, channel, recorded.workspace_language)
+            if ts:
+                with self._store.unit_of_work() as uow:
+                    uow.kudos.record_celebration(given.kudos_id, channel, ts)
+        except Exception:  # the kudos is saved: an outage now must not tell the giver it is not
+            logger.warning("kudos %s recorded, its celebration failed", given.kudos_id)
+            ts = None
         if not ts:
             return replace(given, celebration_channel=None, celebration_refused=channel)
-        with self._store.unit_of_work() as uow:
-            uow.kudos.record_celebration(given.kudos_id, channel, ts)
         return given
 
     def _tell_receivers(self, recorded: Recorded) -> None:
@@ -310,10 +347,18 @@ class KudosService:
         if given.duplicate:
             return
         for receiver_id in given.receiver_ids:
-            self._notifier.tell_receiver(
-                given, receiver_id, recorded.receiver_languages[receiver_id]
-            )
+            try:
+                self._notifier.tell_receiver(
+                    given, receiver_id, recorded.receiver_languages[receiver_id]
+                )
+            except Exception:  # saved already; the receiver sees it in App Home
+                logger.warning("kudos %s recorded, a receiver's DM failed", given.kudos_id)
 
-    def _remove(self, celebration: Celebration) -> None:
-        if celebration.channel_id and celebration.ts:
-            self._notifier.remove_celebration(celebration.channel_id, celebration.ts)
+    def _remove(self, told: Celebration) -> None:
+        """Everything that told of a taken-back kudos goes: the post and each receiver's DM.
+        Only the call that withdrew it gets here, so a double click removes things once."""
+        if told.channel_id and told.ts:
+            self._notifier.remove_celebration(told.channel_id, told.ts)
+        if told.kudos_id is not None:
+            for receiver_id in told.receiver_ids:
+                self._notifier.remove_receiver_dm(told.kudos_id, receiver_id)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from itertools import groupby
 
 MESSAGE_MAX = 1000
 UNDO_MINUTES = 10
@@ -135,6 +137,11 @@ class GivenKudos:
     celebration_refused: str | None = None
     """The channel Slack would not let the celebration into (the bot is not a member there);
     `celebration_channel` is then None, so nobody is told it was celebrated."""
+    units: int = 1
+    """How much of the daily limit it used: one per person named, one per whole user group."""
+    usergroups: int = 0
+    """How many user groups it named (each cost one, however big)."""
+    daily_limit: int = 0
 
 
 @dataclass(frozen=True)
@@ -159,10 +166,45 @@ class RecentKudos:
     permalink: str | None
 
 
+MEDAL_PLACES = 3
+"""Places that earn a medal; everyone tied into one of them is on the board."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """One step of the podium: everyone with the same count shares it, and its medal.
+
+    `rank` is competition ranking (1, 1, 3): two people tied first leave no second place, so
+    the medals never run out before a tie does."""
+
+    rank: int
+    kudos: int
+    user_ids: tuple[str, ...]
+
+
+def podium(leaders: Sequence[tuple[str, int]], places: int = MEDAL_PLACES) -> tuple[Place, ...]:
+    """(user id, count) pairs as the places up to `places`, ties together, never split by id."""
+    ordered = sorted(leaders, key=lambda leader: (-leader[1], leader[0]))
+    steps: list[Place] = []
+    ahead = 0
+    for count, group in groupby(ordered, key=lambda leader: leader[1]):
+        rank = ahead + 1
+        if rank > places:
+            break
+        user_ids = tuple(user_id for user_id, _ in group)
+        steps.append(Place(rank, count, user_ids))
+        ahead += len(user_ids)
+    return tuple(steps)
+
+
 @dataclass(frozen=True)
 class TeamLeaders:
     team_name: str
     leaders: tuple[tuple[str, int], ...]  # (user id, kudos received this month), best first
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        return podium(self.leaders)
 
 
 @dataclass(frozen=True)
@@ -187,10 +229,28 @@ class HomePage:
     """The reader's language, learnt from Slack first if they were not met yet."""
 
 
+class Celebrated(StrEnum):
+    """Where a kudos can be celebrated here, so no text promises a channel that is not set."""
+
+    KUDOS_CHANNEL = "kudos_channel"  # the workspace's kudos channel (or a team's own)
+    TEAM_CHANNEL = "team_channel"  # only teams' own channels: no kudos channel is set
+    NOWHERE = "nowhere"  # DMs only
+
+
 @dataclass(frozen=True)
 class KudosHelp:
-    """What `/kudos help` tells about this workspace."""
+    """What `/kudos help` tells about this workspace: only what is set up here."""
 
     values: tuple[ValueInfo, ...]
     reactions: tuple[str, ...]
+    """The kudos reactions people can really use (a custom emoji only if it exists)."""
     daily_limit: int
+    celebrated: Celebrated = Celebrated.KUDOS_CHANNEL
+
+
+@dataclass(frozen=True)
+class KudosForm:
+    """What the *Give kudos* modal offers: the values, and a celebration only where one is set."""
+
+    values: tuple[ValueInfo, ...]
+    celebrated: Celebrated

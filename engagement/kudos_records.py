@@ -22,16 +22,16 @@ from engagement.kudos_model import (
     SourceKind,
     TeamLeaders,
     ValueInfo,
+    podium,
 )
 from engagement.kudos_parsing import chosen_value, read_kudos_text
 from engagement.kudos_rules import check_kudos, limit_units, skip_reason
 from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
 from engagement.people import PrefetchedProfiles
+from engagement.privacy import shown_person
 from storage.models import Kudos, Person, ServiceValue
 from storage.repositories.people import Membership
 from storage.unit_of_work import UnitOfWork
-
-LEADERS_PER_TEAM = 3
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,12 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Celebration:
-    """Where a kudos was celebrated, so taking it back can remove the post."""
+    """Where a kudos was told, so taking it back can remove the post and the receivers' DMs."""
 
     channel_id: str | None
     ts: str | None
+    kudos_id: int | None = None
+    receiver_ids: tuple[str, ...] = ()
 
 
 def value_info(value: ServiceValue) -> ValueInfo:
@@ -143,9 +145,8 @@ def _celebration_channel(
     return kudos_channel
 
 
-def _given_from_row(
-    uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: bool
-) -> GivenKudos:
+def given_from_row(uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: bool) -> GivenKudos:
+    """A stored kudos as the views show it."""
     assert kudos.id is not None
     return GivenKudos(
         kudos_id=kudos.id,
@@ -192,6 +193,7 @@ def record_kudos(
     read: people come from the look-ups before it, settings and values from the process's copy.
     """
     settings = uow.settings.snapshot().settings
+    uow.people.lock(request.giver_id, *addressed.receiver_ids)  # before any write, in order
     giver = _person(uow, request.giver_id, fetch, now)
     if uow.kudos.id_by_source_key(request.source_key) is not None:
         return _twin(uow, request, giver, now, remaining_today(uow, giver, now))
@@ -201,15 +203,8 @@ def record_kudos(
     units = limit_units(addressed.named, addressed.usergroups, len(receivers))
     uow.people.lock(giver.user_id)
     remaining = remaining_today(uow, giver, now)
-    message = check_kudos(
-        message=message,
-        receiver_ids=[person.user_id for person in receivers],
-        skipped=skipped,
-        units=units,
-        remaining=remaining,
-        daily_limit=settings.kudos_daily_limit,
-        zone=zone_of(giver).key,
-    )
+    allowance = (units, remaining, settings.kudos_daily_limit)
+    message = _checked(message, giver, receivers, skipped, allowance)
     teams = uow.teams.memberships([giver.user_id, *(person.user_id for person in receivers)])
     kudos_id = _insert(uow, request, giver, receivers, teams, value, message, units, now)
     if kudos_id is None:  # a twin delivery won the race a moment ago
@@ -233,9 +228,32 @@ def record_kudos(
         ),
         unknown_hashtag=unknown,
         values_on_offer=tuple(values) if unknown else (),
+        units=units,
+        usergroups=addressed.usergroups,
+        daily_limit=settings.kudos_daily_limit,
     )
     languages = {p.user_id: language_of(p, settings.default_language) for p in receivers}
     return Recorded(given, languages, settings.default_language)
+
+
+def _checked(
+    message: str,
+    giver: Person,
+    receivers: Sequence[Person],
+    skipped: Sequence[SkippedReceiver],
+    allowance: tuple[int, int, int],
+) -> str:
+    """The rules of `check_kudos`; `allowance` is (units used, units left, daily limit)."""
+    units, remaining, daily_limit = allowance
+    return check_kudos(
+        message=message,
+        receiver_ids=[person.user_id for person in receivers],
+        skipped=skipped,
+        units=units,
+        remaining=remaining,
+        daily_limit=daily_limit,
+        zone=zone_of(giver).key,
+    )
 
 
 def _twin(
@@ -244,7 +262,7 @@ def _twin(
     """The kudos this source already recorded, as a duplicate: nobody is told twice."""
     existing = uow.kudos.by_source_key(request.source_key)
     assert existing is not None
-    given = _given_from_row(uow, existing, remaining, duplicate=True)
+    given = given_from_row(uow, existing, remaining, duplicate=True)
     return Recorded(given, {}, uow.settings.snapshot().settings.default_language)
 
 
@@ -296,8 +314,11 @@ def undo_kudos(
         raise DomainError("kudos.errors.already_undone")
     giver = uow.people.get(user_id)
     remaining = remaining_today(uow, giver, now) if giver else 0
-    given = _given_from_row(uow, kudos, remaining, duplicate=False)
-    return given, Celebration(kudos.celebration_channel, kudos.celebration_ts)
+    given = given_from_row(uow, kudos, remaining, duplicate=False)
+    told = Celebration(
+        kudos.celebration_channel, kudos.celebration_ts, given.kudos_id, given.receiver_ids
+    )
+    return given, told
 
 
 def withdraw_reacted_kudos(
@@ -310,8 +331,11 @@ def withdraw_reacted_kudos(
     zone = zone_of(uow.people.get(reactor_id))
     if start_of_local_day(kudos.created_at, zone) != start_of_local_day(now, zone):
         return None
-    uow.kudos.withdraw(kudos, now)
-    return Celebration(kudos.celebration_channel, kudos.celebration_ts)
+    if not uow.kudos.withdraw(kudos, now):
+        return None  # a twin removal took it back a moment ago: it tells nobody twice
+    assert kudos.id is not None
+    receivers = tuple(uow.kudos.receiver_ids(kudos.id))
+    return Celebration(kudos.celebration_channel, kudos.celebration_ts, kudos.id, receivers)
 
 
 def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
@@ -332,7 +356,7 @@ def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
         ),
         recent=tuple(
             RecentKudos(
-                giver_id=k.giver_id,
+                giver_id=shown_person(uow, k.giver_id),
                 value=all_values.get(k.value_key) if k.value_key else None,
                 message=k.message,
                 created_at=k.created_at,
@@ -346,9 +370,18 @@ def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
 
 
 def _leaderboard(uow: UnitOfWork, month: datetime) -> tuple[TeamLeaders, ...]:
+    """Per team, everyone who earns a medal: all of a tie or none of it, never cut by id."""
     per_team: dict[str, list[tuple[str, int]]] = {}
     for team, receiver, count in uow.kudos.most_thanked_by_team(month):
-        leaders = per_team.setdefault(team, [])
-        if len(leaders) < LEADERS_PER_TEAM:
-            leaders.append((receiver, count))
-    return tuple(TeamLeaders(team, tuple(leaders)) for team, leaders in per_team.items())
+        per_team.setdefault(team, []).append((receiver, count))
+    return tuple(
+        TeamLeaders(
+            team,
+            tuple(
+                (user_id, place.kudos)
+                for place in podium(all_thanked)
+                for user_id in place.user_ids
+            ),
+        )
+        for team, all_thanked in per_team.items()
+    )

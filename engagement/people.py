@@ -190,15 +190,23 @@ class PeopleService:
     def refresh_directory(self) -> bool:
         """Reloads everyone from Slack, at most once per ten minutes per process.
 
-        A typo in `/kudos @nmae` must not turn into a users.list crawl per request.
+        A typo in `/kudos @nmae` must not turn into a users.list crawl per request. The lock is
+        held through the crawl: a caller that missed a name while a crawl (the warm-up at start,
+        say) was under way waits for it and is told to look again, instead of being told that
+        the directory is fresh before it is stored.
         """
+        seen = self._directory_refreshed_at
         with self._directory_lock:
             now = self._clock()
             last = self._directory_refreshed_at
+            if last != seen:
+                return True  # a crawl finished while this caller waited: look again
             if last is not None and now - last < DIRECTORY_REFRESH_EVERY:
                 return False
-            self._directory_refreshed_at = now
-        self._store_profiles(list(self._source.all_profiles()), now)
+            try:
+                self._store_profiles(list(self._source.all_profiles()), now)
+            finally:
+                self._directory_refreshed_at = now  # a failed crawl also waits its turn
         return True
 
     def _store_profiles(self, profiles: Sequence[Profile], now: datetime) -> None:

@@ -7,22 +7,30 @@ in `bot/adapters/`; `bot/wiring.py` plugs them in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from engagement.digest_model import DigestLetter
 from engagement.directory import Profile
 from engagement.feedback_model import Destination, FeedbackNote, Posted
 from engagement.kudos_model import GivenKudos, QuotedMessage
+from engagement.leaderboards_model import SeasonSummary
 from engagement.pulse_model import PulseInvite, SentPulse
+from engagement.teams_model import ManagerLeft
 from storage.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
 
 
 class Transactions(Protocol):
     """Opens one short transaction; never call a Slack port while one is open."""
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]: ...
+
+    def retrying(self, work: Callable[[UnitOfWork], T]) -> T:
+        """`work` in one transaction, run again if the database aborted it for a conflict."""
+        ...
 
 
 class PeopleSource(Protocol):
@@ -51,6 +59,23 @@ class PulseMessenger(Protocol):
     def send_reminder(self, invite: PulseInvite) -> SentPulse: ...
 
 
+class AdminNotifier(Protocol):
+    """DMs a workspace admin about teams that need them."""
+
+    def tell_manager_left(self, admin_id: str, lang: str, teams: Sequence[ManagerLeft]) -> bool:
+        """One line per team left without a manager; False when Slack did not take the DM."""
+
+
+class SeasonAnnouncer(Protocol):
+    """Posts a season's closing summary to a channel, or DMs it to a person."""
+
+    def post_summary(self, channel_id: str, summary: SeasonSummary, lang: str) -> bool | None:
+        """True when posted; False when the bot is not a member there; None on another refusal."""
+
+    def send_summary(self, user_id: str, summary: SeasonSummary, lang: str) -> bool:
+        """False when Slack did not take the DM."""
+
+
 class FeedbackDeliveryFailed(Exception):
     """Slack would not take a feedback post (a deactivated person, a closed DM, an outage)."""
 
@@ -72,8 +97,20 @@ class KudosNotifier(Protocol):
 
     def remove_celebration(self, channel_id: str, ts: str) -> None: ...
 
+    def remove_receiver_dm(self, kudos_id: int, receiver_id: str) -> None:
+        """Deletes the DM that told `receiver_id` of this kudos (it was taken back)."""
+
     def is_member(self, channel_id: str) -> bool | None:
         """Whether the bot is in the channel (it posts only where invited); None: unknown."""
+
+    def has_custom_emoji(self, name: str) -> bool | None:
+        """Whether the workspace has this custom emoji; None when Slack could not say."""
+
+    def update_celebration(self, kudos: GivenKudos, channel_id: str, ts: str, lang: str) -> None:
+        """Shows the celebration post again with the kudos' current words."""
+
+    def mark_celebration_withdrawn(self, channel_id: str, ts: str, lang: str) -> None:
+        """Replaces the celebration post with a note that its message was deleted."""
 
 
 class MessageLookup(Protocol):

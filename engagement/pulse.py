@@ -11,7 +11,7 @@ person to an answer. A closed week is rewritten once in random order.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 
 from engagement.clock import Clock
@@ -22,6 +22,7 @@ from engagement.people import PeopleService
 from engagement.periods import closed_before, closes_at, due_week, recent_weeks
 from engagement.ports import PulseMessenger, Transactions
 from engagement.pulse_ballots import (
+    Answer,
     BatchRaced,
     Group,
     cast,
@@ -84,25 +85,17 @@ def clean_answer(
 
 
 def record_answer(
-    uow: UnitOfWork,
-    sealer: Sealer,
-    user_id: str,
-    week_start: date,
-    key: str,
-    score: int | None,
-    now: datetime,
-    *,
-    comment: str | None = None,
+    uow: UnitOfWork, sealer: Sealer, answer: Answer, now: datetime
 ) -> list[Group] | None:
     """Stores one answer (or a skip, `score=None`) exactly once, as sealed ballots: the pending
     row's delete decides, in the same transaction. The groups it went into when this call
     stored it, None when an earlier click had."""
-    if now >= closes_at(week_start):
+    if now >= closes_at(answer.week_start):
         raise WeekClosed()
-    text = clean_answer(describe_question(uow, key), score, comment)
-    if not uow.pulse.take_pending(user_id, week_start, key):
+    text = clean_answer(describe_question(uow, answer.key), answer.score, answer.comment)
+    if not uow.pulse.take_pending(answer.user_id, answer.week_start, answer.key):
         return None
-    return cast(uow, sealer, user_id, week_start, key, score, text)
+    return cast(uow, sealer, replace(answer, comment=text))
 
 
 def participation(uow: UnitOfWork, week_start: date) -> list[Participation]:
@@ -234,7 +227,7 @@ class PulseService:
                 raise WeekClosed()
             recorded = False
             for key in uow.pulse.pending_keys(user_id, week):
-                cast_into = record_answer(uow, sealer, user_id, week, key, None, now)
+                cast_into = record_answer(uow, sealer, Answer(user_id, week, key, None), now)
                 recorded = recorded or cast_into is not None
                 groups += cast_into or []
             outcome = AnswerOutcome(recorded, invite_as_it_stands(uow, user_id, week, now))
@@ -283,7 +276,8 @@ class PulseService:
         sealer = self._require_sealer()
         now = self._clock()
         with self._store.unit_of_work() as uow:
-            groups = record_answer(uow, sealer, user_id, week, key, score, now, comment=comment)
+            answer = Answer(user_id, week, key, score, comment)
+            groups = record_answer(uow, sealer, answer, now)
             outcome = AnswerOutcome(
                 groups is not None, invite_as_it_stands(uow, user_id, week, now)
             )

@@ -53,20 +53,24 @@ class BatchRaced(Exception):
     """Another run counted some of these ballots first: this transaction must roll back."""
 
 
-def cast(
-    uow: UnitOfWork,
-    sealer: Sealer,
-    user_id: str,
-    week_start: date,
-    key: str,
-    score: int | None,
-    comment: str | None,
-) -> list[Group]:
+@dataclass(frozen=True)
+class Answer:
+    """One person's answer to one question of one week; `score` None is a skip."""
+
+    user_id: str
+    week_start: date
+    key: str
+    score: int | None
+    comment: str | None = None
+
+
+def cast(uow: UnitOfWork, sealer: Sealer, answer: Answer) -> list[Group]:
     """Drops the answer in the box: one ballot per team it counts for (a person in two teams
     answers for both). A comment goes with one of them, picked at random: the same words in
     two teams' batches would point at whoever is in both. Returns the groups touched."""
+    week_start, key = answer.week_start, answer.key
     rating = parse_service_key(key)
-    teams = [rating[0]] if rating else teams_in_week(uow, user_id, week_start)
+    teams = [rating[0]] if rating else teams_in_week(uow, answer.user_id, week_start)
     if not teams:
         return []
     with_comment = _random.choice(teams)
@@ -77,7 +81,7 @@ def cast(
             team_id=team_id,
             question_key=key,
             sealed=sealer.seal_ballot(
-                {"s": score, "c": comment if team_id == with_comment else None}
+                {"s": answer.score, "c": answer.comment if team_id == with_comment else None}
             ),
         )
         for team_id in teams

@@ -13,9 +13,15 @@ from engagement.digest import DigestService
 from engagement.events import EventLog
 from engagement.feedback import FeedbackService
 from engagement.kudos import KudosService
+from engagement.kudos_follow import KudosFollowService
+from engagement.kudos_summary import QuietKudosService
+from engagement.leaderboards import LeaderboardService
 from engagement.people import PeopleService
+from engagement.privacy import PrivacyService
 from engagement.pulse import PulseService
+from engagement.rosters import RosterService
 from engagement.teams import TeamService
+from engagement.welcome import WelcomeService
 
 
 @dataclass(frozen=True)
@@ -27,4 +33,10 @@ class Services:
     pulse: PulseService
     feedback: FeedbackService
     kudos: KudosService
+    kudos_follow: KudosFollowService
     digest: DigestService
+    rosters: RosterService
+    leaderboards: LeaderboardService
+    privacy: PrivacyService
+    welcomes: WelcomeService
+    quiet_kudos: QuietKudosService

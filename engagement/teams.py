@@ -19,6 +19,7 @@ from engagement.feedback import reroute_team
 from engagement.people import PeopleService
 from engagement.ports import Transactions
 from engagement.teams_model import TeamRef
+from engagement.welcome import enlist_team
 from storage.models import Team
 from storage.unit_of_work import UnitOfWork
 
@@ -104,6 +105,8 @@ class RemovedTeam:
     name: str
     member_count: int
     open_feedback: int
+    conversations: int = 0
+    """Feedback conversations deleted with the team, resolved or not."""
 
 
 def clean_team_name(raw: str) -> str:
@@ -178,6 +181,7 @@ def set_team(uow: UnitOfWork, spec: TeamSpec, fetch: ProfileFetcher, now: dateti
     team.updated_at = now
     assert team.id is not None
     uow.teams.replace_members(team.id, members)
+    enlist_team(uow, manager.user_id, members, now)
     if spec.served_by:
         uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
     if manager_changed:
@@ -279,6 +283,7 @@ def change_team(
         team.channel_id = change.channel_id or None
     team.updated_at = now
     uow.teams.replace_members(team.id, members)
+    enlist_team(uow, team.manager_id, members, now)
     if suppliers is not None:
         uow.teams.replace_suppliers(team.id, [s.id for s in suppliers if s.id is not None])
     if rerouted:
@@ -336,16 +341,23 @@ class TeamService:
             return _details(uow, _existing(uow, name))
 
     def remove_team(self, name: str, *, force: bool = False) -> RemovedTeam:
-        """Per-team rows (answers, ratings, digests, feedback) go with the team; kudos stay
-        with the people who gave and received them. Unresolved feedback needs `force`."""
+        """The team is marked removed and unlinked (members, manager, suppliers): no pulse,
+        reminder or digest goes out for it again, and its name is free. Its anonymous,
+        aggregated history (answers, ratings, digests) stays, and kudos stay with the people.
+        Its feedback conversations go, nobody being left to read them: unresolved ones need
+        `force`."""
+        now = self._clock()
         with self._store.unit_of_work() as uow:
             team = _existing(uow, name)
             assert team.id is not None
             unresolved = len(uow.feedback.open_for_team(team.id))
             if unresolved and not force:
                 raise DomainError("errors.team_has_open_feedback", team=team.name, count=unresolved)
-            removed = RemovedTeam(team.name, len(uow.teams.member_ids(team.id)), unresolved)
-            uow.teams.remove(team.id)
+            members = uow.teams.member_ids(team.id)
+            gone = uow.feedback.remove_for_team(team.id)
+            removed = RemovedTeam(team.name, len(members), unresolved, gone)
+            uow.teams.remove(team.id, now)
+            uow.pulse.forget_open_questions([m for m in members if not uow.teams.teams_of(m)])
             return removed
 
     def people_named(self, name: str) -> list[tuple[str, str]]:

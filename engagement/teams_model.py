@@ -7,5 +7,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TeamRef:
+    """Enough of a team to name it in a message or a menu."""
+
     id: int
     name: str
+
+
+@dataclass(frozen=True)
+class ManagerLeft:
+    """A team whose manager was deactivated in Slack: an admin names a successor."""
+
+    team: str
+    manager_id: str

@@ -44,16 +44,23 @@ def bot_message(
     return message
 
 
-def _message_parts(ws: Workspace, p: Params) -> tuple[str | None, Any, Any]:
+def checked_message(ws: Workspace, p: Params) -> tuple[str | None, Any]:
+    """A message's text and blocks, refused as Slack refuses them (``chat.*`` and a
+    ``response_url`` post alike)."""
     text = p.optional("text")
     blocks = p.structured("blocks", error="invalid_blocks_format")
-    metadata = p.structured("metadata", error="invalid_metadata_format")
     check_message(
         text=text,
         blocks=blocks,
         attachments=p.structured("attachments", error="invalid_attachments"),
         require_text_with_blocks=ws.require_text_with_blocks,
     )
+    return text, blocks
+
+
+def _message_parts(ws: Workspace, p: Params) -> tuple[str | None, Any, Any]:
+    metadata = p.structured("metadata", error="invalid_metadata_format")
+    text, blocks = checked_message(ws, p)
     check_metadata(metadata)
     return text, blocks, metadata
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sandbox.api_params import JsonDict, Params, SlackApiError
 from sandbox.conversations import (
     Conversation,
+    ConversationKind,
     decode_cursor,
     encode_cursor,
     parse_ts_arg,
@@ -17,6 +20,10 @@ DEFAULT_HISTORY_LIMIT = 100
 MAX_HISTORY_LIMIT = 999
 DEFAULT_REPLIES_LIMIT = 1000
 DEFAULT_MEMBERS_LIMIT = 100
+DEFAULT_LIST_LIMIT = 100
+MAX_LIST_LIMIT = 1000
+LIST_TYPES: dict[str, ConversationKind] = {"public_channel": "public", "private_channel": "private"}
+_Item = TypeVar("_Item")
 
 
 def conversation_json(ws: Workspace, conversation: Conversation, *, num_members: bool) -> JsonDict:
@@ -107,6 +114,20 @@ def conversations_info(ws: Workspace, p: Params) -> JsonDict:
     }
 
 
+def _page(items: list[_Item], p: Params, kind: str, limit: int) -> tuple[list[_Item], str]:
+    """The page the request's ``cursor`` points at (an offset, opaque as Slack's), and the
+    cursor of the next page, "" on the last one."""
+    start = 0
+    cursor = p.optional("cursor")
+    if cursor:
+        value = decode_cursor(cursor, kind)
+        if not value.isdigit():
+            raise SlackApiError("invalid_cursor")
+        start = int(value)
+    end = start + limit
+    return items[start:end], encode_cursor(kind, str(end)) if end < len(items) else ""
+
+
 def conversations_members(ws: Workspace, p: Params) -> JsonDict:
     """Member ids of a conversation, cursor-paginated."""
     conversation = ws.conversation(p.required("channel", error="channel_not_found"))
@@ -115,16 +136,33 @@ def conversations_members(ws: Workspace, p: Params) -> JsonDict:
     ws.require_kind_scope(conversation, "read")
     members = list(conversation.members)
     limit = max(1, min(p.number("limit", DEFAULT_MEMBERS_LIMIT), 1000))
-    start = 0
-    cursor = p.optional("cursor")
-    if cursor:
-        value = decode_cursor(cursor, "member")
-        if not value.isdigit():
-            raise SlackApiError("invalid_cursor")
-        start = int(value)
-    end = start + limit
-    next_cursor = encode_cursor("member", str(end)) if end < len(members) else ""
-    return {"members": members[start:end], "response_metadata": {"next_cursor": next_cursor}}
+    page, next_cursor = _page(members, p, "member", limit)
+    return {"members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+
+def conversations_list(ws: Workspace, p: Params) -> JsonDict:
+    """Channels by type, cursor-paginated: each type asked for needs its own read scope
+    (``channels:read``, ``groups:read``), and private channels show only where the bot is."""
+    kinds: list[ConversationKind] = []
+    for typed in p.listed("types") or ["public_channel"]:
+        if typed not in LIST_TYPES:
+            raise SlackApiError("invalid_types")  # DMs are not modelled in listings
+        kinds.append(LIST_TYPES[typed])
+    for kind in kinds:
+        ws.require_scopes((KIND_SCOPES["read"][kind],))
+    listed = [
+        c
+        for c in ws.conversations.values()
+        if c.kind in kinds
+        and (c.kind == "public" or c.bot_is_member)
+        and not (p.flag("exclude_archived") and c.is_archived)
+    ]
+    limit = max(1, min(p.number("limit", DEFAULT_LIST_LIMIT), MAX_LIST_LIMIT))
+    page, next_cursor = _page(listed, p, "channel", limit)
+    return {
+        "channels": [conversation_json(ws, c, num_members=True) for c in page],
+        "response_metadata": {"next_cursor": next_cursor},
+    }
 
 
 def conversations_history(ws: Workspace, p: Params) -> JsonDict:
@@ -163,22 +201,13 @@ def conversations_replies(ws: Workspace, p: Params) -> JsonDict:
     if latest or oldest:
         replies = _within(replies, latest, oldest, inclusive=p.flag("inclusive"))
     limit = max(1, p.number("limit", DEFAULT_REPLIES_LIMIT))
-    start = 0
-    cursor = p.optional("cursor")
-    if cursor:
-        value = decode_cursor(cursor, "reply")
-        if not value.isdigit():
-            raise SlackApiError("invalid_cursor")
-        start = int(value)
-    listed = parent + replies
-    page = listed[start : start + limit]
-    has_more = start + limit < len(listed)
+    page, next_cursor = _page(parent + replies, p, "reply", limit)
     body: JsonDict = {
         "messages": public_messages(page, include_metadata=p.flag("include_all_metadata")),
-        "has_more": has_more,
+        "has_more": bool(next_cursor),
     }
-    if has_more:
-        body["response_metadata"] = {"next_cursor": encode_cursor("reply", str(start + limit))}
+    if next_cursor:
+        body["response_metadata"] = {"next_cursor": next_cursor}
     return body
 
 
@@ -203,6 +232,7 @@ HANDLERS: dict[str, Handler] = {
     "conversations.open": conversations_open,
     "conversations.info": conversations_info,
     "conversations.members": conversations_members,
+    "conversations.list": conversations_list,
     "conversations.history": conversations_history,
     "conversations.replies": conversations_replies,
 }

@@ -199,6 +199,53 @@ def kudos_steps() -> list[Step]:
     ]
 
 
+def _edit_latest(user_id: str, channel: str, text: str) -> Callable[[DemoStage], object]:
+    """The person edits the last message they wrote in `channel`."""
+
+    def act(stage: DemoStage) -> object:
+        fake = stage.kit.fake
+        assert fake is not None
+        mine = [m for m in fake.messages(channel) if m.get("user") == user_id]
+        return stage.kit.message_changed(channel, str(mine[-1]["ts"]), text)
+
+    return act
+
+
+def season_start_steps() -> list[Step]:
+    return [
+        Step(
+            "Carmen (admin) starts a season: `/aplauso temporada iniciar Invierno`",
+            lambda stage: stage.kit.slash_command(
+                "/aplauso", "temporada iniciar Invierno", user_id="U01CARMEN"
+            ),
+        ),
+    ]
+
+
+def follow_up_steps() -> list[Step]:
+    return [
+        Step(
+            "Diego edits his @mention to fix a word: the kudos and its post follow the message",
+            _edit_latest(
+                "U05DIEGO",
+                GENERAL_CHANNEL,
+                "<@UAPLAUSOBOT> gracias <@U23DANIEL> por revisar el contrato en una hora #oportuno",
+            ),
+        ),
+        slash_kudos_step("U02ANA", "top semana", "pregunta quién recibió más reconocimientos"),
+        Step(
+            "Carmen ends the season: its summary is posted in #kudos",
+            lambda stage: stage.kit.slash_command(
+                "/aplauso", "temporada terminar", user_id="U01CARMEN"
+            ),
+        ),
+        Step(
+            "Carmen reads `/aplauso report`: participation, kudos between teams, patterns",
+            lambda stage: stage.kit.slash_command("/aplauso", "report", user_id="U01CARMEN"),
+        ),
+    ]
+
+
 def _at(day: int, hour: int) -> Callable[[DemoStage], object]:
     """Moves the demo clock to a day of the demo week (0 is Monday) at an hour, UTC."""
 
@@ -356,7 +403,9 @@ def scenario() -> list[Step]:
         unknown_subcommand_step("U10NOAH"),
         home_step("U04EMMA"),
         home_step("U03LUIS"),
+        *season_start_steps(),
         *kudos_steps(),
+        *follow_up_steps(),
         *pulse_steps(),
         *feedback_steps(),
         *digest_steps(),

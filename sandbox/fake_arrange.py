@@ -11,6 +11,7 @@ from typing import Any
 
 from sandbox.conversations import Conversation
 from sandbox.directory import Person, Usergroup
+from sandbox.slack_payloads import rich_text_blocks
 from sandbox.surfaces import ResponseUrl
 from sandbox.web_api import RESPONSE_URL_PREFIX
 from sandbox.workspace import Workspace
@@ -69,6 +70,11 @@ class ArrangeWorkspace:
         with self._ws.lock:
             self._ws.people[user_id].deleted = True
 
+    def add_emoji(self, name: str, url: str = "") -> None:
+        """Upload a custom emoji, as someone would in *Customize workspace*."""
+        with self._ws.lock:
+            self._ws.custom_emoji[name] = url or f"https://emoji.slack-edge.com/T0/{name}.png"
+
     def add_usergroup(
         self,
         usergroup_id: str,
@@ -87,6 +93,16 @@ class ArrangeWorkspace:
                 name=name or handle,
                 created=int(self._ws.clock()),
             )
+
+    def change_usergroup_members(
+        self, usergroup_id: str, added: Iterable[str] = (), removed: Iterable[str] = ()
+    ) -> None:
+        """Add and remove members of an existing group, as an admin would."""
+        with self._ws.lock:
+            group = self._ws.usergroups[usergroup_id]
+            gone = set(removed)
+            kept = [uid for uid in group.user_ids if uid not in gone]
+            group.user_ids = kept + [uid for uid in dict.fromkeys(added) if uid not in kept]
 
     def add_channel(
         self,
@@ -134,6 +150,23 @@ class ArrangeWorkspace:
         """Archive a channel: posting there answers ``is_archived``."""
         with self._ws.lock:
             self._ws.conversations[channel_id].is_archived = True
+
+    def edit_message(self, channel: str, ts: str, text: str) -> tuple[JsonDict, JsonDict]:
+        """A person edits their message: (the message before, the message after)."""
+        with self._ws.lock:
+            message = self._ws.conversation(channel).by_ts[ts]
+            before = dict(message)
+            message.update(
+                text=text,
+                blocks=rich_text_blocks(text),
+                edited={"user": message.get("user", ""), "ts": self._ws.next_ts()},
+            )
+            return before, dict(message)
+
+    def remove_message(self, channel: str, ts: str) -> JsonDict | None:
+        """A person deletes their message; the message it was, or None when unknown."""
+        with self._ws.lock:
+            return self._ws.conversation(channel).remove(ts)
 
     def add_message(
         self,

@@ -238,6 +238,16 @@ class FakeSlack(ArrangeWorkspace, ObserveWorkspace):
         """Drop the connection of the next ``times`` calls unanswered (nothing is done)."""
         self._faults.reset_next(method, times=times)
 
+    def clear_failures(self) -> None:
+        """Drop every failure still queued by ``fail_next``, ``reset_next`` and the like."""
+        self._faults.clear()
+
+    def revoke_app_token(self) -> None:
+        """Revoke the app-level token: ``apps.connections.open`` answers ``invalid_auth`` from
+        now on, and Slack closes the open Socket Mode connections (``link_disabled``)."""
+        self._api.app_token = None
+        self.socket_mode.disconnect("link_disabled", close_after=0.1)
+
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Answer the next ``times`` calls ``seconds`` late (they still succeed)."""
         self._faults.delay_next(method, seconds, times=times)

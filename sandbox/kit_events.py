@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Sequence
 
 from sandbox import slack_payloads as build
 from sandbox.kit_transport import KitBase, SlackResponse
@@ -49,6 +50,28 @@ class EventsKit(KitBase):
             }
         )
 
+    def subteam_members_changed(
+        self, usergroup_id: str, added: Sequence[str] = (), removed: Sequence[str] = ()
+    ) -> SlackResponse:
+        """People were added to or removed from a user group: only the delta, no snapshot.
+        With a fake, its group changes first, so ``usergroups.users.list`` agrees."""
+        if self.fake is not None:
+            self.fake.change_usergroup_members(usergroup_id, added, removed)
+        now = int(time.time())
+        return self.event(
+            {
+                "type": "subteam_members_changed",
+                "subteam_id": usergroup_id,
+                "team_id": self.origin.team_id,
+                "date_previous_update": now - 60,
+                "date_update": now,
+                "added_users": list(added),
+                "added_users_count": len(added),
+                "removed_users": list(removed),
+                "removed_users_count": len(removed),
+            }
+        )
+
     def _user_object(self, user_id: str) -> JsonDict:
         if self.fake is None:
             return {"id": user_id, "name": user_id.lower(), "deleted": False, "profile": {}}
@@ -69,44 +92,22 @@ class EventsKit(KitBase):
         return self.event(event)
 
     def reaction_added(
-        self,
-        user_id: str,
-        reaction: str,
-        channel: str,
-        message_ts: str,
-        item_user: str | None = None,
+        self, user_id: str, reaction: str, channel: str, ts: str, item_user: str | None = None
     ) -> SlackResponse:
-        """Someone added an emoji reaction to a message (no message text, as in Slack)."""
-        return self.event(
-            build.reaction_event(
-                "reaction_added",
-                user_id=user_id,
-                reaction=reaction,
-                channel=channel,
-                message_ts=message_ts,
-                item_user=item_user,
-            )
-        )
+        """Someone added an emoji reaction to the message at ``ts`` (no message text, as in Slack)."""
+        return self._reaction("reaction_added", user_id, reaction, channel, ts, item_user)
 
     def reaction_removed(
-        self,
-        user_id: str,
-        reaction: str,
-        channel: str,
-        message_ts: str,
-        item_user: str | None = None,
+        self, user_id: str, reaction: str, channel: str, ts: str, item_user: str | None = None
     ) -> SlackResponse:
         """Someone removed their emoji reaction."""
-        return self.event(
-            build.reaction_event(
-                "reaction_removed",
-                user_id=user_id,
-                reaction=reaction,
-                channel=channel,
-                message_ts=message_ts,
-                item_user=item_user,
-            )
-        )
+        return self._reaction("reaction_removed", user_id, reaction, channel, ts, item_user)
+
+    def _reaction(
+        self, kind: str, user_id: str, reaction: str, channel: str, ts: str, item_user: str | None
+    ) -> SlackResponse:
+        """Both reaction events carry the same fields; only the type differs."""
+        return self.event(build.reaction_event(kind, user_id, reaction, channel, ts, item_user))
 
     def app_mention(
         self, user_id: str, text: str, channel: str, *, thread_ts: str | None = None
@@ -145,6 +146,41 @@ class EventsKit(KitBase):
             }
         )
 
+    def message_changed(self, channel: str, ts: str, text: str) -> SlackResponse:
+        """Someone edited their channel message: the new message, with the previous one
+        (``message.channels`` / ``message.groups``, subtype ``message_changed``)."""
+        assert self.fake is not None, "an edit needs the fake's copy of the message"
+        before, after = self.fake.edit_message(channel, ts, text)
+        return self.event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "hidden": True,
+                "channel": channel,
+                "channel_type": _channel_type(channel),
+                "ts": build.action_ts(),
+                "message": after,
+                "previous_message": before,
+            }
+        )
+
+    def message_deleted(self, channel: str, ts: str) -> SlackResponse:
+        """Someone deleted their channel message (subtype ``message_deleted``)."""
+        assert self.fake is not None, "a deletion needs the fake's copy of the message"
+        before = self.fake.remove_message(channel, ts) or {}
+        return self.event(
+            {
+                "type": "message",
+                "subtype": "message_deleted",
+                "hidden": True,
+                "channel": channel,
+                "channel_type": _channel_type(channel),
+                "ts": build.action_ts(),
+                "deleted_ts": ts,
+                "previous_message": before,
+            }
+        )
+
     def url_verification(self, challenge: str) -> SlackResponse:
         """The handshake Slack does when the Request URL is saved."""
         payload = {
@@ -153,3 +189,8 @@ class EventsKit(KitBase):
             "type": "url_verification",
         }
         return self._post_json(payload)
+
+
+def _channel_type(channel: str) -> str:
+    """Slack's ``channel_type`` of a message event: ``C`` public, ``G`` private."""
+    return "group" if channel.startswith("G") else "channel"

@@ -169,14 +169,21 @@ def _block_lines(block: Any, names: Names | None) -> list[str]:
     return []
 
 
+def _decoded(value: Any) -> Any:
+    """Form posts carry blocks and views as JSON strings; text that is not JSON stays text."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 def blocks_to_text(blocks: Any, names: Names | None = None) -> str:
     """Blocks as readable lines; accepts a list or its JSON string (as form posts carry)."""
+    blocks = _decoded(blocks)
     if isinstance(blocks, str):
-        raw = blocks
-        try:
-            blocks = json.loads(raw)
-        except ValueError:
-            return raw
+        return blocks
     lines: list[str] = []
     for block in blocks if isinstance(blocks, list) else []:
         lines.extend(_block_lines(block, names))
@@ -199,12 +206,9 @@ def message_to_text(call_params: Mapping[str, Any], names: Names | None = None) 
 
 def view_to_text(view: Any, names: Names | None = None) -> str:
     """A modal or Home tab: title bar, blocks, and the submit/close buttons."""
+    view = _decoded(view)
     if isinstance(view, str):
-        raw = view
-        try:
-            view = json.loads(raw)
-        except ValueError:
-            return raw
+        return view
     if not isinstance(view, dict):
         return ""
     if view.get("type") == "home":

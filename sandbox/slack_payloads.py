@@ -122,6 +122,13 @@ def message_shortcut_payload(
     }
 
 
+def with_present(payload: JsonDict, **optional: Any) -> JsonDict:
+    """``payload`` plus each optional field that has a value: Slack leaves a field out
+    rather than sending ``null`` when it has nothing to say."""
+    payload.update({key: value for key, value in optional.items() if value is not None})
+    return payload
+
+
 def find_element(blocks: Any, action_id: str) -> tuple[str | None, JsonDict | None]:
     """The block id and element with this ``action_id`` inside blocks, if present."""
     for block in blocks if isinstance(blocks, list) else []:
@@ -159,11 +166,7 @@ def block_action_entry(
         entry["text"] = element["text"]
     if value is None and element is not None and isinstance(element.get("value"), str):
         value = element["value"]
-    if value is not None:
-        entry["value"] = value
-    if selected_option is not None:
-        entry["selected_option"] = selected_option
-    return entry
+    return with_present(entry, value=value, selected_option=selected_option)
 
 
 def block_actions_payload(
@@ -191,16 +194,11 @@ def block_actions_payload(
         "is_enterprise_install": False,
         "actions": [action],
     }
-    if channel is not None:
-        payload["channel"] = channel
     if message is not None:
-        payload["message"] = message
         payload["state"] = {"values": {}}
-    if view is not None:
-        payload["view"] = view
-    if response_url is not None:
-        payload["response_url"] = response_url
-    return payload
+    return with_present(
+        payload, channel=channel, message=message, view=view, response_url=response_url
+    )
 
 
 def view_payload(
@@ -258,25 +256,17 @@ def event_envelope(origin: Origin, event: JsonDict, *, event_id: str, event_time
 
 
 def reaction_event(
-    kind: str,
-    *,
-    user_id: str,
-    reaction: str,
-    channel: str,
-    message_ts: str,
-    item_user: str | None,
+    kind: str, user_id: str, reaction: str, channel: str, ts: str, item_user: str | None
 ) -> JsonDict:
     """``reaction_added`` / ``reaction_removed``; ``item_user`` may be absent, as in Slack."""
     event: JsonDict = {
         "type": kind,
         "user": user_id,
         "reaction": reaction,
-        "item": {"type": "message", "channel": channel, "ts": message_ts},
+        "item": {"type": "message", "channel": channel, "ts": ts},
         "event_ts": action_ts(),
     }
-    if item_user is not None:
-        event["item_user"] = item_user
-    return event
+    return with_present(event, item_user=item_user)
 
 
 def rich_text_blocks(text: str) -> list[JsonDict]:

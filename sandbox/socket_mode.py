@@ -13,7 +13,10 @@ What Slack does (https://api.slack.com/apis/socket-mode) and this server does th
 - Slack may send ``{"type": "disconnect", "reason": "refresh_requested" | "warning" |
   "link_disabled"}`` and close the socket; the app must reconnect with a new URL.
 
-Tests can also make the next connections fail (handshake refused, or closed before ``hello``).
+Tests can also make the next connections fail (handshake refused, or closed before ``hello``),
+drop the open ones the way a network does (no ``disconnect``, no close frame), and count the
+acknowledgements of each envelope (Slack expects exactly one). ``apps.connections.open`` itself
+fails through ``FakeSlack.fail_next`` / ``reset_next`` / ``revoke_app_token``.
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import socket
+import struct
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -75,7 +81,9 @@ class SocketModeServer:
         self._envelopes: list[JsonDict] = []
         self._acks: dict[str, JsonDict] = {}
         self._ack_order: list[str] = []
+        self._ack_counts: Counter[str] = Counter()
         self._opened = 0
+        self._dropped = 0
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
@@ -197,6 +205,7 @@ class SocketModeServer:
             if envelope_id not in self._acks:
                 self._ack_order.append(envelope_id)
             self._acks[envelope_id] = message
+            self._ack_counts[envelope_id] += 1
             self._cond.notify_all()
 
     # -- what tests do ------------------------------------------------------------------
@@ -291,11 +300,38 @@ class SocketModeServer:
         for link in links:
             link.connection.close(1000, "refreshed")
 
+    def drop_connections(self) -> int:
+        """Cut every open connection as a network failure does: no ``disconnect`` message, no
+        close frame, a TCP reset. Returns how many were cut."""
+        with self._cond:
+            links = list(self._links)
+            self._dropped += len(links)
+        for link in links:
+            raw = link.connection.socket
+            try:  # the reader sees an end of stream and closes the socket; SO_LINGER 0
+                # makes that close a TCP reset, with no close frame sent first
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                raw.shutdown(socket.SHUT_RD)
+            except OSError:
+                continue
+        return len(links)
+
+    @property
+    def dropped(self) -> int:
+        """How many connections :meth:`drop_connections` has cut so far."""
+        with self._cond:
+            return self._dropped
+
     def wait_for_ack(self, envelope_id: str, *, timeout: float = 5.0) -> JsonDict | None:
         """The app's acknowledgement of an envelope (``{"envelope_id", "payload"?}``), or None."""
         with self._cond:
             self._cond.wait_for(lambda: envelope_id in self._acks, timeout)
             return self._acks.get(envelope_id)
+
+    def ack_count(self, envelope_id: str) -> int:
+        """How many acknowledgements an envelope got (Slack expects exactly one)."""
+        with self._cond:
+            return self._ack_counts[envelope_id]
 
     @property
     def acks(self) -> list[JsonDict]:

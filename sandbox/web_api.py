@@ -16,11 +16,10 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from sandbox import api_chat, api_conversations, api_files, api_people, api_views
+from sandbox import api_chat, api_conversations, api_emoji, api_files, api_people, api_views
 from sandbox.api_params import JsonDict, Params, SlackApiError
 from sandbox.conversations import Conversation
 from sandbox.fault_injection import FaultInjector, InjectedFailure
-from sandbox.message_rules import check_message
 from sandbox.rate_limits import METHOD_TIERS, SPECIAL_TIER_METHODS, RateLimiter
 from sandbox.recording import CallLog
 from sandbox.scopes import APP_TOKEN_METHOD_SCOPES, METHOD_SCOPES, check_scopes
@@ -33,6 +32,7 @@ HANDLERS: dict[str, Handler] = {
     **api_chat.HANDLERS,
     **api_views.HANDLERS,
     **api_files.HANDLERS,
+    **api_emoji.HANDLERS,
 }
 NO_TOKEN_METHODS = frozenset({"api.test"})
 API_PREFIX = "/api/"
@@ -336,14 +336,7 @@ class WebApi:
             if conversation is not None and original is not None:
                 conversation.remove(str(original["ts"]))
             return
-        text = params.optional("text")
-        blocks = params.structured("blocks", error="invalid_blocks_format")
-        check_message(
-            text=text,
-            blocks=blocks,
-            attachments=params.structured("attachments", error="invalid_attachments"),
-            require_text_with_blocks=ws.require_text_with_blocks,
-        )
+        text, blocks = api_chat.checked_message(ws, params)
         if params.flag("replace_original") and original is not None:
             original["text"] = text or ""
             if blocks is not None:

@@ -78,6 +78,7 @@ class Workspace:
         self.modal_stacks: dict[str, list[str]] = {}
         self.home_views: dict[str, JsonDict] = {}
         self.files: dict[str, UploadedFile] = {}
+        self.custom_emoji: dict[str, str] = {}  # name -> image URL or "alias:other"
         self.upload_tokens: dict[str, str] = {}
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}

@@ -49,6 +49,22 @@ def send_digests(services: Services, now: datetime) -> RunReport:
     return services.digest.send_due(now)
 
 
+def sync_rosters(services: Services, now: datetime) -> RunReport:
+    """Once a day: who left the workspace, and every team bound to a user group read again,
+    so a missed Slack event is corrected within a day."""
+    return services.rosters.resync(now)
+
+
+def send_welcomes(services: Services, now: datetime) -> RunReport:
+    """Welcomes owed to people put on a team since the last run, and retries that fell due."""
+    return services.welcomes.send_due(now)
+
+
+def send_kudos_summaries(services: Services, now: datetime) -> RunReport:
+    """Yesterday's (UTC) kudos, in one DM, to each person who chose a daily summary."""
+    return services.quiet_kudos.send_summaries(now)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -56,5 +72,13 @@ JOBS: dict[str, Job] = {
         Job("reminders", "nudge people who have not answered", close_weeks_and_remind),
         Job("feedback", "deliver delayed feedback", deliver_feedback, every_minutes=5),
         Job("digest", "post managers' weekly digests", send_digests),
+        Job("rosters", "follow user groups and people who left", sync_rosters, every_minutes=1440),
+        Job("welcomes", "welcome people put on a team", send_welcomes, every_minutes=5),
+        Job(
+            "kudos_summaries",
+            "send yesterday's kudos to people who chose a daily summary",
+            send_kudos_summaries,
+            every_minutes=60,
+        ),
     )
 }

@@ -114,8 +114,10 @@ def transaction_open() -> bool:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commits on success, rolls back on any error."""
-    session = Session(engine, expire_on_commit=False)
+    """One transaction: commits on success, rolls back on any error. The session cannot be
+    used once closed: a read after the `with` block would begin a transaction nobody ends,
+    holding SQLite's write lock until the garbage collector came by."""
+    session = Session(engine, expire_on_commit=False, close_resets_only=False)
     _open_transactions.depth = getattr(_open_transactions, "depth", 0) + 1
     try:
         yield session

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from storage.db import session_scope
@@ -15,11 +17,14 @@ from storage.repositories import (
     EventRepository,
     FeedbackRepository,
     KudosRepository,
+    LeaderboardRepository,
     PeopleRepository,
     PulseRepository,
     SettingsRepository,
     TeamRepository,
 )
+from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.welcome import QuietKudosRepository, WelcomeRepository
 
 
 class UnitOfWork:
@@ -36,6 +41,15 @@ class UnitOfWork:
         self.pulse = PulseRepository(session)
         self.feedback = FeedbackRepository(session)
         self.digest = DigestRepository(session)
+        self.privacy = PrivacyRepository(session)
+        self.welcomes = WelcomeRepository(session)
+        self.quiet_kudos = QuietKudosRepository(session)
+        self.leaderboards = LeaderboardRepository(session)
+
+
+CONFLICT_ATTEMPTS = 3
+RETRIED_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+T = TypeVar("T")
 
 
 class Database:
@@ -48,6 +62,20 @@ class Database:
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         with session_scope(self.engine) as session:
             yield UnitOfWork(session)
+
+    def retrying(self, work: Callable[[UnitOfWork], T]) -> T:
+        """`work` in one transaction, run again when PostgreSQL chose it as a deadlock's or a
+        serialization conflict's victim (its changes were rolled back whole): people who thank
+        each other at the same moment, both seen for the first time, lock rows in turn."""
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                with self.unit_of_work() as uow:
+                    return work(uow)
+            except OperationalError as error:
+                code = getattr(error.orig, "sqlstate", None)
+                if code not in RETRIED_SQLSTATES or attempt == CONFLICT_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def dispose(self) -> None:
         self.engine.dispose()

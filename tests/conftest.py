@@ -14,6 +14,8 @@ from storage.unit_of_work import Database
 from tests.support.app_harness import RunningApp, running_app
 from tests.support.databases import DatabaseFactory, configured_url
 
+pytest_plugins = ["tests.support.cli_fixtures"]
+
 # A Tuesday, so pulse-day rules have a natural starting point.
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from sandbox.fake_slack import FakeSlack
 from sandbox.manifest import AppManifest, find_manifest
 from tests.support.cli_runner import (
     aplauso,
@@ -32,17 +30,6 @@ ADMIN_COMMANDS = (
     ("team", "set", "IT", "--manager", "U16PRIYA", "--members", "U17PABLO"),
     ("doctor",),
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with demo_slack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def env(fake: FakeSlack, database_url: str, tmp_path: Path) -> dict[str, str]:
-    return cli_env(fake, database_url, tmp_path)
 
 
 def failing(*args: str, env: dict[str, str], prefix: tuple[str, ...] = ()) -> str:

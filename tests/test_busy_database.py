@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.app import LISTENER_WORKERS
 from bot.wiring import SERVER_THREADS
@@ -74,3 +75,31 @@ def test_fifty_requests_and_the_pulse_job_at_once_are_all_answered(
     assert "queuepool limit" not in logged
     assert "listener failed" not in logged
     assert "request failed" not in logged
+
+
+def test_people_thanking_each_other_at_the_same_moment_are_all_recorded(
+    app: RunningApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each kudos locks its giver; the receiver's foreign key check must not wait on a lock the
+    other kudos holds (on PostgreSQL that was a deadlock, and one giver was told "not saved")."""
+    pairs = [(PEOPLE[i], PEOPLE[i + 1]) for i in range(0, 8, 2)]
+    start = threading.Barrier(len(pairs) * 8)
+
+    def thank(giver: str, receiver: str, n: int) -> int:
+        start.wait(10)
+        text = f"<@{receiver}> thanks, round {n}"
+        return app.slack.slash_command("/kudos", text, user_id=giver).status
+
+    with caplog.at_level(logging.WARNING), ThreadPoolExecutor(len(pairs) * 8) as pool:
+        jobs = [
+            pool.submit(thank, giver, receiver, n)
+            for a, b in pairs
+            for giver, receiver in ((a, b), (b, a))
+            for n in range(4)
+        ]
+        assert [job.result() for job in jobs] == [200] * len(jobs)
+        app.settle()
+    with app.database.engine.connect() as connection:
+        recorded = connection.execute(text("SELECT count(*) FROM kudos")).scalar_one()
+    assert recorded == len(jobs)
+    assert "database unavailable" not in caplog.text

@@ -9,7 +9,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,23 +21,10 @@ from storage.migrate import MIGRATIONS_DIR
 from tests.support.cli_runner import (
     SIGNING_SECRET,
     aplauso,
-    cli_env,
-    demo_slack,
     free_port,
     health,
     one_line_failure,
 )
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with demo_slack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def env(fake: FakeSlack, database_url: str, tmp_path: Path) -> dict[str, str]:
-    return cli_env(fake, database_url, tmp_path)
 
 
 def teams(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -177,6 +163,24 @@ def test_people_channels_and_groups_are_accepted_as_admins_type_them(
     assert (it["manager"], it["usergroup"], it["member_count"]) == ("U16PRIYA", "S0ITTEAM", 6)
 
 
+def test_a_channel_typed_by_name_is_found_in_slack(env: dict[str, str]) -> None:
+    ok("team", "set", "Sales", "--manager", "U01CARMEN", "--members", "U02ANA", env=env)
+    ok("team", "set", "Sales", "--channel", "#Sales", env=env)
+    assert team(env, "Sales")["channel"] == "C0SALES"
+
+
+def test_an_installation_without_the_channel_read_scopes_is_told_to_reinstall(
+    fake: FakeSlack, env: dict[str, str]
+) -> None:
+    fake.revoke_scopes("channels:read", "groups:read")  # installed before the manifest had them
+    line = one_line_failure(
+        aplauso("team", "set", "Sales", "--manager", "U01CARMEN", "--channel", "#sales", env=env)
+    )
+    assert "channels:read" in line
+    assert "reinstall the app" in line
+    assert teams(env) == []
+
+
 def test_team_set_changes_only_the_fields_it_is_given(env: dict[str, str]) -> None:
     ok("team", "set", "IT", "--manager", "U16PRIYA", "--members", "U17PABLO", env=env)
     ok(
@@ -214,7 +218,8 @@ def test_members_replace_the_list_and_stop_mirroring_a_user_group(env: dict[str,
         (["--manager", "@nobody-here", "--members", "U02ANA"], "can't find anyone called"),
         (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "C0NOPE"], "no channel"),
         (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "C0RANDOM"], "/invite"),
-        (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "general"], "channel ID"),
+        (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "#no-such"], "no channel"),
+        (["--manager", "U01CARMEN", "--members", "U02ANA", "--channel", "#random"], "/invite"),
         (["--manager", "U01CARMEN"], "no team Sales yet"),
         ([], "nothing to change"),
     ],
@@ -262,7 +267,7 @@ def test_team_remove_removes_the_team_and_what_named_it_as_supplier(env: dict[st
         "--served-by", "IT", env=env,
     )  # fmt: skip
     line = ok("team", "remove", "IT", env=env)
-    assert line.startswith("removed team IT (1 member); kudos stay")
+    assert line.startswith("removed team IT (1 member); its past results stay, anonymous")
     [sales] = teams(env)
     assert sales["served_by"] == []
     assert "no team called IT" in one_line_failure(aplauso("team", "remove", "IT", env=env))
@@ -359,7 +364,8 @@ def test_socket_mode_connects_before_serving_and_reports_the_socket_in_health(
         answer = health(port)
         assert answer is not None
         assert json.loads(answer[1]) == {
-            "status": "ok", "database": "ok", "slack": "ok", "scheduler": "off"
+            "status": "ok", "database": "ok", "slack": "ok", "scheduler": "off",
+            "socket_mode": "connected", "socket_mode_seconds_since_connected": "0",
         }  # fmt: skip
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(

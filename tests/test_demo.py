@@ -33,7 +33,13 @@ def test_the_demo_plays_every_kind_of_kudos_in_both_languages(tmp_path: Path) ->
     assert "Anonymous reply:" in text
     assert "Hay novedades en una de tus conversaciones" in text  # news, never its words
     assert "menos de 5 personas" in text  # the small-team warning in Legal
+    assert "Los más reconocidos esta semana" in text  # /kudos top semana
+    assert "Invierno" in text  # the season an admin started and ended
     assert "Demo finished" in text
+    updates = [json.loads(p.read_text()) for p in (tmp_path / "slack-calls").glob("*.json")]
+    edited = [c for c in updates if c["method"] == "chat.update" and "en una hora" in str(c)]
+    assert edited  # Diego's edited @mention: its kudos post shows the new words
+    assert "Patrones que conviene mirar" in sent  # Carmen's report: her five-at-once kudos
     calls = sorted((tmp_path / "slack-calls").glob("*.json"))
     assert calls
     first = json.loads(calls[0].read_text())

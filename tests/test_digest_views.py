@@ -150,14 +150,14 @@ def test_every_part_is_there_in_order(lang: str) -> None:
 
 def test_the_header_and_fallback_name_the_team_week_and_answers() -> None:
     text, blocks = views.digest_message(SHOWN, "en")
-    assert blocks[0]["text"]["text"] == "Billing & Payments · week of 2026-11-23"
+    assert blocks[0]["text"]["text"] == "Billing & Payments · week of November 23, 2026"
     assert text == "Weekly engagement digest for Billing &amp; Payments: 7 of 10 answered"
 
 
 def test_spanish_managers_read_spanish() -> None:
     text, blocks = views.digest_message(SHOWN, "es")
     body = section_texts(blocks)
-    assert "semana del 2026-11-23" in body
+    assert "semana del 23 de noviembre de 2026" in body
     assert "Reconocimiento" in body
     assert "2,9 / 5" in body
     assert "respondieron 7 de 10" in text
@@ -183,7 +183,7 @@ def test_participation_without_last_week_has_no_change() -> None:
 
 def test_a_hidden_week_says_how_many_more_answers_are_needed() -> None:
     body = section_texts(views.digest_message(HIDDEN, "en")[1])
-    assert "3 of 5 responses needed to keep answers anonymous" in body
+    assert "there are 3 answers, and 5 are needed to keep answers anonymous" in body
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -348,7 +348,7 @@ def test_internal_customers_rating_with_arrow_and_comments() -> None:
 
 def test_too_few_internal_customers_say_how_many_more_are_needed() -> None:
     body = section_texts(views.digest_message(HIDDEN, "en")[1])
-    assert "3 of 5 ratings needed" in body
+    assert "There are 3 ratings so far; 5 are needed" in body
     nothing = dataclasses.replace(SHOWN, service=None, service_raters_short=None)
     assert t("en", "digest.service.title") not in rendered(nothing, "en")
 
@@ -395,7 +395,7 @@ def test_every_remedy_has_a_tip_for_every_driver(lang: str, remedy: str, driver:
 def test_plain_text_carries_the_same_figures(lang: str) -> None:
     plain = views.digest_plain_text(SHOWN, lang, VALUES)
     for figure in (
-        "2026-11-23",
+        "November 23, 2026" if lang == "en" else "23 de noviembre de 2026",
         VALUES[0].label(lang),
         figures.format_score(2.9, lang),
         figures.format_score(4.1, lang),
@@ -405,7 +405,7 @@ def test_plain_text_carries_the_same_figures(lang: str) -> None:
         "Sales (4)",
         "Logistics (3)",
         "70",
-        t(lang, "digest.feedback.oldest_many", days=9),
+        t(lang, "digest.feedback.oldest", count=9),
         t(lang, "digest.suggestion.remedy.recognize"),
     ):
         assert figure in plain, figure
@@ -417,7 +417,7 @@ def test_plain_text_carries_the_same_figures(lang: str) -> None:
 
 def test_plain_text_of_a_hidden_week_hides_the_same_things() -> None:
     plain = views.digest_plain_text(HIDDEN, "en")
-    assert "3 of 5 responses needed to keep answers anonymous" in plain
+    assert "there are 3 answers, and 5 are needed to keep answers anonymous" in plain
     assert "/ 5" not in plain
     assert "eNPS" not in plain
     assert SECRET_COMMENT not in plain

@@ -3,7 +3,6 @@ failure, a non-zero exit when anything fails, and nothing changed by looking."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,8 @@ from engagement.clock import system_clock
 from engagement.teams import TeamSpec
 from sandbox import demo_workspace
 from sandbox.fake_slack import FakeSlack
-from tests.support.cli_runner import SECRET_KEY, aplauso, cli_env, demo_slack
+from tests.support.cli_runner import SECRET_KEY, aplauso, cli_env
 from tests.support.databases import DatabaseFactory
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with demo_slack() as slack:
-        yield slack
 
 
 def set_up(fake: FakeSlack, database_url: str, *teams: TeamSpec) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
 from cryptography.fernet import Fernet
@@ -87,6 +88,9 @@ class Courier:
         return [note for to, note in self.posts if to.channel in (channel, f"D{channel}")]
 
 
+T = TypeVar("T")
+
+
 class CountingStore:
     """The database, counting the transactions the service opens."""
 
@@ -97,6 +101,10 @@ class CountingStore:
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         self.opened += 1
         return self.database.unit_of_work()
+
+    def retrying(self, work: Callable[[UnitOfWork], T]) -> T:
+        self.opened += 1
+        return self.database.retrying(work)
 
 
 @dataclass

@@ -13,7 +13,13 @@ from slack_sdk import WebClient
 
 from bot.background_server import BackgroundServer
 from bot.config import Settings
-from bot.health import SlackLiveness, scheduler_check, serve_checks, slack_liveness, with_socket
+from bot.health import (
+    SlackLiveness,
+    scheduler_check,
+    serve_checks,
+    slack_liveness,
+    socket_checks,
+)
 from bot.http_server import AplausoWSGI
 from sandbox import demo_workspace
 from sandbox.fake_slack import FakeSlack
@@ -58,12 +64,41 @@ def test_a_success_is_remembered_so_frequent_probes_spare_slacks_rate_limit(
     assert len(fake.calls_to("auth.test")) == 1
 
 
-def test_in_socket_mode_a_dropped_socket_is_unhealthy(fake: FakeSlack) -> None:
-    connected = [True]
-    check = with_socket(probe(fake), lambda: connected[0])
-    assert check() == (True, "ok")
-    connected[0] = False
-    assert check() == (False, "disconnected")
+class Socket:
+    """The Socket Mode connection as /healthz sees it (bot/socket_mode.py's supervisor)."""
+
+    def __init__(self) -> None:
+        self.current = "connected"
+        self.since: float | None = 0.0
+
+    def state(self) -> str:
+        return self.current
+
+    def seconds_since_connected(self) -> float | None:
+        return self.since
+
+
+def test_in_socket_mode_a_dropped_socket_is_unhealthy_once_its_grace_period_is_over() -> None:
+    socket = Socket()
+    checks = socket_checks(socket, grace=10)
+    state, since = checks["socket_mode"], checks["socket_mode_seconds_since_connected"]
+    assert (state(), since()) == ((True, "connected"), (True, "0"))
+    socket.current, socket.since = "connecting", 3.4  # Slack's refresh: back in a moment
+    assert (state(), since()) == ((True, "connecting"), (True, "3"))
+    socket.since = 12.0
+    assert state() == (False, "connecting")
+    socket.since = None  # never connected since the start
+    assert (state(), since()) == ((False, "connecting"), (True, "never"))
+    socket.current, socket.since = "disconnected", 1.0  # stopped
+    assert state() == (False, "disconnected")
+
+
+def test_over_http_healthz_has_no_socket_to_report() -> None:
+    assert set(serve_checks(Settings(), Scheduler(), None)) == {"slack", "scheduler"}
+    socket_mode = serve_checks(Settings(), Scheduler(), Socket())
+    assert set(socket_mode) == {
+        "slack", "scheduler", "socket_mode", "socket_mode_seconds_since_connected"
+    }  # fmt: skip
 
 
 class Scheduler:

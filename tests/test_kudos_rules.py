@@ -56,6 +56,7 @@ class FakeSlack:
     told: list[tuple[str, str, str]] = field(default_factory=list)  # (receiver, lang, message)
     celebrated: list[tuple[str, str]] = field(default_factory=list)  # (channel, lang)
     removed: list[tuple[str, str]] = field(default_factory=list)
+    dms_removed: list[tuple[int, str]] = field(default_factory=list)
 
     def fetch_profile(self, user_id: str) -> Profile | None:
         outside_transactions("users.info")
@@ -94,6 +95,20 @@ class FakeSlack:
     def is_member(self, channel_id: str) -> bool | None:
         outside_transactions("conversations.history")
         return True
+
+    def remove_receiver_dm(self, kudos_id: int, receiver_id: str) -> None:
+        outside_transactions("chat.delete")
+        self.dms_removed.append((kudos_id, receiver_id))
+
+    def has_custom_emoji(self, name: str) -> bool | None:
+        outside_transactions("emoji.list")
+        return True  # this workspace uploaded :aplauso:
+
+    def update_celebration(self, kudos: GivenKudos, channel_id: str, ts: str, lang: str) -> None:
+        outside_transactions("chat.update")
+
+    def mark_celebration_withdrawn(self, channel_id: str, ts: str, lang: str) -> None:
+        outside_transactions("chat.update")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.views import kudos as views
 from bot.views import kudos_modal as modal
 from bot.views.blocks import MODAL_TITLE_MAX
-from bot.views.limits import block_problems, view_problems
+from bot.views.limits import view_problems
 from engagement.kudos_model import (
     MESSAGE_MAX,
     GivenKudos,
@@ -20,6 +20,7 @@ from engagement.kudos_model import (
     SourceKind,
     ValueInfo,
 )
+from tests.support.blocks import all_text, buttons, input_block, message_fits
 
 LANGS = ["en", "es"]
 WHEN = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -65,32 +66,6 @@ KUDOS = GivenKudos(
     remaining_today=3,
     celebration_channel="CKUDOS",
 )
-
-
-def all_text(node: Any) -> str:
-    """Every text in a set of blocks, joined, to search for what a person would read."""
-    if isinstance(node, dict):
-        return " ".join(all_text(value) for value in node.values())
-    if isinstance(node, list):
-        return " ".join(all_text(item) for item in node)
-    return node if isinstance(node, str) else ""
-
-
-def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    found = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    found += [b["accessory"] for b in blocks if b.get("accessory", {}).get("type") == "button"]
-    return found
-
-
-def input_block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return next(b for b in view["blocks"] if b.get("block_id") == block_id)
-
-
-def message_fits(message: tuple[str, list[dict[str, Any]]]) -> None:
-    text, blocks = message
-    assert text.strip()
-    assert len(text) <= 3000
-    assert block_problems(blocks) == []
 
 
 # --- the modal -------------------------------------------------------------------------------
@@ -245,7 +220,7 @@ def test_the_giver_is_told_who_got_it_and_can_undo_for_ten_minutes(lang: str) ->
     assert "<@ULUIS>" in text
     assert "<@UMAX>" in text
     shown = all_text(blocks)
-    assert t(lang, "kudos.confirm.remaining_many", count=3) in shown
+    assert t(lang, "kudos.confirm.remaining", count=3) in shown
     assert "10" in shown
     assert "<#CKUDOS>" in shown
     [undo] = buttons(blocks)
@@ -261,7 +236,7 @@ def test_the_last_kudos_of_the_day_is_said_nicely(lang: str) -> None:
     assert t(lang, "kudos.confirm.remaining_none") in all_text(blocks)
     one = dataclasses.replace(KUDOS, remaining_today=1)
     _, blocks = views.giver_confirmation(one, lang)
-    assert t(lang, "kudos.confirm.remaining_one") in all_text(blocks)
+    assert t(lang, "kudos.confirm.remaining", count=1) in all_text(blocks)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -372,7 +347,10 @@ def test_what_people_wrote_cannot_ping_the_channel(lang: str) -> None:
             assert "<!channel>" not in shown
             assert "<!here>" not in shown
             assert "<!subteam" not in shown
-            assert "<@U999>" not in shown
+    # A person named in the quoted words is shown as Slack shows a mention (issue #17), never
+    # as a raw escaped id; see tests/test_kudos_rendering.py.
+    for message_text, blocks in (views.receiver_dm(kudos, lang), views.channel_post(kudos, lang)):
+        assert "&lt;@U999&gt;" not in message_text + all_text(blocks)
     view = modal.kudos_modal(lang, VALUES, private_metadata="", quote=PING)
     assert "<!channel>" not in all_text(view["blocks"])
 

@@ -57,8 +57,11 @@ def test_every_event_in_the_manifest_has_a_listener_and_back(database: Database)
         "reaction_removed",
         "app_mention",
         "message.im",
+        "message.channels",  # kudos follow their message: edits and deletions
+        "message.groups",
         "team_join",  # the directory stays current (bot/listeners/people.py)
         "user_change",
+        "subteam_members_changed",  # teams follow their user group (bot/listeners/people.py)
     }
     assert surfaces(database).events == declared
 
@@ -82,10 +85,13 @@ def test_the_bot_asks_only_for_scopes_it_uses() -> None:
     assert scopes == {
         "app_mentions:read",
         "channels:history",
+        "channels:read",  # `team set --channel '#sales'`: a channel typed by name
         "chat:write",
         "commands",
+        "emoji:read",  # whether :aplauso: exists, before /kudos help advertises it
         "files:write",
         "groups:history",
+        "groups:read",  # the same for a private channel the bot was invited to
         "im:history",
         "im:write",
         "mpim:history",  # the message a :clap: in a group DM was given for

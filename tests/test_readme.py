@@ -26,7 +26,7 @@ def aplauso_commands(markdown: str) -> list[list[str]]:
     for block in shell_blocks(markdown):
         for line in block.splitlines():
             for part in line.split("&&"):
-                words = shlex.split(part.split("#", 1)[0])
+                words = shlex.split(part, comments=True)
                 for index, word in enumerate(words):
                     if word.endswith("bin/aplauso") or (index == 0 and word == "aplauso"):
                         commands.append(words[index + 1 :])

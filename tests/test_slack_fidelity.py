@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import tomllib
 import urllib.request
 from datetime import timedelta
@@ -136,6 +138,28 @@ def test_a_plain_typed_name_resolves_without_a_directory_crawl_per_request(
     assert len(app.fake.calls_to("users.list")) == 1  # one reload, then the cache answers
     refusals = text_of(answers_to(app, EMMA))
     assert all(f"anyone called {typo[1:]}" in refusals for typo in ("@noha", "@nooah"))
+
+
+def test_a_plain_typed_name_matches_without_its_accents(app: RunningApp) -> None:
+    app.slack.slash_command("/kudos", "@sofia @LUCIA thanks for the Spanish review", user_id=EMMA)
+    assert kudos_rows(app) == [(EMMA, ("U07SOFIA", "U11LUCIA"), None, "command")]  # Sofía, Lucía
+
+
+def test_a_name_typed_while_the_directory_is_being_crawled_waits_for_the_crawl(
+    app: RunningApp,
+) -> None:
+    """The warm-up crawl at start (or any crawl) may still be storing people when a `/kudos`
+    names one of them: the lookup waits for the crawl instead of answering "no one called"."""
+    app.fake.add_user("U31ZOE", "zoe", real_name="Zoe Park")  # joined after the warm-up
+    app.clock.advance(timedelta(minutes=11))  # the last crawl is old enough to crawl again
+    app.fake.delay_next("users.list", 1.0)
+    crawl = threading.Thread(target=app.runtime.services.people.refresh_directory)
+    crawl.start()
+    time.sleep(0.3)  # the crawl is waiting on Slack
+    app.slack.slash_command("/kudos", "@zoe thanks for the onboarding", user_id=EMMA)
+    crawl.join()
+    assert kudos_rows(app) == [(EMMA, ("U31ZOE",), None, "command")]
+    assert len(app.fake.calls_to("users.list")) == 1  # the lookup waited; it did not crawl again
 
 
 # --- 2. the giver hears back wherever they started ----------------------------------------------

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
 from storage.db import check_database, make_engine
-from storage.migrate import upgrade
+from storage.migrate import MIGRATIONS_DIR, head_revision, upgrade
 from storage.models import Person
 from storage.unit_of_work import Database
 from tests.support.databases import DatabaseFactory
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_migrations_and_models_agree(database_factory: DatabaseFactory) -> None:
@@ -91,3 +98,44 @@ def test_the_health_check_names_the_problem_without_credentials() -> None:
     problem = check_database(engine)
     assert problem is not None
     assert "hunter2" not in problem
+
+
+def test_a_unit_of_work_cannot_be_used_after_its_block(database: Database) -> None:
+    """A read after the block would begin a transaction that nobody ends: on SQLite it would
+    hold the write lock and every other request would wait behind it."""
+    with database.unit_of_work() as uow:
+        uow.settings.get()
+    with pytest.raises(InvalidRequestError, match="permanently closed"):
+        uow.settings.get()
+    with database.unit_of_work() as other:  # nothing was left holding the database
+        assert other.settings.get() is not None
+
+
+def test_each_migration_is_named_after_its_revision_in_one_line_of_descent() -> None:
+    """`head_revision` reads the newest revision from the file names, so they must agree."""
+    chain = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")):
+        source = path.read_text()
+        revision = re.search(r'^revision: str = "(\w+)"', source, re.M)
+        down = re.search(r'^down_revision: str \| None = (?:"(\w+)"|None)', source, re.M)
+        assert revision is not None, path.name
+        assert down is not None, path.name
+        assert revision.group(1) == path.name.split("_", 1)[0]
+        chain[revision.group(1)] = down.group(1)
+    ordered = sorted(chain)
+    assert [chain[name] for name in ordered] == [None, *ordered[:-1]]
+    assert head_revision() == ordered[-1]
+
+
+def test_a_database_at_the_newest_revision_opens_without_loading_alembic(
+    database_url: str,
+) -> None:
+    """Every command opens the database: a current one costs one SELECT, not Alembic."""
+    script = (
+        "import sys; from storage.db import make_engine; from storage.migrate import upgrade; "
+        f"upgrade(make_engine({database_url!r})); print('alembic' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "False"

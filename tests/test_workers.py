@@ -21,7 +21,6 @@ from sandbox.slack_requests import SignedSlackClient
 from tests.support.cli_runner import (
     SIGNING_SECRET,
     aplauso,
-    cli_env,
     demo_slack,
     free_port,
     health,
@@ -36,11 +35,6 @@ SEAT_TAKEN = "this process runs the scheduled jobs"
 def fake() -> Iterator[FakeSlack]:
     with demo_slack(rate_limits=False) as slack:
         yield slack
-
-
-@pytest.fixture
-def env(fake: FakeSlack, database_url: str, tmp_path: Path) -> dict[str, str]:
-    return cli_env(fake, database_url, tmp_path)
 
 
 @contextmanager

@@ -160,6 +160,16 @@ def post_message(
     return str(response.get("ts") or "") or None
 
 
+def update_message(
+    client: WebClient, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]
+) -> None:
+    """chat.update of one of the bot's own messages; best effort, like every post."""
+    try:
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackClientError as error:
+        logger.warning("chat.update failed: %s", type(error).__name__)
+
+
 def delete_message(client: WebClient, channel: str, ts: str) -> None:
     try:
         client.chat_delete(channel=channel, ts=ts)

@@ -12,6 +12,8 @@ from bot.listeners import (
     feedback,
     home,
     kudos,
+    kudos_follow,
+    leaderboards,
     people,
     pulse,
 )
@@ -25,6 +27,8 @@ def register_all(app: App, services: Services, executor: TrackingExecutor) -> Su
     aplauso.register(surfaces, services)
     home.register(surfaces, services)
     kudos.register(surfaces, services)
+    kudos_follow.register(surfaces, services)
+    leaderboards.register(surfaces, services)
     people.register(surfaces, services)
     pulse.register(surfaces, services)
     direct_messages.register(surfaces, services)

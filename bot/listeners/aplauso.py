@@ -11,15 +11,25 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
+from bot.adapters.my_data_file import send_my_data_file
 from bot.adapters.replies import reply_message
+from bot.listeners.leaderboards import season_action
 from bot.middleware import language_of
-from bot.parsing import user_id_of
+from bot.parsing import click_of, user_id_of
 from bot.surfaces import Surfaces
 from bot.views import admin as views
+from bot.views import quiet_kudos as quiet_views
 from bot.views.blocks import Block
 from bot.views.help import help_blocks, help_text
 from bot.views.my_data import my_data_message
+from bot.views.privacy import (
+    DELETE_ACTION,
+    delete_confirmation,
+    erasure_done,
+    my_data_file_title,
+)
 from bot.views.report import report_message
+from engagement.admin import LANGUAGES
 from engagement.errors import DomainError
 from engagement.services import Services
 
@@ -29,6 +39,8 @@ AdminAction = Callable[[Services, str, str, str], str]
 
 PULSE_CHOICES = {"pulse on": True, "pulse off": False}
 HELP_WORDS = ("", "help")
+MY_DATA = ("my data", "mis datos")
+DELETE_MY_DATA = ("delete my data", "borrar mis datos")
 
 
 def register(surfaces: Surfaces, services: Services) -> None:
@@ -44,6 +56,21 @@ def register(surfaces: Surfaces, services: Services) -> None:
         except DomainError as error:
             message = views.refusal_text(error, lang), None
         reply_message(respond, context.client, command.get("channel_id"), user_id, message)
+        if " ".join(str(command.get("text") or "").lower().split()) in MY_DATA:
+            export = services.privacy.export_json(user_id)  # after the answer, outside it
+            send_my_data_file(context.client, user_id, export, my_data_file_title(lang))
+
+    @surfaces.action(DELETE_ACTION)
+    def delete_confirmed(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
+        """The confirmed button of `/aplauso delete my data`: erases once; a second click
+        hears that it was already done."""
+        ack()
+        chosen = click_of(body).value
+        lang = chosen if chosen in LANGUAGES else language_of(context)
+        text, blocks = erasure_done(services.privacy.erase(user_id_of(body)), lang)
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=True)
 
 
 def answer(services: Services, user_id: str, raw_text: str, lang: str) -> Answer:
@@ -53,8 +80,10 @@ def answer(services: Services, user_id: str, raw_text: str, lang: str) -> Answer
     if action is not None:
         return action(services, user_id, rest, lang), None
     subcommand = " ".join(raw_text.lower().split())
-    if subcommand in ("my data", "mis datos"):
+    if subcommand in MY_DATA:
         return my_data_message(services.admin.my_data(user_id), lang)
+    if subcommand in DELETE_MY_DATA:
+        return delete_confirmation(lang)  # nothing is deleted before the button's click
     if subcommand in ("report", "informe"):
         return report_message(services.digest.company_report(user_id), lang)
     if subcommand in PULSE_CHOICES:
@@ -64,7 +93,8 @@ def answer(services: Services, user_id: str, raw_text: str, lang: str) -> Answer
         return views.pulse_choice_text(turned_on, changed, lang), None
     unknown = None if subcommand in HELP_WORDS else subcommand
     values = services.kudos.value_names(lang)
-    return help_text(lang), help_blocks(lang, values, unknown_subcommand=unknown)
+    reactions = services.kudos.help().reactions
+    return help_text(lang), help_blocks(lang, values, unknown, reactions)
 
 
 def _names(text: str) -> tuple[str, str]:
@@ -121,16 +151,27 @@ def _suppliers(services: Services, user_id: str, rest: str, lang: str) -> str:
     return views.suppliers_text(team.strip(), chosen, lang)
 
 
+def _kudos(services: Services, user_id: str, rest: str, lang: str) -> str:
+    """`kudos dms each|daily|off` (`cada|diario|no`): how this person hears of kudos."""
+    what, _, choice = rest.strip().partition(" ")
+    if what.lower() not in ("dms", "mensajes"):
+        raise DomainError("quiet.dms_usage")
+    return quiet_views.dm_mode_text(services.quiet_kudos.set_dm_mode(user_id, choice), lang)
+
+
 ADMIN_ACTIONS: dict[str, AdminAction] = {
     "settings": _settings,
     "set": _set,
     "value": _value,
     "question": _question,
     "suppliers": _suppliers,
+    "season": season_action,
+    "kudos": _kudos,
 }
 ALIASES = {
     "ajustes": "settings",
     "valor": "value",
     "pregunta": "question",
     "proveedores": "suppliers",
+    "temporada": "season",
 }

@@ -8,7 +8,7 @@ receivers and the channel.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.adapters.replies import reply_message, responder
 from bot.adapters.slack_messages import open_modal, permalink, update_modal
+from bot.listeners.leaderboards import answer_top
 from bot.markup import read_kudos_markup
 from bot.middleware import language_of
 from bot.parsing import (
@@ -31,7 +32,9 @@ from bot.views import kudos as views
 from bot.views import kudos_modal as modal
 from engagement.errors import DomainError
 from engagement.kudos import KudosService
-from engagement.kudos_model import GivenKudos, KudosRequest, Reaction, SourceKind, ValueInfo
+from engagement.kudos_model import GivenKudos, KudosForm, KudosRequest, Reaction, SourceKind
+from engagement.leaderboards import LeaderboardService
+from engagement.leaderboards_model import is_top_command
 from engagement.services import Services
 
 HELP_WORDS = frozenset({"help", "ayuda"})
@@ -48,11 +51,12 @@ class ModalDraft:
     quote: str | None = None
     permalink: str | None = None
 
-    def render(self, lang: str, values: Sequence[ValueInfo]) -> dict[str, Any]:
+    def render(self, lang: str, form: KudosForm) -> dict[str, Any]:
         metadata = {**self.metadata, **({"permalink": self.permalink} if self.permalink else {})}
         return modal.kudos_modal(
             lang,
-            values,
+            form.values,
+            celebrated=form.celebrated,
             private_metadata=json.dumps(metadata)[:METADATA_MAX],
             initial_receivers=self.receivers,
             quote=self.quote,
@@ -133,7 +137,9 @@ def _modal_request(body: dict[str, Any], view: dict[str, Any]) -> KudosRequest:
         channel_id=metadata.get("channel"),
         message_ts=metadata.get("ts"),
         permalink=metadata.get("permalink"),
-        celebrate=any(
+        # No checkbox (nowhere to celebrate) is no refusal: nothing then says "not posted".
+        celebrate=not celebrate
+        or any(
             option.get("value") == modal.CELEBRATE_OPTION_VALUE
             for option in celebrate.get("selected_options") or []
         ),
@@ -154,18 +160,20 @@ def _reaction(event: dict[str, Any]) -> Reaction | None:
 def _open_draft(
     kudos: KudosService, context: BoltContext, trigger_id: str, draft: ModalDraft
 ) -> str | None:
-    view = draft.render(language_of(context), kudos.values())
+    view = draft.render(language_of(context), kudos.form())
     return open_modal(context.client, trigger_id, view)
 
 
 def register(surfaces: Surfaces, services: Services) -> None:
-    _register_typed(surfaces, services.kudos)
+    _register_typed(surfaces, services.kudos, services.leaderboards)
     _register_modal(surfaces, services.kudos)
     _register_buttons(surfaces, services.kudos)
     _register_reactions(surfaces, services.kudos)
 
 
-def _register_typed(surfaces: Surfaces, kudos: KudosService) -> None:
+def _register_typed(
+    surfaces: Surfaces, kudos: KudosService, leaderboards: LeaderboardService
+) -> None:
     """Kudos typed as text: an @mention of the app, or `/kudos`."""
 
     @surfaces.event("app_mention")
@@ -189,10 +197,15 @@ def _register_typed(surfaces: Surfaces, kudos: KudosService) -> None:
             where = {"channel": channel_id, "response_url": command.get("response_url")}
             _open_draft(kudos, context, trigger_id_of(command), ModalDraft(where))
             return
+        if is_top_command(text):  # `/kudos top [period] [#value] [team]`: a board
+            answer_top(leaderboards, context, command, respond)
+            return
         if text.lower() in HELP_WORDS:
             about = kudos.help()
             lang = language_of(context)
-            message = views.kudos_help(lang, about.values, about.reactions, about.daily_limit)
+            message = views.kudos_help(
+                lang, about.values, about.reactions, about.daily_limit, about.celebrated
+            )
             reply_message(respond, context.client, channel_id, user_id_of(command), message)
             return
         source_key = f"command:{command.get('trigger_id') or command.get('response_url')}"
@@ -217,13 +230,13 @@ def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:
             receivers=(str(message["user"]),) if message.get("user") else (),
             quote=str(message.get("text") or "")[:QUOTE_MAX],
         )
-        values = kudos.values()
+        form = kudos.form()
         lang = language_of(context)
-        view_id = open_modal(context.client, trigger_id_of(shortcut), draft.render(lang, values))
+        view_id = open_modal(context.client, trigger_id_of(shortcut), draft.render(lang, form))
         link = permalink(context.client, channel_id, ts)
         if view_id and link:
             linked = ModalDraft(draft.metadata, draft.receivers, draft.quote, permalink=link)
-            update_modal(context.client, view_id, linked.render(lang, values))
+            update_modal(context.client, view_id, linked.render(lang, form))
 
     @surfaces.view(modal.KUDOS_MODAL_CALLBACK)
     def kudos_modal_submitted(

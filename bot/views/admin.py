@@ -46,6 +46,7 @@ def _settings_lines(view: SettingsView, lang: str) -> str:
         reactions=" ".join(f":{r}:" for r in view.kudos_reactions),
         leaderboard=t(lang, "admin.on" if view.show_leaderboard else "admin.off"),
         language=view.default_language,
+        celebrations=view.celebrations,
         k=view.anonymity_k,
         flagged=view.flagged_feedback,
         values=", ".join(f"{v.emoji} `{v.key}`" for v in view.values),

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.i18n import catalog, t
+from bot.i18n import catalog, join_list, t
 from bot.views.blocks import (
     SECTION_TEXT_MAX,
     Block,
@@ -49,6 +49,7 @@ from bot.views.digest_text import (
     sparkline,
     trend_arrow,
 )
+from engagement.anonymity import SHOWN_DECIMALS
 from engagement.digest_model import DigestData, DriverScore, ServiceRatingSummary
 from engagement.kudos_model import ValueInfo
 
@@ -91,6 +92,9 @@ class _Style:
     def code(self, text: str) -> str:
         return f"`{text}`" if self.slack else text
 
+    def italic(self, text: str) -> str:
+        return f"_{text}_" if self.slack else text
+
     def emoji(self, name: str) -> str:
         return f"{name} " if self.slack else ""
 
@@ -111,11 +115,7 @@ class _Part:
 def _participation(data: DigestData, lang: str) -> _Part:
     now = percent(data.answered, data.invited)
     line = t(
-        lang,
-        "digest.participation.line",
-        answered=data.answered,
-        invited=data.invited,
-        percent=now,
+        lang, "digest.participation.line", count=data.answered, invited=data.invited, percent=now
     )
     if (
         data.previous_answered is not None
@@ -166,6 +166,8 @@ def _drivers(data: DigestData, lang: str, style: _Style) -> list[_Part]:
                 detractors=enps.detractors,
             )
         )
+    if data.drivers:  # what the numbers, arrows and the 12-week bar strip mean
+        lines.append(style.italic(t(lang, "digest.drivers.hint")))
     parts = [_Part(title, ":bar_chart:", lines)]
     comments = [comment for comment in data.comments if comment.strip()][:COMMENTS_MAX]
     if comments:
@@ -237,7 +239,7 @@ def _service(data: DigestData, lang: str, style: _Style) -> _Part | None:
             [style.quote(comment) for comment in comments],
         )
     if data.service_raters_short is not None:
-        short = t(lang, "digest.service.short", raters=data.service_raters_short, k=data.k)
+        short = t(lang, "digest.service.short", count=data.service_raters_short, k=data.k)
         return _Part(title, ":handshake:", [short])
     return None
 
@@ -256,8 +258,7 @@ def _feedback(data: DigestData, lang: str) -> _Part:
     part = _Part(t(lang, "digest.feedback.title"), ":mailbox_with_mail:", lines)
     if summary.oldest_open_thread:
         days = max(summary.oldest_open_days or 0, 0)
-        key = "digest.feedback.oldest_one" if days == 1 else "digest.feedback.oldest_many"
-        lines.append(t(lang, key, days=days))
+        lines.append(t(lang, "digest.feedback.oldest", count=days))
         part.button = (t(lang, "digest.feedback.open_button"), summary.oldest_open_thread)
     return part
 
@@ -268,6 +269,12 @@ def _tip(driver: str, remedy: str, lang: str) -> str:
         return t(lang, specific)
     name = driver_name(driver, lang)
     return t(lang, f"digest.suggestion.generic.{remedy}", driver=name[:1].lower() + name[1:])
+
+
+def _tied(drivers: Sequence[DriverScore], score: float) -> list[str]:
+    """The drivers level with `score` at the one decimal shown, as the digest lists them."""
+    shown = round(score, SHOWN_DECIMALS)
+    return [s.driver for s in drivers if round(s.score, SHOWN_DECIMALS) == shown]
 
 
 def _suggestion(data: DigestData, lang: str, style: _Style) -> _Part | None:
@@ -284,7 +291,16 @@ def _suggestion(data: DigestData, lang: str, style: _Style) -> _Part | None:
         weakest = t(
             lang, "digest.suggestion.weakest", driver=name, score=format_score(scores[0], lang)
         )
-    elif scores:  # one driver shown, or a tie: calling one "lowest" would say nothing true
+    elif scores and len(tied := _tied(data.drivers, scores[0])) > 1:
+        # A tie: calling one "lowest" would say nothing true, so say that they are level.
+        weakest = t(
+            lang,
+            "digest.suggestion.tied",
+            drivers=join_list(lang, [driver_name(driver, lang) for driver in tied]),
+            score=format_score(scores[0], lang),
+            driver=name,
+        )
+    elif scores:  # the only driver shown
         weakest = t(
             lang, "digest.suggestion.focus", driver=name, score=format_score(scores[0], lang)
         )
@@ -348,7 +364,7 @@ def digest_message(data: DigestData, lang: str, values: Sequence[ValueInfo] = ()
         lang,
         "digest.text",
         team=escaped_clip(" ".join(data.team_name.split()), TEAM_SHOWN_MAX),
-        answered=data.answered,
+        count=data.answered,
         invited=data.invited,
     )
     return slack_message(text, blocks)

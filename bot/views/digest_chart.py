@@ -23,9 +23,11 @@ from bot.views.digest_text import (
     SCALE_MAX,
     SCALE_MIN,
     TREND_WEEKS,
+    decimal,
     driver_name,
     header_text,
     hidden_message,
+    short_date,
 )
 from engagement.anonymity import SHOWN_DECIMALS
 from engagement.digest_model import DigestData
@@ -52,9 +54,9 @@ def _last_weeks(values: Sequence[float | None]) -> list[float]:
     return [math.nan] * (TREND_WEEKS - len(recent)) + recent
 
 
-def _week_labels(data: DigestData) -> list[str]:
+def _week_labels(data: DigestData, lang: str) -> list[str]:
     weeks = [data.week_start - timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
-    return [week.strftime("%m-%d") for week in weeks]
+    return [short_date(week, lang) for week in weeks]
 
 
 def _message(axes: Any, text: str) -> None:
@@ -72,49 +74,105 @@ def _message(axes: Any, text: str) -> None:
     axes.set_yticks([])
 
 
-def render_chart(data: DigestData, lang: str) -> bytes:
-    """A 900 × 600 PNG: the drivers over 12 weeks on top, kudos per week below."""
+LINE_STYLES = ("-", "--", ":", "-.")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+SPREAD, SPREAD_MAX = 0.15, 0.6
+"""Weeks apart each driver's points are drawn from the next, so equal scores sit side by side
+(all of them within SPREAD_MAX, so a week's points stay over its label)."""
+LABEL_STEP_PT = 9
+LABEL_ROOM = 0.5
+"""Weeks of room on the right of both panels (kept alike so weeks line up) for the labels."""
+
+
+def _latest(values: Sequence[float]) -> tuple[int, float] | None:
+    """The last week with a value, and the value."""
+    for index in range(len(values) - 1, -1, -1):
+        if not math.isnan(values[index]):
+            return index, values[index]
+    return None
+
+
+def _draw_drivers(figure: Figure, axes: Any, data: DigestData, lang: str) -> None:
+    """One line per driver. Lines that coincide stay visible: each has its own dash and
+    marker and is nudged sideways a little; the latest score of each is written beside it,
+    stacked when two are equal."""
+    drivers = data.drivers or ()
+    step = min(SPREAD, SPREAD_MAX / max(len(drivers) - 1, 1))
+    right = (len(drivers) - 1) / 2 * step
+    taken: dict[tuple[int, float], int] = {}
+    for index, score in enumerate(drivers):
+        values = _last_weeks(score.trend)
+        nudge = (index - (len(drivers) - 1) / 2) * step
+        (line,) = axes.plot(
+            [week + nudge for week in range(TREND_WEEKS)],
+            values,
+            linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+            marker=MARKERS[index % len(MARKERS)],
+            markersize=6,
+            markerfacecolor="white",
+            markeredgewidth=1.6,
+            linewidth=1.6,
+            label=_safe(driver_name(score.driver, lang)).lstrip("_"),
+        )
+        latest = _latest(values)
+        if latest is None:
+            continue
+        stacked = taken.get(latest, 0)
+        taken[latest] = stacked + 1
+        axes.annotate(
+            decimal(latest[1], lang),
+            (latest[0] + right, latest[1]),
+            xytext=(6, -3 + LABEL_STEP_PT * stacked),
+            textcoords="offset points",
+            fontsize=8,
+            color=line.get_color(),
+        )
+    axes.set_ylim(SCALE_MIN - 0.2, SCALE_MAX + 0.4)
+    axes.set_yticks([1, 2, 3, 4, 5])
+    axes.set_ylabel(_safe(t(lang, "digest.chart.value_axis")), fontsize=9)
+    axes.grid(axis="y", alpha=0.3)
+    # A figure legend outside the axes shrinks both panels alike, so their weeks line up.
+    figure.legend(loc="outside right upper", fontsize=8, frameon=False)
+
+
+def _draw_kudos(axes: Any, data: DigestData, lang: str) -> None:
+    """Kudos the team received each week, each bar labelled with its count."""
+    kudos = [max(int(count), 0) for count in data.kudos_per_week][-TREND_WEEKS:]
+    kudos = [0] * (TREND_WEEKS - len(kudos)) + kudos
+    axes.set_title(_safe(t(lang, "digest.chart.kudos_title")), fontsize=11)
+    bars = axes.bar(range(TREND_WEEKS), kudos, color=BAR_COLOR, width=0.7)
+    axes.bar_label(bars, labels=[str(count) if count else "" for count in kudos], fontsize=8)
+    axes.set_xlabel(_safe(t(lang, "digest.chart.week_axis")), fontsize=9)
+    axes.set_ylabel(_safe(t(lang, "digest.chart.kudos_axis")), fontsize=9)
+    axes.set_ylim(0, max(*kudos, 1) * 1.25)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.grid(axis="y", alpha=0.3)
+
+
+def chart_figure(data: DigestData, lang: str) -> Figure:
+    """The chart as a matplotlib figure: the drivers over 12 weeks on top, kudos below."""
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     drivers_axes, kudos_axes = figure.subplots(2, 1, height_ratios=[3, 2])
     figure.suptitle(_safe(header_text(data, lang)), fontsize=13)
-    positions = list(range(TREND_WEEKS))
-    labels = _week_labels(data)
-
     drivers_axes.set_title(_safe(t(lang, "digest.chart.drivers_title")), fontsize=11)
     if data.drivers is None:
         _message(drivers_axes, hidden_message(data, lang))
     elif not data.drivers:
         _message(drivers_axes, t(lang, "digest.chart.no_drivers"))
     else:
-        for score in data.drivers:
-            drivers_axes.plot(
-                positions,
-                _last_weeks(score.trend),
-                marker="o",
-                markersize=3,
-                linewidth=1.6,
-                label=_safe(driver_name(score.driver, lang)).lstrip("_"),
-            )
-        drivers_axes.set_ylim(SCALE_MIN - 0.2, SCALE_MAX + 0.2)
-        drivers_axes.set_yticks([1, 2, 3, 4, 5])
-        drivers_axes.set_xticks(positions, labels, fontsize=8)
-        drivers_axes.set_xlim(-0.5, TREND_WEEKS - 0.5)
-        drivers_axes.grid(axis="y", alpha=0.3)
-        # A figure legend outside the axes shrinks both panels alike, so their weeks line up.
-        figure.legend(loc="outside right upper", fontsize=8, frameon=False)
+        _draw_drivers(figure, drivers_axes, data, lang)
+    _draw_kudos(kudos_axes, data, lang)
+    labels = _week_labels(data, lang)
+    for axes in (drivers_axes, kudos_axes):
+        if data.drivers or axes is kudos_axes:
+            axes.set_xticks(range(TREND_WEEKS), labels, fontsize=8)
+        axes.set_xlim(-0.5, TREND_WEEKS - 0.5 + LABEL_ROOM)
+    return figure
 
-    kudos = [max(int(count), 0) for count in data.kudos_per_week][-TREND_WEEKS:]
-    kudos = [0] * (TREND_WEEKS - len(kudos)) + kudos
-    kudos_axes.set_title(_safe(t(lang, "digest.chart.kudos_title")), fontsize=11)
-    kudos_axes.bar(positions, kudos, color=BAR_COLOR, width=0.7)
-    kudos_axes.set_xticks(positions, labels, fontsize=8)
-    kudos_axes.set_xlim(-0.5, TREND_WEEKS - 0.5)
-    kudos_axes.set_xlabel(_safe(t(lang, "digest.chart.week_axis")), fontsize=9)
-    kudos_axes.set_ylim(0, max(*kudos, 1) * 1.15)
-    kudos_axes.yaxis.get_major_locator().set_params(integer=True)
-    kudos_axes.grid(axis="y", alpha=0.3)
 
+def render_chart(data: DigestData, lang: str) -> bytes:
+    """A 900 × 600 PNG of `chart_figure`."""
     buffer = BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    chart_figure(data, lang).savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()

@@ -8,11 +8,15 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
+
+from babel.dates import format_date
 
 from bot.i18n import t
 from bot.views.blocks import clip
 from engagement.anonymity import HIDDEN_REASONS, THRESHOLD
 from engagement.digest_model import DigestData
+from engagement.language import SUPPORTED_LANGUAGES
 from engagement.pulse_bank import Driver
 
 TREND_WEEKS = 12
@@ -94,13 +98,23 @@ def hidden_message(data: DigestData, lang: str) -> str:
     reason = data.hidden_reason
     if reason not in HIDDEN_REASONS:
         reason = THRESHOLD if data.answered < data.k else "other"
-    return t(lang, f"digest.hidden.{reason}", answered=data.answered, k=data.k)
+    return t(lang, f"digest.hidden.{reason}", count=data.answered, k=data.k)
+
+
+def long_date(day: date, lang: str) -> str:
+    """`November 23, 2026` / `23 de noviembre de 2026`: how each language writes a date."""
+    return str(format_date(day, "long", locale=lang if lang in SUPPORTED_LANGUAGES else "en"))
+
+
+def short_date(day: date, lang: str) -> str:
+    """`23 Nov` / `23 nov`, for the chart's weeks."""
+    return str(format_date(day, "d MMM", locale=lang if lang in SUPPORTED_LANGUAGES else "en"))
 
 
 def header_text(data: DigestData, lang: str) -> str:
-    """`Logistics · week of 2026-11-23`, plain text (Slack headers and chart titles)."""
+    """`Logistics · week of November 23, 2026`, plain text (Slack headers and chart titles)."""
     team = clip(" ".join(data.team_name.split()), TEAM_SHOWN_MAX)
-    return t(lang, "digest.header", team=team, date=data.week_start.isoformat())
+    return t(lang, "digest.header", team=team, date=long_date(data.week_start, lang))
 
 
 def plain_safe(text: str) -> str:

@@ -114,7 +114,7 @@ def manager_card(thread: FeedbackThreadView, lang: str) -> Message:
     An anonymous card never names the writer; the notification shows only the team and the
     kind, so what was written stays off lock screens.
     """
-    writer = signed_writer(thread.anonymous, thread.writer_id)
+    writer = signed_writer(thread.anonymous, thread.writer_id, lang)
     team = team_plain(thread.team_name)
     headline_key = "feedback.card.header_signed" if writer else "feedback.card.header_anonymous"
     details = [t(lang, "feedback.kind_line", kind=kind_label(thread.kind, lang))]
@@ -185,7 +185,7 @@ def thread_message(message: FeedbackMessageView, lang: str) -> Message:
     if message.author == Author.MANAGER:
         headline = t(lang, "feedback.thread.you_replied")
         text = t(lang, "feedback.thread.you_replied_text", team=team)
-    elif writer := signed_writer(message.anonymous, message.writer_id):
+    elif writer := signed_writer(message.anonymous, message.writer_id, lang):
         headline = t(lang, "feedback.thread.writer_replied", writer=writer)
         text = t(lang, "feedback.thread.writer_replied_text", writer=writer, team=team)
     else:

@@ -29,6 +29,7 @@ from bot.views.blocks import (
     section,
 )
 from engagement.feedback_model import FeedbackKind, ThreadStatus
+from engagement.privacy_model import FORMER_COLLEAGUE
 
 # Room for what a person wrote in one message; the rest of Slack's ~12,000 characters of block
 # text is left for headlines, buttons and notes.
@@ -71,11 +72,12 @@ def status_name(status: ThreadStatus, lang: str) -> str:
     return t(lang, f"feedback.status.{status.value}")
 
 
-def signed_writer(anonymous: bool, writer_id: str | None) -> str | None:
-    """The writer's mention, only when they chose to sign: anonymity wins over any stray id."""
+def signed_writer(anonymous: bool, writer_id: str | None, lang: str) -> str | None:
+    """The writer's mention, only when they chose to sign: anonymity wins over any stray id.
+    A writer who erased their data reads as a former colleague."""
     if anonymous or not writer_id:
         return None
-    return mention(writer_id)
+    return t(lang, "privacy.former") if writer_id == FORMER_COLLEAGUE else mention(writer_id)
 
 
 def short(text: str, limit: int) -> str:

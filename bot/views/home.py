@@ -13,7 +13,6 @@ from bot.i18n import t
 from bot.views.blocks import (
     Block,
     actions,
-    blockquote,
     button,
     context,
     divider,
@@ -24,25 +23,30 @@ from bot.views.blocks import (
     mention,
     section,
 )
-from bot.views.kudos import GIVE_KUDOS_ACTION, link
+from bot.views.kudos import GIVE_KUDOS_ACTION, link, quoted_words
+from bot.views.leaderboards import MEDALS as BOARD_MEDALS
+from bot.views.leaderboards import home_board_empty, home_board_heading
+from bot.views.privacy import person_ref
 from engagement.kudos_model import HomePage, HomeStats, RecentKudos, TeamLeaders
+from engagement.leaderboards_model import HomeBoard
 
 SEND_FEEDBACK_ACTION = "home_send_feedback"
 RECENT_SHOWN_MAX = 10
 RECENT_MESSAGE_MAX = 200
 TOP_VALUES_SHOWN_MAX = 5
-LEADERS_PER_TEAM = 3
+# People named per place; the rest of a tie is counted ("and 3 others").
+NAMED_PER_PLACE = 5
 # Two sections of ten fields each: enough for most companies, and far below 100 blocks.
 TEAMS_SHOWN_MAX = 20
 TEAMS_PER_SECTION = 10
 TEAM_NAME_MAX = 80
-MEDALS = (":first_place_medal:", ":second_place_medal:", ":third_place_medal:")
+MEDALS = BOARD_MEDALS  # one set of medals for every board
 
 
-def home_view(page: HomePage, lang: str) -> dict[str, Any]:
+def home_view(page: HomePage, lang: str, board: HomeBoard | None = None) -> dict[str, Any]:
     """The whole Home tab: greeting, the person's kudos, the values, how to get started."""
     welcome = t(lang, "home.title", name=page.name) if page.name.strip() else t(lang, "home.text")
-    blocks: list[Block] = [header(welcome), *_kudos_blocks(page.stats, lang)]
+    blocks: list[Block] = [header(welcome), *_kudos_blocks(page.stats, lang, board)]
     values = _values_blocks(page.stats, lang)
     if values:
         blocks += [divider(), section(f"*{t(lang, 'home.values_title')}*"), *values]
@@ -60,7 +64,7 @@ def _values_blocks(stats: HomeStats, lang: str) -> list[Block]:
     return [context("  ·  ".join(lines))]
 
 
-def _kudos_blocks(stats: HomeStats, lang: str) -> list[Block]:
+def _kudos_blocks(stats: HomeStats, lang: str, board: HomeBoard | None) -> list[Block]:
     blocks: list[Block] = [
         section(t(lang, "home.intro")),
         actions(
@@ -96,13 +100,13 @@ def _kudos_blocks(stats: HomeStats, lang: str) -> list[Block]:
         blocks.append(section(t(lang, "home.empty")))
     if stats.leaderboard is not None:
         blocks.append(divider())
-        blocks += _leaderboard_blocks(stats.leaderboard, lang)
+        blocks += _leaderboard_blocks(stats.leaderboard, lang, board)
     return blocks
 
 
 def _recent_block(kudos: RecentKudos, lang: str) -> Block:
     """One kudos per block: who, which value, when, and a taste of what they said."""
-    meta = [mention(kudos.giver_id)]
+    meta = [person_ref(kudos.giver_id, lang)]
     if kudos.value:
         meta.append(kudos.value.label(lang))
     meta.append(kudos.created_at.date().isoformat())
@@ -110,29 +114,40 @@ def _recent_block(kudos: RecentKudos, lang: str) -> Block:
         meta.append(link(kudos.permalink, t(lang, "kudos.view_message")))
     text = "  ·  ".join(meta)
     if kudos.message.strip():
-        text += "\n" + blockquote(" ".join(kudos.message.split()), RECENT_MESSAGE_MAX)
+        text += "\n" + quoted_words(" ".join(kudos.message.split()), lang, RECENT_MESSAGE_MAX)
     return section(text)
 
 
-def _leaderboard_blocks(leaderboard: tuple[TeamLeaders, ...], lang: str) -> list[Block]:
+def _leaderboard_blocks(
+    leaderboard: tuple[TeamLeaders, ...], lang: str, board: HomeBoard | None
+) -> list[Block]:
     """Most thanked per team, as two-column fields so thirty teams still fit the tab."""
-    blocks: list[Block] = [section(f"*{t(lang, 'home.leaderboard_title')}*")]
+    blocks: list[Block] = home_board_heading(board, lang)  # the title and the period switch
     teams = [team for team in leaderboard if team.leaders]
     if not teams:
-        blocks.append(context(t(lang, "home.leaderboard_empty")))
+        blocks.append(context(home_board_empty(board, lang)))
         return blocks
     shown = teams[:TEAMS_SHOWN_MAX]
-    fields = [_team_field(team) for team in shown]
+    fields = [_team_field(team, lang) for team in shown]
     for start in range(0, len(fields), TEAMS_PER_SECTION):
         blocks.append(fields_section(fields[start : start + TEAMS_PER_SECTION]))
     hidden = len(teams) - len(shown)
     if hidden > 0:
         blocks.append(context(t(lang, "home.leaderboard_more", count=hidden)))
+    if any(len(place.user_ids) > 1 for team in shown for place in team.places):
+        blocks.append(context(t(lang, "home.leaderboard_tied")))
     return blocks
 
 
-def _team_field(team: TeamLeaders) -> str:
+def _team_field(team: TeamLeaders, lang: str) -> str:
+    """One line per place: people tied share it and its medal, and a long tie is named in
+    part with "and N others" rather than cut silently."""
     lines = [f"*{escaped_clip(team.team_name, TEAM_NAME_MAX)}*"]
-    for medal, (user_id, count) in zip(MEDALS, team.leaders[:LEADERS_PER_TEAM], strict=False):
-        lines.append(f"{medal} {mention(user_id)} · {count}")
+    for place in team.places:
+        named = [mention(user_id) for user_id in place.user_ids[:NAMED_PER_PLACE]]
+        hidden = len(place.user_ids) - len(named)
+        people = ", ".join(named)
+        if hidden:
+            people += " " + t(lang, "home.leaderboard_others", count=hidden)
+        lines.append(f"{MEDALS[place.rank - 1]} {people} · {place.kudos}")
     return "\n".join(lines)

@@ -2,8 +2,10 @@
 
 Pure functions from plain data (engagement.kudos_model) to Block Kit, so listeners stay thin and
 every surface can be checked against Slack's limits in unit tests. Two rules hold throughout:
-what a person wrote is escaped (a kudos must never turn into an `@channel`), and every message
-carries a plain `text` fallback, which is what notifications and screen readers show.
+what a person wrote is escaped, except that the people and channels they named read as Slack
+shows them (`bot.markup.shown_pieces`), while `@here`, `@channel` and user groups become plain
+text (a kudos must never ping a crowd); and every message carries a plain `text` fallback,
+which is what notifications and screen readers show.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from bot.i18n import t
+from bot.markup import shown_pieces
 from bot.views.blocks import (
     SECTION_TEXT_MAX,
     Block,
     actions,
-    blockquote,
     button,
     clip,
     context,
@@ -24,10 +26,11 @@ from bot.views.blocks import (
     escaped_clip,
     header,
     mention,
+    pieces_within,
     section,
     slack_message,
 )
-from engagement.kudos_model import UNDO_MINUTES, GivenKudos, SourceKind, ValueInfo
+from engagement.kudos_model import UNDO_MINUTES, Celebrated, GivenKudos, SourceKind, ValueInfo
 
 UNDO_ACTION = "kudos_undo"
 THANKS_BACK_ACTION = "kudos_thanks_back"
@@ -99,10 +102,22 @@ def _source_link(kudos: GivenKudos, lang: str) -> Block | None:
     return context(link(kudos.permalink, t(lang, "kudos.view_message")))
 
 
-def _short(message: str) -> str:
-    """A one-line taste of the message for notifications; plain, but still escaped."""
+def _short(message: str, lang: str) -> str:
+    """A one-line taste of the message for notifications, shown as in the quote."""
     flat = " ".join(message.split())
-    return escaped_clip(flat, FALLBACK_QUOTE_MAX)
+    return "".join(pieces_within(_shown(flat, lang), FALLBACK_QUOTE_MAX))
+
+
+def _shown(message: str, lang: str) -> list[str]:
+    return shown_pieces(message, group_word=t(lang, "kudos.usergroup"))
+
+
+def quoted_words(message: str, lang: str, limit: int) -> str:
+    """The giver's words as a block quote that reads as Slack shows them: people and channels
+    they mentioned by name, user groups and `@here` as plain text that pings nobody, the rest
+    escaped (a line of theirs cannot end the quote early), within `limit`."""
+    pieces = ["> "] + ["\n> " if piece == "\n" else piece for piece in _shown(message, lang)]
+    return "".join(pieces_within(pieces, limit))
 
 
 def _kudos_body(kudos: GivenKudos, lang: str, lines: list[str]) -> list[Block]:
@@ -112,11 +127,16 @@ def _kudos_body(kudos: GivenKudos, lang: str, lines: list[str]) -> list[Block]:
         lines = [*lines, value]
     blocks: list[Block] = [section("\n".join(lines))]
     if kudos.message.strip():
-        blocks.append(section(blockquote(kudos.message, SECTION_TEXT_MAX)))
+        blocks.append(section(quoted_words(kudos.message, lang, SECTION_TEXT_MAX)))
     source = _source_link(kudos, lang)
     if source:
         blocks.append(source)
     return blocks
+
+
+def receiver_dm_marker(kudos_id: int) -> str:
+    """The block id that tells which kudos a receiver's DM is about, so an undo finds it."""
+    return f"kudos_dm:{kudos_id}"
 
 
 def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
@@ -137,12 +157,13 @@ def receiver_dm(kudos: GivenKudos, lang: str) -> Message:
                 THANKS_BACK_ACTION,
                 value=kudos.giver_id,
                 style="primary",
-            )
+            ),
+            block_id=receiver_dm_marker(kudos.kudos_id),
         )
     )
     text = t(lang, "kudos.dm.text_reaction" if by_reaction else "kudos.dm.text", giver=giver)
     if kudos.message.strip():
-        text += f" “{_short(kudos.message)}”"
+        text += f" “{_short(kudos.message, lang)}”"
     return slack_message(text, blocks)
 
 
@@ -154,9 +175,16 @@ def _skipped_line(user_id: str, reason: str, lang: str) -> str:
 def _remaining_line(remaining: int, lang: str) -> str:
     if remaining <= 0:
         return t(lang, "kudos.confirm.remaining_none")
-    if remaining == 1:
-        return t(lang, "kudos.confirm.remaining_one")
-    return t(lang, "kudos.confirm.remaining_many", count=remaining)
+    return t(lang, "kudos.confirm.remaining", count=remaining)
+
+
+def _cost_line(kudos: GivenKudos, lang: str) -> str | None:
+    """Why a kudos used more (or less) of the daily limit than one, only when it did: one
+    per person named, one per whole user group."""
+    if not kudos.receiver_ids or (kudos.units <= 1 and not kudos.usergroups):
+        return None
+    key = "kudos.confirm.cost_group" if kudos.usergroups else "kudos.confirm.cost_people"
+    return t(lang, key, count=kudos.units, limit=kudos.daily_limit)
 
 
 def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = True) -> Message:
@@ -185,6 +213,9 @@ def giver_confirmation(kudos: GivenKudos, lang: str, *, undo_available: bool = T
         blocks.append(section("\n".join(skipped)))
 
     notes = [_remaining_line(kudos.remaining_today, lang)]
+    cost = _cost_line(kudos, lang)
+    if cost:
+        notes.insert(0, cost)
     if kudos.receiver_ids:
         if not kudos.celebrate:
             notes.append(t(lang, "kudos.confirm.private"))
@@ -242,6 +273,12 @@ def channel_post(kudos: GivenKudos, lang: str) -> Message:
     blocks = _kudos_body(kudos, lang, lines)
     text = t(lang, "kudos.channel.text", giver=giver, receivers=receivers)
     return slack_message(text, blocks)
+
+
+def celebration_withdrawn(lang: str) -> Message:
+    """What a celebration post becomes when the message its kudos came from is deleted."""
+    note = t(lang, "kudos.channel.withdrawn")
+    return slack_message(note, [section(note)])
 
 
 def _problem_param(key: str, value: object) -> object:
@@ -305,10 +342,22 @@ def _emoji_code(reaction: str) -> str:
     return f":{name}:" if name else ""
 
 
+CELEBRATION_NOTES = {
+    Celebrated.KUDOS_CHANNEL: "kudos.help.channel",
+    Celebrated.TEAM_CHANNEL: "kudos.help.channel_team",
+    Celebrated.NOWHERE: "kudos.help.channel_none",
+}
+
+
 def kudos_help(
-    lang: str, values: Sequence[ValueInfo], reactions: Sequence[str], daily_limit: int
+    lang: str,
+    values: Sequence[ValueInfo],
+    reactions: Sequence[str],
+    daily_limit: int,
+    celebrated: Celebrated = Celebrated.KUDOS_CHANNEL,
 ) -> Message:
-    """`/kudos help`: every way to thank someone, short enough to read in ten seconds."""
+    """`/kudos help`: every way to thank someone, short enough to read in ten seconds; a
+    celebration or a reaction is promised only where this workspace has one."""
     ways = [
         t(lang, "kudos.help.ways_title"),
         t(lang, "kudos.help.way_command"),
@@ -326,8 +375,9 @@ def kudos_help(
     blocks.append(
         context(
             t(lang, "kudos.help.limit", limit=daily_limit),
-            t(lang, "kudos.help.channel"),
+            t(lang, CELEBRATION_NOTES[celebrated]),
             t(lang, "kudos.help.home"),
+            t(lang, "kudos.help.top"),
         )
     )
     return slack_message(t(lang, "kudos.help.text"), blocks)

@@ -16,7 +16,7 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.kudos import link
-from engagement.kudos_model import MESSAGE_MAX, ValueInfo
+from engagement.kudos_model import MESSAGE_MAX, Celebrated, ValueInfo
 
 KUDOS_MODAL_CALLBACK = "kudos_modal"
 RECEIVERS_BLOCK = "kudos_receivers"
@@ -58,12 +58,14 @@ def kudos_modal(
     quote: str | None = None,
     quote_permalink: str | None = None,
     celebrate: bool = True,
+    celebrated: Celebrated = Celebrated.KUDOS_CHANNEL,
 ) -> dict[str, Any]:
     """The *Give kudos* form, pre-filled from whatever surface opened it.
 
     The shortcut opens it empty; the message shortcut passes the message as `quote` and its
     author as receiver; "say thanks back" passes the giver as receiver. The value is optional
-    because a plain thank-you is better than none.
+    because a plain thank-you is better than none. The celebration is offered only where
+    one is set up (`celebrated`): no channel, no checkbox.
     """
     blocks: list[Block] = [section(t(lang, "kudos.modal.intro"))]
     if quote:
@@ -75,7 +77,8 @@ def kudos_modal(
     if values:
         blocks.append(_value_input(lang, values, initial_value))
     blocks.append(_message_input(lang, initial_message))
-    blocks.append(_celebrate_input(lang, celebrate))
+    if celebrated is not Celebrated.NOWHERE:
+        blocks.append(_celebrate_input(lang, celebrate, celebrated))
     return modal(lang, KUDOS_MODAL_CALLBACK, "kudos.modal", blocks, private_metadata)
 
 
@@ -132,9 +135,11 @@ def _message_input(lang: str, initial_message: str) -> Block:
     )
 
 
-def _celebrate_input(lang: str, celebrate: bool) -> Block:
+def _celebrate_input(lang: str, celebrate: bool, celebrated: Celebrated) -> Block:
+    where = "team" if celebrated is Celebrated.TEAM_CHANNEL else "kudos"
+    key = "kudos.modal.celebrate_option_team" if where == "team" else "kudos.modal.celebrate_option"
     option = {
-        "text": plain(t(lang, "kudos.modal.celebrate_option"), OPTION_TEXT_MAX),
+        "text": plain(t(lang, key), OPTION_TEXT_MAX),
         "value": CELEBRATE_OPTION_VALUE,
     }
     checkboxes: dict[str, Any] = {

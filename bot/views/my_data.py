@@ -17,7 +17,7 @@ def my_data_message(data: MyData, lang: str) -> tuple[str, list[Block]]:
         lines.append(t(lang, "my_data.manages", teams=", ".join(data.managed_teams)))
     lines.append(t(lang, "my_data.kudos", received=data.kudos_received, given=data.kudos_given))
     state = t(lang, "my_data.pulse_off" if data.pulse_opted_out else "my_data.pulse_on")
-    lines.append(t(lang, "my_data.pulse", sent=data.pulses_sent, state=state))
+    lines.append(t(lang, "my_data.pulse", count=data.pulses_sent, state=state))
     if data.is_admin:
         lines.append(t(lang, "my_data.admin"))
     blocks = [
@@ -25,5 +25,6 @@ def my_data_message(data: MyData, lang: str) -> tuple[str, list[Block]]:
         section("\n".join(lines)),
         context(t(lang, "my_data.anonymous")),
         context(t(lang, "my_data.results")),
+        context(t(lang, "my_data.file")),
     ]
     return t(lang, "my_data.text"), blocks

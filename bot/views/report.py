@@ -26,6 +26,7 @@ from bot.views.blocks import (
 from bot.views.digest_text import percent
 from engagement.anonymity import THRESHOLD
 from engagement.digest_model import CompanyReport, TeamParticipation
+from engagement.kudos_patterns import BURST_WITHIN
 from engagement.reports import DeliveryProblem
 
 Message = tuple[str, list[Block]]
@@ -194,6 +195,42 @@ def _deliveries(report: CompanyReport, lang: str) -> list[Block]:
     return blocks
 
 
+def _patterns(report: CompanyReport, lang: str) -> list[Block]:
+    """Pairs who mostly thank each other and sprees at the daily limit, named for admins:
+    kudos are public acts, unlike pulse answers and feedback."""
+    patterns = report.patterns
+    if patterns.empty:
+        return []
+    lines = [
+        t(
+            lang,
+            "digest.report.patterns.pair_line",
+            first=mention(pair.first),
+            second=mention(pair.second),
+            first_to_second=pair.first_to_second,
+            second_to_first=pair.second_to_first,
+        )
+        for pair in patterns.pairs
+    ]
+    minutes = int(BURST_WITHIN.total_seconds() // 60)
+    lines += [
+        t(
+            lang,
+            "digest.report.patterns.burst_line",
+            person=mention(burst.giver_id),
+            minutes=minutes,
+            count=burst.bursts,
+        )
+        for burst in patterns.bursts
+    ]
+    title = f":mag: *{t(lang, 'digest.report.patterns.title')}*"
+    return [
+        divider(),
+        *pack_sections(title, lines),
+        context(t(lang, "digest.report.patterns.hint")),
+    ]
+
+
 def report_message(report: CompanyReport, lang: str) -> Message:
     """The company report as one Slack message, with its plain-text fallback."""
     participation, answered, invited = _participation(report, lang)
@@ -203,6 +240,7 @@ def report_message(report: CompanyReport, lang: str) -> Message:
         divider(),
         *_flows(report, lang),
         *_deliveries(report, lang),
+        *_patterns(report, lang),
         context(t(lang, "digest.anonymity_note", k=report.k)),
     ]
     rows = len(report.participation)

@@ -12,6 +12,8 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
+TEAM_NAME_LENGTH = 80
+
 
 class Person(SQLModel, table=True):
     """The people directory, a cache of Slack's users refreshed at most daily."""
@@ -30,12 +32,15 @@ class Person(SQLModel, table=True):
 
 
 class Team(SQLModel, table=True):
-    """A group of people with one manager; may mirror a Slack user group."""
+    """A group of people with one manager; may mirror a Slack user group.
+
+    A removed team keeps its row (`removed_at` set, no members, its name given a suffix that
+    frees the name): its pulse answers, ratings and digests stay, anonymous and aggregated."""
 
     __tablename__ = "teams"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_column=Column(String(80), nullable=False, unique=True))
+    name: str = Field(sa_column=Column(String(TEAM_NAME_LENGTH), nullable=False, unique=True))
     manager_id: str = Field(
         sa_column=Column(String(32), ForeignKey("people.user_id"), nullable=False)
     )
@@ -43,6 +48,9 @@ class Team(SQLModel, table=True):
     usergroup_id: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    removed_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
 
 
 class TeamMember(SQLModel, table=True):

@@ -31,6 +31,7 @@ class WorkspaceSettings(SQLModel, table=True):
     digest_hour: int = Field(default=9)  # in each manager's own time zone
     anonymity_k: int = Field(default=5)  # no result is shown for fewer answers than this
     feedback_daily_limit: int = Field(default=10)
+    celebrations: str = Field(default="each", max_length=16)  # or "daily_thread"
 
 
 class ServiceValue(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.repositories.digest import DigestRepository
 from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.kudos import KudosRepository
+from storage.repositories.leaderboards import LeaderboardRepository
 from storage.repositories.people import EventRepository, PeopleRepository, TeamRepository
 from storage.repositories.pulse import PulseRepository
 from storage.repositories.settings import AdminRepository, SettingsRepository
@@ -15,6 +16,7 @@ __all__ = [
     "EventRepository",
     "FeedbackRepository",
     "KudosRepository",
+    "LeaderboardRepository",
     "PeopleRepository",
     "PulseRepository",
     "SettingsRepository",

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import FeedbackDailyCount, FeedbackMessage, FeedbackThread, ThreadStatus
 from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
+
+_Held = TypeVar("_Held", FeedbackThread, FeedbackMessage)
+
+
+def _held_until(table: type[_Held], due_by: datetime) -> SelectOfScalar[_Held]:
+    """Threads and messages wait for a delivery slot the same way: not yet delivered, with a
+    `deliver_after` that has come by `due_by`."""
+    return select(table).where(
+        col(table.delivered).is_(False),
+        col(table.deliver_after).is_not(None),
+        col(table.deliver_after) <= due_by,
+    )
 
 
 class FeedbackRepository:
@@ -63,12 +77,8 @@ class FeedbackRepository:
         return list(self._session.exec(query))
 
     def undelivered_messages(self, due_by: datetime) -> list[FeedbackMessage]:
-        query = select(FeedbackMessage).where(
-            col(FeedbackMessage.delivered).is_(False),
-            col(FeedbackMessage.deliver_after).is_not(None),
-            col(FeedbackMessage.deliver_after) <= due_by,
-        )
-        return list(self._session.exec(query.order_by(col(FeedbackMessage.id))))
+        query = _held_until(FeedbackMessage, due_by).order_by(col(FeedbackMessage.id))
+        return list(self._session.exec(query))
 
     def mark_delivered(self, message: FeedbackMessage) -> None:
         message.delivered = True
@@ -102,12 +112,7 @@ class FeedbackRepository:
         return list(self._session.exec(query))
 
     def undelivered(self, due_by: datetime) -> list[FeedbackThread]:
-        query = select(FeedbackThread).where(
-            col(FeedbackThread.delivered).is_(False),
-            col(FeedbackThread.deliver_after).is_not(None),
-            col(FeedbackThread.deliver_after) <= due_by,
-        )
-        return list(self._session.exec(query))
+        return list(self._session.exec(_held_until(FeedbackThread, due_by)))
 
     def open_for_team(self, team_id: int) -> list[FeedbackThread]:
         query = select(FeedbackThread).where(
@@ -115,6 +120,16 @@ class FeedbackRepository:
             col(FeedbackThread.status) != ThreadStatus.RESOLVED,
         )
         return list(self._session.exec(query))
+
+    def remove_for_team(self, team_id: int) -> int:
+        """A removed team's conversations go, their messages with them (ON DELETE CASCADE):
+        nobody is left to read them. Returns how many."""
+        statement = (
+            delete(FeedbackThread)
+            .where(col(FeedbackThread.team_id) == team_id)
+            .returning(col(FeedbackThread.id))
+        )
+        return len(self._session.execute(statement).all())
 
     def forget_writers(self, resolved_before: date) -> int:
         statement = (

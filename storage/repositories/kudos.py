@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,16 @@ class TeamThanks(NamedTuple):
     team_name: str
     user_id: str
     kudos: int
+
+
+class GivenEdge(NamedTuple):
+    """One receiver of one kudos: who thanked whom, when, and the kudos' cost in units."""
+
+    kudos_id: int
+    giver_id: str
+    receiver_id: str
+    created_at: datetime
+    units: int
 
 
 class KudosFlow(NamedTuple):
@@ -159,6 +170,7 @@ class KudosRepository:
             .join(Team, col(Team.id) == col(KudosTeamLink.team_id))
             .where(
                 col(KudosTeamLink.role) == LinkRole.RECEIVER,
+                col(Team.removed_at).is_(None),  # a removed team has no board
                 *_live_since(since),
             )
             .group_by(col(Team.name), col(KudosTeamLink.user_id))
@@ -204,3 +216,43 @@ class KudosRepository:
             .where(col(Kudos.id) == kudos_id)
             .values(celebration_channel=channel_id, celebration_ts=ts)
         )
+
+    def given_since(self, since: datetime) -> list[GivenEdge]:
+        """Every live kudos since `since`, one row per receiver: the patterns admins review."""
+        query = (
+            sa_select(
+                col(Kudos.id),
+                col(Kudos.giver_id),
+                col(KudosReceiver.receiver_id),
+                col(Kudos.created_at),
+                col(Kudos.limit_units),
+            )
+            .join(KudosReceiver, col(Kudos.id) == col(KudosReceiver.kudos_id))
+            .where(*_live_since(since))
+            .order_by(col(Kudos.created_at), col(Kudos.id))
+        )
+        rows = self._session.connection().execute(query)
+        return [GivenEdge(int(a or 0), str(b), str(c), d, int(e)) for a, b, c, d, e in rows]
+
+    def live_from_message(
+        self, channel_id: str, message_ts: str, source_kinds: Sequence[str]
+    ) -> list[Kudos]:
+        """The kudos a Slack message still stands behind: its @mention, or the reactions to it."""
+        query = (
+            select(Kudos)
+            .where(
+                col(Kudos.channel_id) == channel_id,
+                col(Kudos.message_ts) == message_ts,
+                col(Kudos.source_kind).in_(list(source_kinds)),
+                col(Kudos.withdrawn_at).is_(None),
+            )
+            .order_by(col(Kudos.id))
+        )
+        return list(self._session.exec(query))
+
+    def reword(self, kudos: Kudos, message: str, value_key: str | None) -> None:
+        """The words (and value) of a kudos whose message was edited in Slack."""
+        kudos.message = message
+        kudos.value_key = value_key
+        self._session.add(kudos)
+        self._session.flush()

@@ -237,6 +237,36 @@ class PulseRepository(BallotQueries):
             )
         )
 
+    def forget_person(self, user_id: str) -> int:
+        """Someone left the workspace: their unanswered questions go (never counted as not
+        answering, never reminded) and sends not yet made fail for good. Returns the rows gone."""
+        gone = self._session.execute(
+            delete(PulsePending)
+            .where(col(PulsePending.user_id) == user_id)
+            .returning(col(PulsePending.question_key))
+        ).all()
+        self._session.execute(
+            update(PulseDelivery)
+            .where(
+                col(PulseDelivery.user_id) == user_id,
+                col(PulseDelivery.status) == ClaimStatus.RETRY,
+            )
+            .values(status=ClaimStatus.FAILED, error="deactivated", retry_at=None)
+        )
+        return len(gone)
+
+    def forget_open_questions(self, user_ids: Sequence[str]) -> int:
+        """People left in no team (theirs was removed): their unanswered questions go, so no
+        reminder asks them about a team that is gone. Returns the rows gone."""
+        if not user_ids:
+            return 0
+        statement = (
+            delete(PulsePending)
+            .where(col(PulsePending.user_id).in_(list(set(user_ids))))
+            .returning(col(PulsePending.question_key))
+        )
+        return len(self._session.execute(statement).all())
+
     # -- answering --------------------------------------------------------------------------
     def pending_keys(self, user_id: str, week_start: date) -> list[str]:
         query = select(PulsePending.question_key).where(

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from storage.models.people import Person, TeamMember
+from storage.models.people import Person, Team, TeamMember
 from storage.models.pulse import (
     PulseAnswer,
     PulseBallot,
@@ -79,7 +79,12 @@ class BallotQueries:
 
     def group_complete(self, week_start: date, team_id: int, key: str) -> bool:
         """Everyone in the team who gets the pulse has been sent this week's, and none of them
-        still has `key` open: no more ballots can come for this group, barring newcomers."""
+        still has `key` open: no more ballots can come for this group, barring newcomers.
+        A removed team is never complete (it has no members left to say so): its late
+        ballots wait for 2k of them or the week's close, never a batch of one."""
+        active = select(Team.id).where(col(Team.id) == team_id, col(Team.removed_at).is_(None))
+        if self._session.exec(active).first() is None:
+            return False
         members = select(TeamMember.user_id).where(col(TeamMember.team_id) == team_id)
         sent = select(PulseDelivery.user_id).where(col(PulseDelivery.week_start) == week_start)
         opted_out = select(PulseOptOut.user_id)

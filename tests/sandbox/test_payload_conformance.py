@@ -72,6 +72,10 @@ EVENT_FIELDS: dict[str, set[str]] = {
     "reaction_removed": {"type", "user", "reaction", "item", "event_ts"},
     "team_join": {"type", "user", "event_ts"},
     "user_change": {"type", "user", "cache_ts", "event_ts"},
+    "message.channels": {"type", "subtype", "channel", "channel_type", "ts", "message"},
+    "message.groups": {"type", "subtype", "channel", "channel_type", "ts", "deleted_ts"},
+    "subteam_members_changed": {"type", "subteam_id", "team_id", "date_update"}
+    | {"added_users", "added_users_count", "removed_users", "removed_users_count"},
 }
 
 
@@ -210,6 +214,11 @@ def send_event(endpoint: Endpoint, name: str) -> None:
         "reaction_removed": lambda: kit.reaction_removed(GIVER, "clap", "C0KUDOS", ts, "U03LUIS"),
         "team_join": lambda: kit.team_join("U03LUIS"),
         "user_change": lambda: kit.user_change("U03LUIS"),
+        "subteam_members_changed": lambda: kit.subteam_members_changed("S0ITTEAM", ["U03LUIS"]),
+        "message.channels": lambda: kit.message_changed("C0KUDOS", ts, "release unblocked!"),
+        "message.groups": lambda: kit.message_deleted(
+            "G0LEADS", endpoint.fake.add_message("G0LEADS", "U03LUIS", "shift covered")
+        ),
     }
     if name not in senders or name not in EVENT_FIELDS:
         pytest.fail(f"the manifest subscribes to {name}, which the kit cannot send (yet)")
@@ -232,6 +241,8 @@ def test_every_subscribed_event(endpoint: Endpoint, name: str) -> None:
     if name == "message.im":
         assert event["channel_type"] == "im"
         assert event["channel"].startswith("D")
+    if name in ("message.channels", "message.groups"):
+        assert event["channel_type"] == ("channel" if name == "message.channels" else "group")
     if name.startswith("reaction_"):
         assert set(event["item"]) >= {"type", "channel", "ts"}
     if name in ("team_join", "user_change"):

@@ -184,3 +184,64 @@ def test_bolt_over_socket_mode_answers_the_kit_through_acks(fake: FakeSlack) -> 
     finally:
         handler.close()  # type: ignore[no-untyped-call]
         gc.collect()
+
+
+def test_a_dropped_connection_gets_no_goodbye_and_the_client_reconnects(
+    fake: FakeSlack, sdk_client: SocketModeClient
+) -> None:
+    seen: list[str] = []
+
+    def on_request(client: BaseSocketModeClient, request: SocketModeRequest) -> None:
+        seen.append(request.envelope_id)
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=request.envelope_id))
+
+    sdk_client.socket_mode_request_listeners.append(on_request)
+    sdk_client.connect()
+    assert fake.socket_mode.wait_for_connections(1)
+    assert fake.socket_mode.drop_connections() == 1
+    assert fake.socket_mode.dropped == 1
+    assert fake.socket_mode.wait_for_connections(2, timeout=5, opened=True)
+    envelope_id = fake.socket_mode.send_event(hello_event(fake))
+    assert fake.socket_mode.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
+    assert fake.socket_mode.ack_count(envelope_id) == 1
+    assert seen == [envelope_id]
+    assert not [e for e in fake.socket_mode.envelopes if e.get("type") == "disconnect"]
+
+
+def test_every_acknowledgement_is_counted_so_a_double_ack_shows(fake: FakeSlack) -> None:
+    from websockets.sync.client import connect
+
+    url = WebClient(base_url=fake.api_url).apps_connections_open(app_token=fake.app_token)["url"]
+    with connect(url) as socket:
+        socket.recv(timeout=5)  # hello
+        envelope_id = fake.socket_mode.send_interactive({"type": "shortcut"})
+        socket.recv(timeout=5)
+        assert fake.socket_mode.ack_count(envelope_id) == 0
+        socket.send(f'{{"envelope_id": "{envelope_id}"}}')
+        socket.send(f'{{"envelope_id": "{envelope_id}"}}')
+        assert fake.socket_mode.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
+        deadline = time.monotonic() + 5
+        while fake.socket_mode.ack_count(envelope_id) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert fake.socket_mode.ack_count(envelope_id) == 2
+        assert len(fake.socket_mode.acks) == 1  # one per envelope, the latest
+
+
+def test_apps_connections_open_fails_on_demand_and_for_good_once_the_token_is_revoked(
+    fake: FakeSlack,
+) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(base_url=fake.api_url)
+    client.retry_handlers = []
+    fake.fail_next("apps.connections.open", status=503, times=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as refused:
+            client.apps_connections_open(app_token=fake.app_token)
+        assert refused.value.response.status_code == 503
+    assert client.apps_connections_open(app_token=fake.app_token)["url"].startswith("ws://")
+    fake.revoke_app_token()
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as revoked:
+            client.apps_connections_open(app_token=fake.app_token)
+        assert revoked.value.response["error"] == "invalid_auth"

@@ -35,14 +35,18 @@ class DatabaseFactory:
     server_url: str | None = None
     template: str = ""
     created: list[str] = field(default_factory=list)
+    admin_engine: Engine | None = None
 
     @property
     def postgres(self) -> bool:
         return self.server_url is not None and is_postgres(self.server_url)
 
     def _admin(self) -> Engine:
+        """One engine for the whole run: a connection per CREATE DATABASE cost more than it."""
         assert self.server_url is not None
-        return create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        if self.admin_engine is None:
+            self.admin_engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        return self.admin_engine
 
     def _url_for(self, name: str) -> str:
         assert self.server_url is not None
@@ -54,8 +58,7 @@ class DatabaseFactory:
             admin = self._admin()
             with admin.connect() as connection:
                 connection.execute(text(f'CREATE DATABASE "{self.template}"'))
-            admin.dispose()
-            engine = make_engine(self._url_for(self.template))
+                engine = make_engine(self._url_for(self.template))
         else:
             self.template = str(self.workdir / "template.db")
             engine = make_engine(f"sqlite:///{self.template}")
@@ -64,13 +67,7 @@ class DatabaseFactory:
 
     def new_url(self) -> str:
         if self.postgres:
-            name = f"aplauso_t_{uuid.uuid4().hex[:12]}"
-            admin = self._admin()
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
-            admin.dispose()
-            self.created.append(name)
-            return self._url_for(name)
+            return self._new_postgres("aplauso_t", f' TEMPLATE "{self.template}"')
         target = self.workdir / f"{uuid.uuid4().hex[:12]}.db"
         shutil.copyfile(self.template, target)
         return f"sqlite:///{target}"
@@ -78,14 +75,17 @@ class DatabaseFactory:
     def empty_url(self) -> str:
         """An empty database (no migrations), for migration tests."""
         if self.postgres:
-            name = f"aplauso_e_{uuid.uuid4().hex[:12]}"
-            admin = self._admin()
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
-            self.created.append(name)
-            return self._url_for(name)
+            return self._new_postgres("aplauso_e", "")
         return f"sqlite:///{self.workdir / (uuid.uuid4().hex[:12] + '.db')}"
+
+    def _new_postgres(self, prefix: str, options: str) -> str:
+        """A database of its own, named `prefix_...` (dropped with the others at the end)."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        admin = self._admin()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{options}'))
+        self.created.append(name)
+        return self._url_for(name)
 
     def drop(self, url: str) -> None:
         if not self.postgres:
@@ -94,7 +94,6 @@ class DatabaseFactory:
         admin = self._admin()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
     def cleanup(self) -> None:
         if not self.postgres:

@@ -21,18 +21,12 @@ from bot.config import ConfigError, settings_from_mapping
 from bot.socket_mode import retry_delay
 from sandbox.fake_slack import FakeSlack
 from sandbox.socket_mode_kit import SocketModeSlackClient
-from tests.support.cli_runner import cli_env, demo_slack, free_port, health
+from tests.support.cli_runner import cli_env, free_port, health
 from tests.test_workers import count_kudos, wait_for
 
 ANA = "U02ANA"
 RETRY_CAP_SECONDS = "0.3"  # the backoff's cap, short so that retries take a moment
 REFUSED_LINE = "Slack refused SLACK_APP_TOKEN (invalid_auth)"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with demo_slack() as slack:
-        yield slack
 
 
 @pytest.fixture

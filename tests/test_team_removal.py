@@ -3,9 +3,8 @@ and aggregated, and its name is free for a new team that inherits nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -19,11 +18,10 @@ from engagement.local_time import monday_of
 from engagement.pulse_questions import person_questions
 from engagement.service_ratings import suppliers_of
 from engagement.teams import TeamChange
-from sandbox.fake_slack import FakeSlack
 from storage.db import make_engine
 from storage.migrate import alembic_config, upgrade
 from tests.support.app_harness import RunningApp
-from tests.support.cli_runner import aplauso, cli_env, demo_slack, one_line_failure
+from tests.support.cli_runner import aplauso, one_line_failure
 from tests.support.databases import DatabaseFactory
 from tests.support.pulse_app import ANA, CARMEN, LUIS, TUESDAY, make_team, rows, run
 from tests.test_cli import ok, teams
@@ -199,17 +197,6 @@ def test_forced_removal_deletes_the_teams_feedback_conversations(app: RunningApp
     removed = services.teams.remove_team("Sales", force=True)
     assert (removed.open_feedback, removed.conversations) == (1, 1)
     assert count(app, "feedback_threads", sales) == 0
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with demo_slack() as slack:
-        yield slack
-
-
-@pytest.fixture
-def env(fake: FakeSlack, database_url: str, tmp_path: Path) -> dict[str, str]:
-    return cli_env(fake, database_url, tmp_path)
 
 
 @pytest.mark.parametrize(

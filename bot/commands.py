@@ -120,12 +120,12 @@ class TeamRequest:
 
     name: str
     manager: str | None = None
+    channel: str | None = None
+    no_channel: bool = False
     members: Sequence[str] | None = None
     usergroup: str | None = None
     add_members: Sequence[str] = ()
     remove_members: Sequence[str] = ()
-    channel: str | None = None
-    no_channel: bool = False
     served_by: Sequence[str] | None = None
     no_served_by: bool = False
 

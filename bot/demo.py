@@ -11,8 +11,8 @@ import secrets
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,40 +23,35 @@ from bot.config import Settings
 from bot.demo_output import (
     Transcript,
     claim_output,
-    first_names,
+    everyone_named,
     step_lines,
+    submitted_modal,
     write_calls,
     write_charts,
 )
 from bot.views import feedback_modal as forms
+from bot.views import kudos as kudos_card
 from bot.views import kudos_modal as kudos_views
 from bot.views import pulse as pulse_views
 from bot.views.digest import digest_plain_text
 from bot.wiring import Runtime, build_runtime, open_database
 from engagement.clock import ManualClock
+from engagement.kudos_model import KudosRequest, SourceKind
+from engagement.pulse_bank import ENPS_QUESTION_KEY
 from engagement.teams import TeamSpec
 from sandbox.demo_scenario import scenario
-from sandbox.demo_workspace import DIRECTORY_PEOPLE, KUDOS_CHANNEL, TEAMS, seed
+from sandbox.demo_steps import (
+    HISTORY_START,
+    checked_state,
+    select_state,
+    text_state,
+)
+from sandbox.demo_workspace import GENERAL_CHANNEL, KUDOS_CHANNEL, TEAMS, seed
 from sandbox.fake_slack import FakeSlack
 from sandbox.slack_payloads import find_element
 from sandbox.slack_requests import SignedSlackClient
 
 APP_MANIFEST = Path(__file__).resolve().with_name("app_manifest.yml")
-# Monday morning of the demo week, in UTC.
-DEMO_START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-def _select(value: str | None) -> dict[str, Any]:
-    """A static select's state in a submitted modal: the chosen option, or none."""
-    return {"type": "static_select", "selected_option": {"value": value} if value else None}
-
-
-def _text(value: str) -> dict[str, Any]:
-    return {"type": "plain_text_input", "value": value}
-
-
-def _checked(values: list[str]) -> dict[str, Any]:
-    return {"type": "checkboxes", "selected_options": [{"value": v} for v in values]}
 
 
 @dataclass
@@ -67,9 +62,38 @@ class DemoStageImpl:
     kit: SignedSlackClient
     clock: ManualClock
     runtime: Runtime
+    names: dict[str, str] = field(default_factory=dict)
+    #: modals as submitted, for the transcript, each with the count of Slack calls before it
+    shown: list[tuple[int, str]] = field(default_factory=list)
 
     def advance(self, delta: timedelta) -> None:
         self.clock.advance(delta)
+
+    def move_to(self, moment: datetime) -> None:
+        self.clock.set(moment)
+
+    def rated_team(self, key: str) -> str:
+        """The team a monthly service question rates, read from the question as asked."""
+        info = self.runtime.services.pulse.question(key)
+        asked = info.text_en if info is not None else ""
+        return asked.removeprefix("How well did ").split(" serve ", 1)[0]
+
+    def answer_quietly(self, user_id: str, week: date, key: str, score: int) -> None:
+        self.runtime.services.pulse.answer(user_id, week, key, score)
+
+    def give_kudos_quietly(self, giver: str, receiver: str, value: str, words: str) -> None:
+        self.runtime.services.kudos.give(
+            KudosRequest(
+                giver_id=giver,
+                receiver_ids=(receiver,),
+                message=words,
+                source_kind=SourceKind.COMMAND,
+                source_key=f"demo-history-{secrets.token_hex(6)}",
+                value_key=value,
+                channel_id=GENERAL_CHANNEL,
+            )
+        )
+        self.settle()
 
     def clock_now(self) -> datetime:
         return self.clock()
@@ -90,6 +114,7 @@ class DemoStageImpl:
         fake = self.kit.fake
         assert fake is not None
         view = fake.open_modals(user_id)[-1]
+        self.shown.append((len(fake.calls), submitted_modal(view, state, self.names)))
         return self.kit.view_submission(
             callback_id,
             user_id=user_id,
@@ -111,10 +136,12 @@ class DemoStageImpl:
                         "selected_users": receivers,
                     }
                 },
-                kudos_views.VALUE_BLOCK: {kudos_views.VALUE_ACTION: _select(value)},
-                kudos_views.MESSAGE_BLOCK: {kudos_views.MESSAGE_ACTION: _text(message)},
+                kudos_views.VALUE_BLOCK: {kudos_views.VALUE_ACTION: select_state(value)},
+                kudos_views.MESSAGE_BLOCK: {kudos_views.MESSAGE_ACTION: text_state(message)},
                 kudos_views.CELEBRATE_BLOCK: {
-                    kudos_views.CELEBRATE_ACTION: _checked([kudos_views.CELEBRATE_OPTION_VALUE])
+                    kudos_views.CELEBRATE_ACTION: checked_state(
+                        [kudos_views.CELEBRATE_OPTION_VALUE]
+                    )
                 },
             },
         )
@@ -141,7 +168,13 @@ class DemoStageImpl:
         )
 
     def answer_pulse(
-        self, user_id: str, score: int, *, comment: str | None = None, double_click: bool = False
+        self,
+        user_id: str,
+        score: int,
+        *,
+        comment: str | None = None,
+        double_click: bool = False,
+        enps: int | None = None,
     ) -> str:
         """Clicks a score on every open question, as the person would; the first with a comment."""
         message = self._dm_with(user_id, pulse_views.SKIP_ACTION)
@@ -157,9 +190,10 @@ class DemoStageImpl:
             if comment and index == 0:
                 self._answer_with_comment(user_id, message, week, key, score, comment)
                 continue
-            value = pulse_views.score_value(week, key, score)
+            chosen = enps if key == ENPS_QUESTION_KEY and enps is not None else score
+            value = pulse_views.score_value(week, key, chosen)
             for _ in range(2 if double_click and index == 0 else 1):
-                self._click(user_id, message, f"{pulse_views.SCORE_ACTION_PREFIX}{score}", value)
+                self._click(user_id, message, f"{pulse_views.SCORE_ACTION_PREFIX}{chosen}", value)
             self.settle()
         return f"answered {len(keys)} questions" + (
             " (clicking the first one twice)" if double_click else ""
@@ -175,9 +209,11 @@ class DemoStageImpl:
             pulse_views.COMMENT_MODAL,
             {
                 pulse_views.COMMENT_SCORE_BLOCK: {
-                    pulse_views.COMMENT_SCORE_ACTION: _select(str(score))
+                    pulse_views.COMMENT_SCORE_ACTION: select_state(str(score))
                 },
-                pulse_views.COMMENT_TEXT_BLOCK: {pulse_views.COMMENT_TEXT_ACTION: _text(comment)},
+                pulse_views.COMMENT_TEXT_BLOCK: {
+                    pulse_views.COMMENT_TEXT_ACTION: text_state(comment)
+                },
             },
         )
         self.settle()
@@ -203,11 +239,13 @@ class DemoStageImpl:
             user_id,
             forms.FEEDBACK_MODAL,
             {
-                forms.TEAM_BLOCK: {forms.TEAM_ACTION: _select(team_id)},
-                forms.KIND_BLOCK: {forms.KIND_ACTION: _select(kind)},
-                forms.TEXT_BLOCK: {forms.TEXT_ACTION: _text(text)},
+                forms.TEAM_BLOCK: {forms.TEAM_ACTION: select_state(team_id)},
+                forms.KIND_BLOCK: {forms.KIND_ACTION: select_state(kind)},
+                forms.TEXT_BLOCK: {forms.TEXT_ACTION: text_state(text)},
                 forms.OPTIONS_BLOCK: {
-                    forms.OPTIONS_ACTION: _checked([forms.ANONYMOUS_OPTION] if anonymous else [])
+                    forms.OPTIONS_ACTION: checked_state(
+                        [forms.ANONYMOUS_OPTION] if anonymous else []
+                    )
                 },
             },
         )
@@ -222,8 +260,29 @@ class DemoStageImpl:
         return self._submit_modal(
             user_id,
             forms.REPLY_MODAL,
-            {forms.REPLY_BLOCK: {forms.REPLY_ACTION_INPUT: _text(text)}},
+            {forms.REPLY_BLOCK: {forms.REPLY_ACTION_INPUT: text_state(text)}},
         )
+
+    def undo_last_kudos(self, user_id: str) -> object:
+        """Clicks Undo where the person was last shown it (the confirmation of a kudos)."""
+        fake = self.kit.fake
+        assert fake is not None
+        for call in reversed(fake.calls):
+            blocks = call.params.get("blocks")
+            blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+            _, button = find_element(blocks, kudos_card.UNDO_ACTION)
+            if button is not None:
+                return self.kit.block_action(
+                    kudos_card.UNDO_ACTION,
+                    user_id=user_id,
+                    value=str(button.get("value")),
+                    channel_id=GENERAL_CHANNEL,
+                )
+        return "(no Undo button was shown)"
+
+    def thank_back(self, user_id: str) -> object:
+        """*Say thanks back* on the newest kudos the person received in their DM."""
+        return self.feedback_button(user_id, kudos_card.THANKS_BACK_ACTION)
 
     def feedback_button(self, user_id: str, action_id: str) -> object:
         """The button in the newest message of the person's DM that shows it."""
@@ -265,12 +324,6 @@ def set_up_teams(runtime: Runtime) -> None:
             )
 
 
-def _everyone_named() -> dict[str, str]:
-    """First names of the story's people, and the names Slack shows for the directory's others
-    (Rosa Méndez has no display name, so Slack shows her full name)."""
-    return first_names() | {p.user_id: p.display_name or p.real_name for p in DIRECTORY_PEOPLE}
-
-
 def _settings(fake: FakeSlack, signing_secret: str, workdir: Path) -> Settings:
     """The app's settings for one demo: the fake Slack, a throwaway database, feedback on."""
     return Settings(
@@ -280,18 +333,25 @@ def _settings(fake: FakeSlack, signing_secret: str, workdir: Path) -> Settings:
         database_url=f"sqlite:///{workdir / 'demo.db'}",
         kudos_channel=KUDOS_CHANNEL,
         secret_key=Fernet.generate_key().decode(),
+        slack_throttle=False,  # weeks pass in seconds here: Slack's per-minute limits do not
     )
 
 
 def _play(stage: DemoStageImpl, fake: FakeSlack, transcript: Transcript) -> None:
     """The scripted week over signed HTTP, each step followed by what Slack showed."""
-    names = _everyone_named()
+    names = everyone_named()
     for step in scenario():
         transcript.say()
         transcript.say(f"▶ {step.narration}")
         before = len(fake.calls)
         response = step.act(stage)
         stage.settle()
+        for mark, modal in stage.shown:  # what Slack showed before each submission, then it
+            for line in step_lines(None, fake.calls[before:mark], step.show_last, names):
+                transcript.say(line)
+            transcript.say(modal)
+            before = mark
+        stage.shown.clear()
         for line in step_lines(response, fake.calls[before:], step.show_last, names):
             transcript.say(line)
 
@@ -304,23 +364,26 @@ def run_demo(out: Path, stream: TextIO | None = None) -> int:
     say = transcript.say
     with (
         tempfile.TemporaryDirectory(prefix="aplauso-demo-") as workdir,
-        FakeSlack(manifest=APP_MANIFEST) as fake,  # the app's own, installed or not
+        FakeSlack(
+            manifest=APP_MANIFEST, rate_limits=False
+        ) as fake,  # the app's own, installed or not
     ):
         seed(fake)
         signing_secret = secrets.token_hex(16)
         settings = _settings(fake, signing_secret, Path(workdir))
-        clock = ManualClock(DEMO_START)
+        clock = ManualClock(HISTORY_START)  # the teams exist before the history
         database = open_database(settings)
         runtime = build_runtime(settings, database, clock)
-        say("Aplauso demo: a week at a small company, against a built-in fake Slack.")
+        say("Aplauso demo: a small company's week, and the 11 before it, against a fake Slack.")
         set_up_teams(runtime)
-        names = _everyone_named()
+        names = everyone_named()
         for team in TEAMS:
             members = len(team.member_ids)
             say(f"  team {team.name}: manager {names[team.manager_id]}, {members} members")
         with BackgroundServer(runtime.wsgi()) as server:
             kit = SignedSlackClient(server.url, signing_secret, fake=fake)
-            _play(DemoStageImpl(kit=kit, clock=clock, runtime=runtime), fake, transcript)
+            stage = DemoStageImpl(kit=kit, clock=clock, runtime=runtime, names=names)
+            _play(stage, fake, transcript)
         runtime.executor.shutdown(wait=True)
         write_calls(out, list(fake.calls))
         charts = write_charts(out, fake)

@@ -21,15 +21,16 @@ import re
 from pathlib import Path
 from typing import Any, TextIO
 
-from sandbox.demo_workspace import PEOPLE
+from sandbox.demo_workspace import CHANNEL_NAMES, DIRECTORY_PEOPLE, PEOPLE
 from sandbox.fake_slack import FakeSlack
-from sandbox.render import blocks_to_text, view_to_text
+from sandbox.render import blocks_to_text, mrkdwn_to_text, view_to_text
 
 MAX_SHOWN_PER_STEP = 8
 VISIBLE_METHODS = {
     "chat.postMessage",
     "chat.postEphemeral",
     "chat.update",
+    "chat.delete",
     "views.publish",
     "views.open",
     "views.update",
@@ -48,13 +49,29 @@ DEMO_NAMES = re.compile(
 
 
 def first_names() -> dict[str, str]:
-    return {p.user_id: p.real_name.split()[0] for p in PEOPLE}
+    """How the transcript names people (their first name) and channels (their name)."""
+    return {p.user_id: p.real_name.split()[0] for p in PEOPLE} | CHANNEL_NAMES
+
+
+def everyone_named() -> dict[str, str]:
+    """First names of the story's people, and the names Slack shows for the directory's others
+    (Rosa Méndez has no display name, so Slack shows her full name)."""
+    return first_names() | {p.user_id: p.display_name or p.real_name for p in DIRECTORY_PEOPLE}
+
+
+def _place(channel: str, names: dict[str, str]) -> str:
+    """Where a message is: a person's DM, or a channel by its name."""
+    if channel.startswith(("D", "U")):
+        return f"DM to {names.get(channel, names.get(channel[1:], channel))}"
+    return f"in #{names.get(channel, channel)}"
 
 
 def describe_call(method: str, params: dict[str, Any], names: dict[str, str]) -> str:
     """One thing Slack would show, as readable text with who sees it and where."""
     who = names.get(str(params.get("user") or params.get("user_id") or ""), "")
     channel = str(params.get("channel") or params.get("channel_id") or "")
+    if method == "chat.delete":
+        return f"  [chat.delete · {_place(channel, names)}]\n    (the message is removed)"
     if method == "views.publish":
         where = f"Home tab of {who}"
         body = view_to_text(params.get("view") or {}, names)
@@ -64,14 +81,13 @@ def describe_call(method: str, params: dict[str, Any], names: dict[str, str]) ->
     else:
         if method in {"response_url", "chat.postEphemeral"}:
             where = f"only visible to {who or 'the requester'}"
-        elif channel.startswith(("D", "U")):
-            where = f"DM to {names.get(channel, names.get(channel[1:], channel))}"
         else:
-            where = f"in channel {channel}"
+            where = _place(channel, names)
         blocks = params.get("blocks")
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
-        body = blocks_to_text(blocks, names) if blocks else str(params.get("text") or "")
+        text = mrkdwn_to_text(str(params.get("text") or ""), names)
+        body = blocks_to_text(blocks, names) if blocks else text
     indented = "\n".join("    " + line for line in body.splitlines())
     return f"  [{method} · {where}]\n{indented}"
 
@@ -94,6 +110,12 @@ def step_lines(
     if limit and len(shown) > limit:
         lines.append(f"  … and {len(shown) - limit} more messages like these")
     return lines
+
+
+def submitted_modal(view: dict[str, Any], state: dict[str, Any], names: dict[str, str]) -> str:
+    """The modal as the person submits it: what they typed, chose and checked."""
+    shown = view_to_text(view, names, state=state)
+    return "  [modal, as submitted]\n" + "\n".join("    " + line for line in shown.splitlines())
 
 
 class Transcript:

@@ -30,12 +30,6 @@ from engagement.clock import system_clock
 from engagement.teams import TeamSummary
 
 
-class Status(Enum):
-    OK = "ok"
-    FAIL = "fail"
-    INFO = "info"
-
-
 @dataclass(frozen=True)
 class DatabaseState:
     """What `cli.py` (the module allowed to ask storage) learned about the database."""
@@ -43,6 +37,14 @@ class DatabaseState:
     problem: str | None = None
     revision: str | None = None
     pending: int = 0
+
+
+class Status(Enum):
+    """How one check ended; INFO is a fact worth knowing, never a failure."""
+
+    OK = "ok"
+    FAIL = "fail"
+    INFO = "info"
 
 
 @dataclass

@@ -64,7 +64,9 @@ class MemoryReplayCache:
 
 @dataclass(frozen=True)
 class Refusal:
-    """An answer given at the door; `reason` is a fixed phrase, never a payload text."""
+    """An answer given at the door, before any listener runs.
+
+    `reason` is a fixed phrase, never a payload text: what is logged cannot leak a message."""
 
     status: int
     reason: str

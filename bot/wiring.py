@@ -129,14 +129,14 @@ def build_services(
         kudos=KudosService(
             database,
             people,
+            clock,
             kudos_notifier,
             SlackMessageLookup(client),
-            clock,
             kudos_channel=settings.kudos_channel,
         ),
         kudos_follow=KudosFollowService(database, kudos_notifier, clock),
         digest=DigestService(database, SlackDigestMessenger(client), clock),
-        rosters=RosterService(database, people, clock, SlackAdminNotifier(client)),
+        rosters=RosterService(database, people, clock, notifier=SlackAdminNotifier(client)),
         leaderboards=LeaderboardService(
             database, SlackSeasonAnnouncer(client), clock, kudos_channel=settings.kudos_channel
         ),
@@ -160,16 +160,7 @@ def build_runtime(
     client = make_web_client(settings, guard=refuse_inside_transaction, throttle=throttle)
     services = build_services(settings, database, client, clock)
     bolt_app, surfaces, executor = create_app(settings, client, services)
-    return Runtime(
-        settings=settings,
-        database=database,
-        client=client,
-        clock=clock,
-        services=services,
-        bolt_app=bolt_app,
-        surfaces=surfaces,
-        executor=executor,
-    )
+    return Runtime(settings, database, client, clock, services, bolt_app, surfaces, executor)
 
 
 def serve_workers(settings: Settings, *, port: int, workers: int, with_scheduler: bool) -> int:

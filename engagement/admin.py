@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from engagement.admin_model import MyData, SettingsView
-from engagement.clock import Clock
 from engagement.directory import display_name, ensure_person, require_targetable
 from engagement.errors import DomainError
 from engagement.kudos import active_values, value_info
 from engagement.kudos_model import ValueInfo
-from engagement.people import PeopleService
-from engagement.ports import Transactions
 from engagement.pulse import ensure_bank
 from engagement.pulse_bank import Driver
+from engagement.service_base import PeopleBoundService
 from engagement.values import normalize_tag
 from storage.models import PulseQuestion, ServiceValue
 from storage.unit_of_work import UnitOfWork
@@ -124,16 +122,9 @@ def _require_admin(uow: UnitOfWork, user_id: str) -> None:
 
 def _settings_view(uow: UnitOfWork) -> SettingsView:
     s = uow.settings.get()
-    return SettingsView(
-        kudos_daily_limit=s.kudos_daily_limit,
-        kudos_reactions=tuple(s.kudos_reactions),
-        show_leaderboard=s.show_leaderboard,
-        default_language=s.default_language,
-        celebrations=s.celebrations,
-        anonymity_k=s.anonymity_k,
-        flagged_feedback=uow.feedback.flagged_count(),
-        values=tuple(active_values(uow)),
-    )
+    shown = (s.kudos_daily_limit, tuple(s.kudos_reactions), s.show_leaderboard, s.default_language)
+    counted = (s.anonymity_k, uow.feedback.flagged_count(), tuple(active_values(uow)))
+    return SettingsView(*shown, *counted, celebrations=s.celebrations)
 
 
 def _value(uow: UnitOfWork, key: str) -> ServiceValue:
@@ -143,12 +134,7 @@ def _value(uow: UnitOfWork, key: str) -> ServiceValue:
     raise DomainError("admin.errors.unknown_value", value=key.strip()[:MAX_VALUE_KEY])
 
 
-class AdminService:
-    def __init__(self, store: Transactions, people: PeopleService, clock: Clock) -> None:
-        self._store = store
-        self._people = people
-        self._clock = clock
-
+class AdminService(PeopleBoundService):
     def is_admin(self, user_id: str) -> bool:
         with self._store.unit_of_work() as uow:
             return uow.admins.is_admin(user_id)

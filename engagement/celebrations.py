@@ -92,10 +92,8 @@ class QuietKudosNotifier:
         self._sleep = sleep
 
     def tell_receiver(self, kudos: GivenKudos, receiver_id: str, lang: str) -> None:
-        with self._store.unit_of_work() as uow:
-            mode = uow.quiet_kudos.dm_mode(receiver_id)
-        if mode == EACH:
-            self._inner.tell_receiver(kudos, receiver_id, lang)
+        """Only for receivers who want a DM per kudos: the recording transaction read who."""
+        self._inner.tell_receiver(kudos, receiver_id, lang)
 
     def celebrate(self, kudos: GivenKudos, channel_id: str, lang: str) -> str | None:
         """In `daily_thread` mode, a reply in the day's thread, whose parent the first kudos of

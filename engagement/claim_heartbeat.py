@@ -18,8 +18,11 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
+from typing import Protocol
 
 from engagement.clock import Clock
+from engagement.ports import Transactions
+from storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,30 @@ ABANDONED_AFTER = timedelta(seconds=10)
 
 Beat = Callable[[str, datetime], None]
 InFlight = Callable[[str], dict[int, datetime | None]]
+
+
+class ClaimBook(Protocol):
+    """One kind of claims in storage (pulse deliveries, digests)."""
+
+    def beat(self, owner: str, at: datetime) -> None: ...
+
+    def in_flight(self, owner: str) -> dict[int, datetime | None]: ...
+
+
+def claims_in(
+    store: Transactions, book: Callable[[UnitOfWork], ClaimBook]
+) -> tuple[Beat, InFlight]:
+    """A run's beat and its look at others' claims, each in its own short transaction."""
+
+    def beat(owner: str, at: datetime) -> None:
+        with store.unit_of_work() as uow:
+            book(uow).beat(owner, at)
+
+    def in_flight(owner: str) -> dict[int, datetime | None]:
+        with store.unit_of_work() as uow:
+            return book(uow).in_flight(owner)
+
+    return beat, in_flight
 
 
 class Heartbeat:

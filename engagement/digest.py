@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
-from engagement.claim_heartbeat import Heartbeat
+from engagement.claim_heartbeat import Heartbeat, claims_in
 from engagement.clock import Clock, system_clock
 from engagement.digest_model import CompanyReport, DigestLetter, TeamParticipation
 from engagement.digest_week import WeekDigests, week_digests
@@ -25,14 +25,14 @@ from engagement.errors import DomainError
 from engagement.kudos_patterns import kudos_patterns
 from engagement.local_time import local_now, monday_of
 from engagement.ports import DigestMessenger, Transactions
+from engagement.privacy import shown_people
 from engagement.reports import (
-    DeliveryFailedError,
     DeliveryProblem,
     Outcome,
     RunReport,
     Tally,
-    next_attempt,
 )
+from engagement.sending import Sending, send_claimed
 from storage.models import DigestClaim
 from storage.models.pulse import ClaimStatus, SendClaimState
 from storage.unit_of_work import UnitOfWork
@@ -121,9 +121,8 @@ class DigestService:
         *,
         wall: Clock = system_clock,
     ) -> None:
-        self._store = store
-        self._messenger = messenger
-        self._clock = clock
+        self._store, self._messenger, self._clock = store, messenger, clock
+        self._beat, self._in_flight = claims_in(store, lambda uow: uow.digest.claims)
         self._wall = wall  # real time for heartbeats; `now` may be pinned by `jobs run --at`
 
     def send_due(self, now: datetime) -> RunReport:
@@ -171,8 +170,11 @@ class DigestService:
             week = week_digests(uow, week_start, moment)
             flows = uow.kudos.team_flows(since)
             patterns = kudos_patterns(
-                uow.kudos.given_since(since), daily_limit=uow.settings.get().kudos_daily_limit
+                uow.kudos.given_since(since),
+                daily_limit=uow.settings.get().kudos_daily_limit,
+                self_reacted=uow.kudos.self_reactions_since(since),
             )
+            patterns = patterns.named(shown_people(uow, patterns.people))  # who left: unnamed
             deliveries = delivery_problems(uow, week_start)  # inside: a read after the block
             # would begin a transaction nobody ends (on SQLite, the write lock, for good)
         names = week.names
@@ -233,14 +235,6 @@ class DigestService:
                 weeks[item.week] = week_digests(uow, item.week, now, freeze=True)
         return _letter(weeks[item.week], item)
 
-    def _beat(self, owner: str, at: datetime) -> None:
-        with self._store.unit_of_work() as uow:
-            uow.digest.claims.beat(owner, at)
-
-    def _in_flight(self, owner: str) -> dict[int, datetime | None]:
-        with self._store.unit_of_work() as uow:
-            return uow.digest.claims.in_flight(owner)
-
     def _take_over(self, now: datetime, run: Heartbeat, tally: Tally, weeks: Weeks) -> None:
         with self._store.unit_of_work() as uow:
             taken = uow.digest.claims.take_abandoned(run.silent_since(), run.owner, run.alive_at())
@@ -264,19 +258,12 @@ class DigestService:
     ) -> None:
         """Posts the digest (unless a resumed one is already there, chart and all), then
         marks the claim: sent, due again after a passing failure, or failed for good."""
-        status, ts, reason, retry_at = ClaimStatus.SENT, None, None, None
-        try:
-            ts = self._messenger.already_sent(letter) if resend else None
-            if ts is None:
-                ts = self._messenger.send_digest(letter)
-                tally.count(Outcome.SENT)
-        except DeliveryFailedError as error:
-            logger.warning("digest not delivered: %s", error.label())
-            status = ClaimStatus.RETRY if error.retryable else ClaimStatus.FAILED
-            retry_at = next_attempt(now, attempts + 1) if error.retryable else None
-            reason, ts = error.reason, None
-            tally.fail(error)
+        messenger = self._messenger
+        digest = Sending(
+            partial(messenger.already_sent, letter),
+            partial(messenger.send_digest, letter),
+            "digest",
+        )
+        attempt, ts = send_claimed(digest, now, tally, resend=resend, attempts=attempts)
         with self._store.unit_of_work() as uow:
-            uow.digest.mark(
-                letter.team_id, letter.data.week_start, status, ts, error=reason, retry_at=retry_at
-            )
+            uow.digest.mark(letter.team_id, letter.data.week_start, attempt, ts)

@@ -90,11 +90,8 @@ class FeedbackService:
         sealer: Sealer | None,
     ) -> None:
         """`sealer` is None when APLAUSO_SECRET_KEY is not set: feedback then refuses politely."""
-        self._store = store
-        self._people = people
-        self._courier = courier
-        self._clock = clock
-        self._sealer = sealer
+        self._store, self._people, self._clock = store, people, clock
+        self._courier, self._sealer = courier, sealer
 
     # ---- the writer's side ------------------------------------------------------------
 

@@ -74,7 +74,9 @@ class FeedbackRequest:
 
 @dataclass(frozen=True)
 class FeedbackForm:
-    """What the *Send feedback* form offers this person."""
+    """What the *Send feedback* form offers this person.
+
+    Only the teams they may write to, and the one it opens on (their own, when they have one)."""
 
     teams: tuple[TeamRef, ...]
     default_team_id: int | None
@@ -119,7 +121,9 @@ class ReplyDraft:
 
 @dataclass(frozen=True)
 class Reply:
-    """A reply as stored; `reopened` when it brought a resolved conversation back."""
+    """A reply as stored.
+
+    `reopened` when it brought a resolved conversation back; `duplicate` for a retried submit."""
 
     message: FeedbackMessageView
     thread: FeedbackThreadView
@@ -164,7 +168,9 @@ class Destination:
 
 @dataclass(frozen=True)
 class Posted:
-    """Where Slack put a message: the place a later reply threads under."""
+    """Where Slack put a message.
+
+    The place a later reply threads under, and what an edit or a deletion names."""
 
     channel: str
     ts: str

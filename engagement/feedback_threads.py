@@ -37,7 +37,9 @@ from storage.unit_of_work import UnitOfWork
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A feedback just stored; its receipt goes to `writer`, its card waits for the slot."""
+    """A feedback just stored.
+
+    Its receipt goes to `writer` now; its card waits for the next delivery slot."""
 
     submitted: Submitted
     writer: Destination

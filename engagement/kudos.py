@@ -75,17 +75,14 @@ class KudosService:
         self,
         store: Transactions,
         people: PeopleService,
+        clock: Clock,
         notifier: KudosNotifier,
         messages: MessageLookup,
-        clock: Clock,
         *,
         kudos_channel: str | None = None,
     ) -> None:
-        self._store = store
-        self._people = people
-        self._notifier = notifier
-        self._messages = messages
-        self._clock = clock
+        self._store, self._people, self._clock = store, people, clock
+        self._notifier, self._messages = notifier, messages
         self._kudos_channel = kudos_channel
 
     # ---- what the forms and help show ---------------------------------------------------
@@ -229,7 +226,13 @@ class KudosService:
             return None
         found = self._messages.find_message(reaction.channel_id, reaction.message_ts)
         author = reaction.author_id or (found.author_id if found else None)
-        if not author or author == reaction.reactor_id:
+        if not author:
+            return None
+        if author == reaction.reactor_id:  # no kudos, and no word; the admins' report shows it
+            with self._store.unit_of_work() as uow:
+                uow.kudos.record_self_reaction(
+                    reaction.channel_id, reaction.message_ts, author, self._clock()
+                )
             return None
         quoted = (found.text.strip() if found else "") or f":{reaction.emoji}:"
         request = KudosRequest(
@@ -347,6 +350,8 @@ class KudosService:
         if given.duplicate:
             return
         for receiver_id in given.receiver_ids:
+            if receiver_id in recorded.quiet_receivers:
+                continue  # the daily summary (or nothing) tells them
             try:
                 self._notifier.tell_receiver(
                     given, receiver_id, recorded.receiver_languages[receiver_id]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from engagement.clock import Clock
 from engagement.kudos_model import MESSAGE_MAX, GivenKudos, KudosText, SourceKind
-from engagement.kudos_parsing import chosen_value, read_kudos_text
+from engagement.kudos_parsing import typed_words
 from engagement.kudos_records import active_values, given_from_row
 from engagement.ports import KudosNotifier, Transactions
 
@@ -45,9 +45,7 @@ class KudosFollowService:
             for kudos in uow.kudos.live_from_message(channel_id, message_ts, FOLLOWED):
                 assert kudos.id is not None
                 if kudos.source_kind == SourceKind.MENTION:
-                    parsed = read_kudos_text(text, values)
-                    value, _ = chosen_value(parsed.hashtags, tuple(values))
-                    words = parsed.message
+                    words, value, _ = typed_words(text, values)
                     value_key = value.key if value else kudos.value_key
                 else:
                     words = text.text.strip()[:MESSAGE_MAX] or kudos.message

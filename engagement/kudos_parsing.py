@@ -108,6 +108,16 @@ def chosen_value(
     return choose_value(hashtags, values)
 
 
+def typed_words(
+    typed: KudosText, values: Sequence[ValueInfo]
+) -> tuple[str, ValueInfo | None, str | None]:
+    """(message, value, a hashtag that named no value) as a typed kudos reads: the same for a
+    new kudos and for an edited @mention that is read again."""
+    parsed = read_kudos_text(typed, values)
+    value, unknown = chosen_value(parsed.hashtags, tuple(values))
+    return parsed.message, value, (unknown[0] if unknown and value is None else None)
+
+
 def _end_of_leading_receivers(text: str, marks: Sequence[Marked], removed_starts: set[int]) -> int:
     """Where the words begin: after the receivers (and consumed hashtags) the message opens with.
 

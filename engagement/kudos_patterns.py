@@ -1,5 +1,6 @@
 """Patterns in who thanks whom that an admin may want to look at: pairs who mostly thank each
-other, and givers who spend a whole day's allowance in a few minutes.
+other, givers who spend a whole day's allowance in a few minutes, and people who put a kudos
+emoji on their own messages (refused, and counted).
 
 Signals, not verdicts: two people who work side by side thank each other often for good
 reasons. The report shows them so an admin can look, and nothing is refused because of them.
@@ -9,8 +10,8 @@ Plain Python over rows already read: no Slack, no SQL.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -55,22 +56,64 @@ class LimitBurst:
 
 
 @dataclass(frozen=True)
+class SelfReactions:
+    """Someone put a kudos emoji on `messages` of their own messages (no kudos came of it)."""
+
+    user_id: str
+    messages: int
+
+
+@dataclass(frozen=True)
 class KudosPatterns:
     pairs: tuple[ReciprocalPair, ...] = ()
     bursts: tuple[LimitBurst, ...] = ()
+    self_reactions: tuple[SelfReactions, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.pairs or self.bursts)
+        return not (self.pairs or self.bursts or self.self_reactions)
+
+    @property
+    def people(self) -> set[str]:
+        """Everyone the patterns name."""
+        named = {p.first for p in self.pairs} | {p.second for p in self.pairs}
+        named |= {b.giver_id for b in self.bursts}
+        return named | {r.user_id for r in self.self_reactions}
+
+    def named(self, shown: Mapping[str, str]) -> KudosPatterns:
+        """The same patterns with each id as the report names it (`shown`, for people who left:
+        `FORMER_COLLEAGUE`); found on real ids first, so two people gone never merge."""
+        return KudosPatterns(
+            tuple(
+                replace(p, first=shown.get(p.first, p.first), second=shown.get(p.second, p.second))
+                for p in self.pairs
+            ),
+            tuple(replace(b, giver_id=shown.get(b.giver_id, b.giver_id)) for b in self.bursts),
+            tuple(replace(r, user_id=shown.get(r.user_id, r.user_id)) for r in self.self_reactions),
+        )
 
 
-def kudos_patterns(edges: Sequence[Given], *, daily_limit: int) -> KudosPatterns:
-    """People who erased their data are one placeholder: never a pattern of theirs."""
+def kudos_patterns(
+    edges: Sequence[Given], *, daily_limit: int, self_reacted: Mapping[str, int] | None = None
+) -> KudosPatterns:
+    """People who erased their data are one placeholder: never a pattern of theirs.
+    `self_reacted`: per person, how many of their own messages got their kudos emoji."""
     edges = [e for e in edges if FORMER_COLLEAGUE not in (e.giver_id, e.receiver_id)]
     return KudosPatterns(
         tuple(reciprocal_pairs(edges)[:PATTERN_ROWS_MAX]),
         tuple(limit_bursts(edges, daily_limit=daily_limit)[:PATTERN_ROWS_MAX]),
+        tuple(self_reactions(self_reacted or {})[:PATTERN_ROWS_MAX]),
     )
+
+
+def self_reactions(counts: Mapping[str, int]) -> list[SelfReactions]:
+    """People who reacted to their own messages with a kudos emoji, the most often first."""
+    found = [
+        SelfReactions(user_id, count)
+        for user_id, count in counts.items()
+        if count > 0 and user_id != FORMER_COLLEAGUE
+    ]
+    return sorted(found, key=lambda r: (-r.messages, r.user_id))
 
 
 def reciprocal_pairs(

@@ -7,7 +7,7 @@ in), so nothing here waits on Slack; the rules themselves are the pure `kudos_ru
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from engagement.directory import ProfileFetcher, ensure_person, is_targetable, language_of
@@ -24,11 +24,11 @@ from engagement.kudos_model import (
     ValueInfo,
     podium,
 )
-from engagement.kudos_parsing import chosen_value, read_kudos_text
+from engagement.kudos_parsing import typed_words
 from engagement.kudos_rules import check_kudos, limit_units, skip_reason
 from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
 from engagement.people import PrefetchedProfiles
-from engagement.privacy import shown_person
+from engagement.privacy import shown_leaders, shown_people
 from storage.models import Kudos, Person, ServiceValue
 from storage.repositories.people import Membership
 from storage.unit_of_work import UnitOfWork
@@ -55,6 +55,9 @@ class Recorded:
     given: GivenKudos
     receiver_languages: dict[str, str]
     workspace_language: str
+    quiet_receivers: frozenset[str] = frozenset()
+    """Receivers who want no DM per kudos (a daily summary, or none): read in the recording
+    transaction, so telling them costs no transaction of its own."""
 
 
 @dataclass(frozen=True)
@@ -148,11 +151,20 @@ def _celebration_channel(
 def given_from_row(uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: bool) -> GivenKudos:
     """A stored kudos as the views show it."""
     assert kudos.id is not None
+    receiver_ids = tuple(uow.kudos.receiver_ids(kudos.id))
+    given = _given(kudos, receiver_ids, _value_by_key(uow, kudos.value_key), remaining)
+    return replace(given, duplicate=duplicate, celebration_channel=kudos.celebration_channel)
+
+
+def _given(
+    kudos: Kudos, receiver_ids: tuple[str, ...], value: ValueInfo | None, remaining: int
+) -> GivenKudos:
+    assert kudos.id is not None
     return GivenKudos(
         kudos_id=kudos.id,
         giver_id=kudos.giver_id,
-        receiver_ids=tuple(uow.kudos.receiver_ids(kudos.id)),
-        value=_value_by_key(uow, kudos.value_key),
+        receiver_ids=receiver_ids,
+        value=value,
         message=kudos.message,
         source_kind=SourceKind(kudos.source_kind),
         channel_id=kudos.channel_id,
@@ -161,8 +173,6 @@ def given_from_row(uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: 
         celebrate=kudos.celebrate,
         created_at=kudos.created_at,
         remaining_today=remaining,
-        duplicate=duplicate,
-        celebration_channel=kudos.celebration_channel,
     )
 
 
@@ -173,9 +183,7 @@ def _words(
     if request.typed is None:
         chosen = next((v for v in values if v.key == request.value_key), None)
         return request.message, chosen, None
-    parsed = read_kudos_text(request.typed, values)
-    value, unknown = chosen_value(parsed.hashtags, tuple(values))
-    return parsed.message, value, (unknown[0] if unknown and value is None else None)
+    return typed_words(request.typed, values)
 
 
 def record_kudos(
@@ -206,22 +214,12 @@ def record_kudos(
     allowance = (units, remaining, settings.kudos_daily_limit)
     message = _checked(message, giver, receivers, skipped, allowance)
     teams = uow.teams.memberships([giver.user_id, *(person.user_id for person in receivers)])
-    kudos_id = _insert(uow, request, giver, receivers, teams, value, message, units, now)
-    if kudos_id is None:  # a twin delivery won the race a moment ago
+    stored = _insert(uow, request, giver, receivers, teams, value, message, units, now)
+    if stored is None:  # a twin delivery won the race a moment ago
         return _twin(uow, request, giver, now, remaining)
-    given = GivenKudos(
-        kudos_id=kudos_id,
-        giver_id=giver.user_id,
-        receiver_ids=tuple(person.user_id for person in receivers),
-        value=value,
-        message=message,
-        source_kind=request.source_kind,
-        channel_id=request.channel_id,
-        message_ts=request.message_ts,
-        permalink=request.permalink,
-        celebrate=request.celebrate,
-        created_at=now,
-        remaining_today=remaining - units,
+    receiver_ids = tuple(person.user_id for person in receivers)
+    given = replace(
+        _given(stored, receiver_ids, value, remaining - units),
         skipped=tuple(skipped),
         celebration_channel=(
             _celebration_channel(teams, receivers, kudos_channel) if request.celebrate else None
@@ -233,7 +231,8 @@ def record_kudos(
         daily_limit=settings.kudos_daily_limit,
     )
     languages = {p.user_id: language_of(p, settings.default_language) for p in receivers}
-    return Recorded(given, languages, settings.default_language)
+    quiet = frozenset(uow.quiet_kudos.quiet_among(receiver_ids))
+    return Recorded(given, languages, settings.default_language, quiet)
 
 
 def _checked(
@@ -276,27 +275,26 @@ def _insert(
     message: str,
     units: int,
     now: datetime,
-) -> int | None:
+) -> Kudos | None:
+    """The kudos as stored, or None when its source is already recorded."""
     receiver_ids = {person.user_id for person in receivers}
     team_links = [(m.team_id, "giver", m.user_id) for m in teams if m.user_id == giver.user_id]
     team_links += [(m.team_id, "receiver", m.user_id) for m in teams if m.user_id in receiver_ids]
-    return uow.kudos.insert(
-        {
-            "giver_id": giver.user_id,
-            "value_key": value.key if value else None,
-            "message": message,
-            "source_kind": request.source_kind.value,
-            "source_key": request.source_key[:255],
-            "limit_units": units,
-            "channel_id": request.channel_id,
-            "message_ts": request.message_ts,
-            "permalink": request.permalink,
-            "celebrate": request.celebrate,
-            "created_at": now,
-        },
-        [person.user_id for person in receivers],
-        team_links,
+    kudos = Kudos(
+        giver_id=giver.user_id,
+        value_key=value.key if value else None,
+        message=message,
+        source_kind=request.source_kind.value,
+        source_key=request.source_key[:255],
+        limit_units=units,
+        channel_id=request.channel_id,
+        message_ts=request.message_ts,
+        permalink=request.permalink,
+        celebrate=request.celebrate,
+        created_at=now,
     )
+    kudos.id = uow.kudos.insert(kudos, [person.user_id for person in receivers], team_links)
+    return kudos if kudos.id is not None else None
 
 
 def undo_kudos(
@@ -344,6 +342,8 @@ def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
     snapshot = uow.settings.snapshot()
     settings = snapshot.settings
     all_values = {v.key: value_info(v) for v in snapshot.values}
+    recent = uow.kudos.recent_received(user_id)
+    givers = shown_people(uow, (k.giver_id for k in recent))  # one query: who left is unnamed
     return HomeStats(
         received_this_month=uow.kudos.count_received(user_id, month),
         given_this_month=uow.kudos.count_given(user_id, month),
@@ -356,13 +356,13 @@ def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
         ),
         recent=tuple(
             RecentKudos(
-                giver_id=shown_person(uow, k.giver_id),
+                giver_id=givers[k.giver_id],
                 value=all_values.get(k.value_key) if k.value_key else None,
                 message=k.message,
                 created_at=k.created_at,
                 permalink=k.permalink,
             )
-            for k in uow.kudos.recent_received(user_id)
+            for k in recent
         ),
         leaderboard=_leaderboard(uow, month) if settings.show_leaderboard else None,
         values=tuple(active_values(uow)),
@@ -374,14 +374,17 @@ def _leaderboard(uow: UnitOfWork, month: datetime) -> tuple[TeamLeaders, ...]:
     per_team: dict[str, list[tuple[str, int]]] = {}
     for team, receiver, count in uow.kudos.most_thanked_by_team(month):
         per_team.setdefault(team, []).append((receiver, count))
-    return tuple(
-        TeamLeaders(
-            team,
-            tuple(
-                (user_id, place.kudos)
-                for place in podium(all_thanked)
-                for user_id in place.user_ids
-            ),
-        )
-        for team, all_thanked in per_team.items()
+    return shown_leaders(
+        uow,
+        [
+            TeamLeaders(
+                team,
+                tuple(
+                    (user_id, place.kudos)
+                    for place in podium(all_thanked)
+                    for user_id in place.user_ids
+                ),
+            )
+            for team, all_thanked in per_team.items()
+        ],
     )

@@ -22,6 +22,7 @@ from engagement.clock import Clock
 from engagement.directory import ensure_person, is_targetable, language_of
 from engagement.people import PeopleService
 from engagement.ports import Transactions
+from engagement.privacy import shown_people
 from engagement.reports import DeliveryFailedError, Outcome, RunReport, Tally
 from storage.repositories.welcome import FAILED, SENT
 from storage.unit_of_work import UnitOfWork
@@ -39,8 +40,9 @@ def _summary(uow: UnitOfWork, user_id: str, day: datetime) -> KudosSummary | Non
     if not received:
         return None
     emoji = {value.key: value.emoji for value in uow.settings.snapshot().values}
+    givers = shown_people(uow, (k.giver_id for k in received))  # people who left: unnamed
     items = tuple(
-        SummaryItem(k.giver_id, emoji.get(k.value_key or ""), k.message) for k in received
+        SummaryItem(givers[k.giver_id], emoji.get(k.value_key or ""), k.message) for k in received
     )
     lang = language_of(person, uow.settings.snapshot().settings.default_language)
     return KudosSummary(user_id, lang, day.date(), items)

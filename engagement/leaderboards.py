@@ -5,6 +5,7 @@ Boards count live kudos (an undone kudos never counts) in UTC calendar periods (
 three-person back office is not drowned by a sales floor of forty. Removed teams never
 appear. Ending a season records it in one short transaction, then posts its closing summary
 to the kudos channel, or DMs it to the admin when there is no channel or the bot is not in it.
+People who left keep their place on every board, named as "a former colleague".
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from engagement.leaderboards_model import (
     team_leaders,
 )
 from engagement.ports import SeasonAnnouncer, Transactions
+from engagement.privacy import shown_leaders, shown_places
 from engagement.values import ValueIndex
 from storage.models import Season
 from storage.unit_of_work import UnitOfWork
@@ -75,7 +77,8 @@ class LeaderboardService:
                 since, until, name = _bounds(uow, chosen, now)
             except DomainError:  # no season yet: the view says so
                 return HomeBoard(chosen, ())
-            return HomeBoard(chosen, team_leaders(uow.leaderboards.team_people(since, until)), name)
+            teams = team_leaders(uow.leaderboards.team_people(since, until))
+            return HomeBoard(chosen, shown_leaders(uow, teams), name)
 
     # ---- seasons ---------------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ def _board(uow: UnitOfWork, query: BoardQuery, bounds: Bounds) -> Board:
         period=query.period,
         since=since,
         until=until,
-        people=podium(thanked, PEOPLE_PLACES),
+        people=shown_places(uow, podium(thanked, PEOPLE_PLACES)),
         teams=teams[:TEAMS_SHOWN],
         season_name=name,
         value=value,

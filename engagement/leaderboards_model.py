@@ -144,7 +144,9 @@ def team_leaders(rows: Iterable[tuple[str, str, int]]) -> tuple[TeamLeaders, ...
 
 @dataclass(frozen=True)
 class Board:
-    """One leaderboard: who was thanked most and which teams did best per person."""
+    """One leaderboard for one period.
+
+    Who was thanked most, and which teams did best per person (so small teams count)."""
 
     period: Period
     since: datetime

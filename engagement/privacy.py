@@ -12,21 +12,45 @@ stay as they are; Slack messages already sent are Slack's, and are not touched.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from engagement.clock import Clock
+from engagement.kudos_model import Place, TeamLeaders
 from engagement.people import PeopleService
 from engagement.ports import Transactions
 from engagement.privacy_model import FORMER_COLLEAGUE, Erasure
 from storage.unit_of_work import UnitOfWork
 
 
-def shown_person(uow: UnitOfWork, user_id: str) -> str:
-    """The id others' views name, or `FORMER_COLLEAGUE` for someone deactivated in Slack (or
-    who erased their data): people who left are not named on what they left behind."""
-    person = uow.people.get(user_id)
-    return FORMER_COLLEAGUE if person is not None and person.deleted else user_id
+def shown_people(uow: UnitOfWork, user_ids: Iterable[str]) -> dict[str, str]:
+    """Each id as others' views name it: itself, or `FORMER_COLLEAGUE` for someone deactivated
+    in Slack (or who erased their data), since people who left are not named on what they left
+    behind. One query however many ids, so boards and reports stay cheap."""
+    ids = set(user_ids)
+    people = uow.people.get_many(ids)
+    gone = {user_id for user_id, person in people.items() if person.deleted}
+    return {user_id: FORMER_COLLEAGUE if user_id in gone else user_id for user_id in ids}
+
+
+def shown_places(uow: UnitOfWork, places: Sequence[Place]) -> tuple[Place, ...]:
+    """A podium with the people who left named as "a former colleague" (they keep their place)."""
+    shown = shown_people(uow, (user_id for place in places for user_id in place.user_ids))
+    return tuple(
+        replace(place, user_ids=tuple(shown[user_id] for user_id in place.user_ids))
+        for place in places
+    )
+
+
+def shown_leaders(uow: UnitOfWork, teams: Sequence[TeamLeaders]) -> tuple[TeamLeaders, ...]:
+    """Per-team boards with the people who left named as "a former colleague"."""
+    shown = shown_people(uow, (user_id for team in teams for user_id, _ in team.leaders))
+    return tuple(
+        replace(team, leaders=tuple((shown[user_id], count) for user_id, count in team.leaders))
+        for team in teams
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -18,14 +18,15 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
-from engagement.claim_heartbeat import Heartbeat
+from engagement.claim_heartbeat import Heartbeat, claims_in
 from engagement.clock import Clock, system_clock
 from engagement.periods import closed_before, open_weeks
 from engagement.ports import PulseMessenger, Transactions
 from engagement.pulse_model import PulseInvite
 from engagement.pulse_questions import invite_as_it_stands, person_questions
-from engagement.reports import DeliveryFailedError, Outcome, Tally, next_attempt
-from storage.models.pulse import ClaimStatus
+from engagement.reports import DeliveryFailedError, Outcome, Tally
+from engagement.sending import Sending, send_claimed
+from storage.models.pulse import Attempt, ClaimStatus
 from storage.unit_of_work import UnitOfWork
 
 RESUMED_NOTE = "resumed a pulse claimed by a run that died"
@@ -67,6 +68,7 @@ class PulseDelivery:
         self._store = store
         self._messenger = messenger
         self._workers = workers
+        self._beat, self._in_flight = claims_in(store, lambda uow: uow.pulse.claims)
         self._wall = wall  # real time for heartbeats; `now` may be pinned by `jobs run --at`
 
     def send(self, owed: Sequence[Owed], now: datetime, tally: Tally) -> None:
@@ -116,14 +118,6 @@ class PulseDelivery:
         )
         self._deliver(invite, now, tally, resend=False, attempts=0)
 
-    def _beat(self, owner: str, at: datetime) -> None:
-        with self._store.unit_of_work() as uow:
-            uow.pulse.claims.beat(owner, at)
-
-    def _in_flight(self, owner: str) -> dict[int, datetime | None]:
-        with self._store.unit_of_work() as uow:
-            return uow.pulse.claims.in_flight(owner)
-
     def _due_retries(self, now: datetime, run: Heartbeat) -> list[_Resend]:
         """Failed sends whose next attempt has come, while their week is open; those of
         closed weeks fail for good."""
@@ -151,9 +145,8 @@ class PulseDelivery:
     def _resend_one(self, item: _Resend, *, now: datetime, tally: Tally) -> None:
         with self._store.unit_of_work() as uow:
             if uow.pulse.is_opted_out(item.user_id):
-                uow.pulse.mark_delivery(
-                    item.user_id, item.week_start, status=ClaimStatus.FAILED, error="opted_out"
-                )
+                opted_out = Attempt(ClaimStatus.FAILED, "opted_out")
+                uow.pulse.mark_delivery(item.user_id, item.week_start, opted_out)
                 tally.count(Outcome.SKIPPED)
                 return
             invite = invite_as_it_stands(uow, item.user_id, item.week_start, now)
@@ -164,33 +157,14 @@ class PulseDelivery:
     ) -> None:
         """Sends a claimed pulse and records the outcome. A resend (a retry, or a claim whose
         run died) asks Slack's DM history first: Slack may have taken the pulse already."""
-        try:
-            sent = self._messenger.already_sent(invite) if resend else None
-            if sent is None:
-                sent = self._messenger.send_pulse(invite)
-                tally.count(Outcome.SENT)
-        except DeliveryFailedError as error:
-            logger.warning("pulse not delivered: %s", error.label())
-            retry_at = next_attempt(now, attempts + 1) if error.retryable else None
-            status = ClaimStatus.RETRY if error.retryable else ClaimStatus.FAILED
-            with self._store.unit_of_work() as uow:
-                uow.pulse.mark_delivery(
-                    invite.user_id,
-                    invite.week_start,
-                    status=status,
-                    error=error.reason,
-                    retry_at=retry_at,
-                )
-            tally.fail(error)
-            return
+        messenger = self._messenger
+        pulse = Sending(
+            partial(messenger.already_sent, invite), partial(messenger.send_pulse, invite), "pulse"
+        )
+        attempt, sent = send_claimed(pulse, now, tally, resend=resend, attempts=attempts)
+        sent_as = (sent.channel_id, sent.message_ts) if sent is not None else None
         with self._store.unit_of_work() as uow:
-            uow.pulse.mark_delivery(
-                invite.user_id,
-                invite.week_start,
-                status=ClaimStatus.SENT,
-                channel_id=sent.channel_id,
-                message_ts=sent.message_ts,
-            )
+            uow.pulse.mark_delivery(invite.user_id, invite.week_start, attempt, sent_as)
 
 
 def _claim_reminder(

@@ -18,7 +18,9 @@ ANSWER_MIX = 10
 
 @dataclass(frozen=True)
 class PulseInvite:
-    """Everything a DM needs: who, in which language, which week, what to ask."""
+    """Everything a pulse DM needs.
+
+    Who, in which language, which week, what to ask, and what they have answered already."""
 
     user_id: str
     lang: str

@@ -22,6 +22,7 @@ from engagement.errors import DirectoryUnavailable, DomainError
 from engagement.people import PeopleService
 from engagement.ports import AdminNotifier, Transactions
 from engagement.reports import RunReport
+from engagement.service_base import PeopleBoundService
 from engagement.teams_model import ManagerLeft
 from engagement.welcome import enlist_team
 from storage.unit_of_work import UnitOfWork
@@ -110,19 +111,13 @@ class _Resync:
     unread: list[str] = field(default_factory=list)
 
 
-class RosterService:
+class RosterService(PeopleBoundService):
     """Keeps teams in step with Slack; every Slack call outside a transaction."""
 
     def __init__(
-        self,
-        store: Transactions,
-        people: PeopleService,
-        clock: Clock,
-        notifier: AdminNotifier | None = None,
+        self, store: Transactions, people: PeopleService, clock: Clock, *, notifier: AdminNotifier
     ) -> None:
-        self._store = store
-        self._people = people
-        self._clock = clock
+        super().__init__(store, people, clock)
         self._notifier = notifier
 
     def group_changed(self, change: GroupChange) -> list[str]:
@@ -209,8 +204,6 @@ class RosterService:
 
     def _tell_admins(self, orphans: Sequence[ManagerLeft]) -> int:
         """One DM per admin, one line per team; returns the DMs Slack took."""
-        if self._notifier is None:
-            return 0
         with self._store.unit_of_work() as uow:
             ids = uow.admins.all_ids()
             people = uow.people.get_many(ids)

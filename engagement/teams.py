@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from engagement.clock import Clock
 from engagement.directory import (
     ProfileFetcher,
     display_name,
@@ -16,8 +15,7 @@ from engagement.directory import (
 )
 from engagement.errors import DomainError
 from engagement.feedback import reroute_team
-from engagement.people import PeopleService
-from engagement.ports import Transactions
+from engagement.service_base import PeopleBoundService
 from engagement.teams_model import TeamRef
 from engagement.welcome import enlist_team
 from storage.models import Team
@@ -299,12 +297,7 @@ def _existing(uow: UnitOfWork, name: str) -> Team:
     return team
 
 
-class TeamService:
-    def __init__(self, store: Transactions, people: PeopleService, clock: Clock) -> None:
-        self._store = store
-        self._people = people
-        self._clock = clock
-
+class TeamService(PeopleBoundService):
     def set_team(self, spec: TeamSpec) -> TeamResult:
         """Slack first (the user group, then unseen or stale people), then one transaction."""
         if spec.usergroup_id and not spec.member_ids:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TeamRef:
-    """Enough of a team to name it in a message or a menu."""
+    """Enough of a team to name it in a message or a menu.
+
+    No members: whoever holds a `TeamRef` cannot learn who is in the team from it."""
 
     id: int
     name: str

@@ -19,6 +19,7 @@ from engagement.directory import is_targetable, language_of
 from engagement.ports import Transactions
 from engagement.reports import DeliveryFailedError, Outcome, RunReport, Tally, next_attempt
 from engagement.welcome_model import MANAGER, MEMBER, WelcomeNote
+from storage.models.pulse import Attempt
 from storage.repositories.welcome import FAILED, RETRY, SENT
 from storage.unit_of_work import UnitOfWork
 
@@ -83,7 +84,7 @@ class WelcomeService:
         for user_id, role in keys:
             person = people.get(user_id)
             if person is None or not is_targetable(person):
-                uow.welcomes.mark(user_id, role, FAILED, at=now, error="not_a_person")
+                uow.welcomes.mark(user_id, role, Attempt(FAILED, "not_a_person"), at=now)
                 notes[(user_id, role)] = None
                 continue
             if not _still_in_role(uow, user_id, role):
@@ -103,16 +104,11 @@ class WelcomeService:
             with self._store.unit_of_work() as uow:
                 attempts = uow.welcomes.attempts(note.user_id, note.role) + 1
                 again = error.retryable and attempts < MAX_ATTEMPTS
-                uow.welcomes.mark(
-                    note.user_id,
-                    note.role,
-                    RETRY if again else FAILED,
-                    at=now,
-                    error=error.reason,
-                    retry_at=next_attempt(now, attempts) if again else None,
-                )
+                retry = Attempt(RETRY, error.reason, next_attempt(now, attempts))
+                attempt = retry if again else Attempt(FAILED, error.reason)
+                uow.welcomes.mark(note.user_id, note.role, attempt, at=now)
             tally.fail(error)
             return
         with self._store.unit_of_work() as uow:
-            uow.welcomes.mark(note.user_id, note.role, SENT, at=now)
+            uow.welcomes.mark(note.user_id, note.role, Attempt(SENT), at=now)
         tally.count(Outcome.SENT)

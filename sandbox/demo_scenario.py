@@ -7,61 +7,18 @@ the clock, running a job), so the script stays free of the app's internals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import timedelta
 
+from sandbox.demo_history import history_steps
+from sandbox.demo_scenario_extra import admin_steps, second_thoughts_steps
+from sandbox.demo_steps import DemoStage, Step, at, first_name
 from sandbox.demo_workspace import GENERAL_CHANNEL, person
-from sandbox.slack_requests import SignedSlackClient
-
-
-class DemoStage(Protocol):
-    kit: SignedSlackClient
-
-    def advance(self, delta: timedelta) -> None: ...
-
-    def clock_now(self) -> datetime: ...
-
-    def run_job(self, name: str) -> str: ...
-
-    def answer_pulse(
-        self, user_id: str, score: int, *, comment: str | None = None, double_click: bool = False
-    ) -> str: ...
-
-    def press_pulse_button(self, user_id: str, action_id: str) -> object: ...
-
-    def participation(self) -> str: ...
-
-    def digest_texts(self) -> str: ...
-
-    def send_feedback(
-        self, user_id: str, team_name: str, kind: str, text: str, *, anonymous: bool = True
-    ) -> object: ...
-
-    def feedback_reply(self, user_id: str, action_id: str, text: str) -> object: ...
-
-    def feedback_button(self, user_id: str, action_id: str) -> object: ...
-
-    def submit_kudos_modal(
-        self, user_id: str, receivers: list[str], message: str, value: str | None
-    ) -> object: ...
-
-
-@dataclass(frozen=True)
-class Step:
-    narration: str
-    act: Callable[[DemoStage], object]
-    show_last: int | None = None  # show only the last N things Slack displayed (None: the first 8)
-
-
-def _first_name(user_id: str) -> str:
-    return person(user_id).real_name.split()[0]
 
 
 def help_step(user_id: str) -> Step:
     who = person(user_id)
     return Step(
-        f"{_first_name(user_id)} ({who.locale}) types `/aplauso help` in #general",
+        f"{first_name(user_id)} ({who.locale}) types `/aplauso help` in #general",
         lambda stage: stage.kit.slash_command(
             "/aplauso", "help", user_id=user_id, channel_id=GENERAL_CHANNEL
         ),
@@ -71,14 +28,14 @@ def help_step(user_id: str) -> Step:
 def home_step(user_id: str) -> Step:
     who = person(user_id)
     return Step(
-        f"{_first_name(user_id)} ({who.locale}) opens Aplauso's Home tab",
+        f"{first_name(user_id)} ({who.locale}) opens Aplauso's Home tab",
         lambda stage: stage.kit.app_home_opened(user_id),
     )
 
 
 def unknown_subcommand_step(user_id: str) -> Step:
     return Step(
-        f"{_first_name(user_id)} types `/aplauso dance`, which Aplauso does not know",
+        f"{first_name(user_id)} types `/aplauso dance`, which Aplauso does not know",
         lambda stage: stage.kit.slash_command(
             "/aplauso", "dance", user_id=user_id, channel_id=GENERAL_CHANNEL
         ),
@@ -87,7 +44,7 @@ def unknown_subcommand_step(user_id: str) -> Step:
 
 def slash_kudos_step(user_id: str, text: str, narration: str) -> Step:
     return Step(
-        f"{_first_name(user_id)} {narration}: `/kudos {text}`",
+        f"{first_name(user_id)} {narration}: `/kudos {text}`",
         lambda stage: stage.kit.slash_command(
             "/kudos", text, user_id=user_id, channel_id=GENERAL_CHANNEL
         ),
@@ -98,7 +55,7 @@ def typed_kudos_step(user_id: str, typed: str, narration: str) -> Step:
     """`/kudos` typed as people do, picking names from the composer's suggestions: Slack sends
     them escaped (`<@U…|rosa.mendez>`, `<!subteam^S…|@it-team>`), as the manifest asks."""
     return Step(
-        f"{_first_name(user_id)} {narration}: `/kudos {typed}`",
+        f"{first_name(user_id)} {narration}: `/kudos {typed}`",
         lambda stage: stage.kit.command(
             "/kudos", typed, as_user=user_id, channel_id=GENERAL_CHANNEL
         ),
@@ -113,7 +70,7 @@ def reaction_step(reactor: str, author: str, text: str) -> Step:
         return stage.kit.reaction_added(reactor, "clap", GENERAL_CHANNEL, ts)
 
     return Step(
-        f"{_first_name(author)} posts “{text}” in #general and {_first_name(reactor)} reacts :clap:",
+        f"{first_name(author)} posts “{text}” in #general and {first_name(reactor)} reacts :clap:",
         act,
     )
 
@@ -129,15 +86,15 @@ def message_shortcut_step(user_id: str, author: str, text: str) -> Step:
         )
 
     return Step(
-        f"{_first_name(author)} posts “{text}”; {_first_name(user_id)} picks *Give kudos for this* on it",
+        f"{first_name(author)} posts “{text}”; {first_name(user_id)} picks *Give kudos for this* on it",
         act,
     )
 
 
 def modal_submit_step(user_id: str, receivers: list[str], message: str, value: str | None) -> Step:
-    names = ", ".join(_first_name(r) for r in receivers)
+    names = ", ".join(first_name(r) for r in receivers)
     return Step(
-        f"{_first_name(user_id)} fills the modal for {names} and presses Send",
+        f"{first_name(user_id)} fills the modal for {names} and presses Send",
         lambda stage: stage.submit_kudos_modal(user_id, receivers, message, value),
     )
 
@@ -211,17 +168,6 @@ def _edit_latest(user_id: str, channel: str, text: str) -> Callable[[DemoStage],
     return act
 
 
-def season_start_steps() -> list[Step]:
-    return [
-        Step(
-            "Carmen (admin) starts a season: `/aplauso temporada iniciar Invierno`",
-            lambda stage: stage.kit.slash_command(
-                "/aplauso", "temporada iniciar Invierno", user_id="U01CARMEN"
-            ),
-        ),
-    ]
-
-
 def follow_up_steps() -> list[Step]:
     return [
         Step(
@@ -244,18 +190,6 @@ def follow_up_steps() -> list[Step]:
             lambda stage: stage.kit.slash_command("/aplauso", "report", user_id="U01CARMEN"),
         ),
     ]
-
-
-def _at(day: int, hour: int) -> Callable[[DemoStage], object]:
-    """Moves the demo clock to a day of the demo week (0 is Monday) at an hour, UTC."""
-
-    def act(stage: DemoStage) -> object:
-        now = stage.clock_now()
-        monday = now - timedelta(days=now.weekday(), hours=now.hour, minutes=now.minute)
-        stage.advance(monday + timedelta(days=day, hours=hour) - now)
-        return f"(the clock now reads {(monday + timedelta(days=day, hours=hour)):%A %H:%M} UTC)"
-
-    return act
 
 
 PULSE_ANSWERS: tuple[tuple[str, int, str | None], ...] = (
@@ -281,7 +215,7 @@ PULSE_ANSWERS: tuple[tuple[str, int, str | None], ...] = (
 def pulse_answer_step(user_id: str, score: int, comment: str | None) -> Step:
     what = " with a comment" if comment else ""
     return Step(
-        f"{_first_name(user_id)} answers{what}",
+        f"{first_name(user_id)} answers{what}",
         lambda stage: stage.answer_pulse(user_id, score, comment=comment),
         show_last=0,
     )
@@ -289,7 +223,7 @@ def pulse_answer_step(user_id: str, score: int, comment: str | None) -> Step:
 
 def pulse_steps() -> list[Step]:
     steps = [
-        Step("Tuesday evening (UTC): it is past 10:00 in everyone's own time zone", _at(1, 20)),
+        Step("Tuesday evening (UTC): it is past 10:00 in everyone's own time zone", at(1, 20)),
         Step("The pulse job runs", lambda stage: stage.run_job("pulse"), show_last=2),
         Step("It runs again a quarter of an hour later", lambda stage: stage.run_job("pulse")),
         Step(
@@ -310,7 +244,7 @@ def pulse_steps() -> list[Step]:
             "Ethan stops the surveys",
             lambda stage: stage.press_pulse_button("U14ETHAN", "pulse_stop"),
         ),
-        Step("Thursday evening: the reminders job nudges whoever has not answered", _at(3, 20)),
+        Step("Thursday evening: the reminders job nudges whoever has not answered", at(3, 20)),
         Step("The reminders job runs", lambda stage: stage.run_job("reminders"), show_last=1),
         Step("Participation per team this week", lambda stage: stage.participation()),
     ]
@@ -383,7 +317,7 @@ def feedback_steps() -> list[Step]:
 
 def digest_steps() -> list[Step]:
     return [
-        Step("Next Monday, 16:00 UTC: past 09:00 for every manager", _at(7, 16)),
+        Step("Next Monday, 16:00 UTC: past 09:00 for every manager", at(7, 16)),
         Step(
             "Last week has closed: the reminders job counts its last sealed answers",
             lambda stage: stage.run_job("reminders"),
@@ -396,15 +330,18 @@ def digest_steps() -> list[Step]:
 
 
 def scenario() -> list[Step]:
-    """The week, in order. Feature work appends its own steps here."""
+    """Twelve weeks of history, then the played week, in order. Feature work appends its own
+    steps here."""
     return [
+        *history_steps(),
         help_step("U04EMMA"),
         help_step("U02ANA"),
         unknown_subcommand_step("U10NOAH"),
         home_step("U04EMMA"),
         home_step("U03LUIS"),
-        *season_start_steps(),
+        *admin_steps(),
         *kudos_steps(),
+        *second_thoughts_steps(),
         *follow_up_steps(),
         *pulse_steps(),
         *feedback_steps(),

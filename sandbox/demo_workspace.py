@@ -102,6 +102,14 @@ SALES_CHANNEL = "C0SALES"
 RANDOM_CHANNEL = "C0RANDOM"
 #: Private channel of the managers without the bot: Slack answers ``channel_not_found``.
 LEADS_CHANNEL = "G0LEADS"
+#: Channel id -> name, as Slack shows them.
+CHANNEL_NAMES = {
+    KUDOS_CHANNEL: "kudos",
+    GENERAL_CHANNEL: "general",
+    SALES_CHANNEL: "sales",
+    RANDOM_CHANNEL: "random",
+    LEADS_CHANNEL: "leads",
+}
 
 TEAMS: tuple[DemoTeam, ...] = (
     DemoTeam(
@@ -189,13 +197,15 @@ def seed(fake: WorkspaceTarget) -> None:
     everyone = tuple(member.user_id for member in PEOPLE) + tuple(
         extra.user_id for extra in DIRECTORY_PEOPLE
     )
-    fake.add_channel(KUDOS_CHANNEL, "kudos", everyone)
-    fake.add_channel(GENERAL_CHANNEL, "general", everyone)
+    fake.add_channel(KUDOS_CHANNEL, CHANNEL_NAMES[KUDOS_CHANNEL], everyone)
+    fake.add_channel(GENERAL_CHANNEL, CHANNEL_NAMES[GENERAL_CHANNEL], everyone)
     sales = next(team for team in TEAMS if team.name == "Sales")
-    fake.add_channel(SALES_CHANNEL, "sales", (sales.manager_id, *sales.member_ids))
-    fake.add_channel(RANDOM_CHANNEL, "random", everyone, bot_is_member=False)
+    fake.add_channel(
+        SALES_CHANNEL, CHANNEL_NAMES[SALES_CHANNEL], (sales.manager_id, *sales.member_ids)
+    )
+    fake.add_channel(RANDOM_CHANNEL, CHANNEL_NAMES[RANDOM_CHANNEL], everyone, bot_is_member=False)
     managers = tuple(team.manager_id for team in TEAMS)
-    fake.add_channel(LEADS_CHANNEL, "leads", managers, bot_is_member=False)
+    fake.add_channel(LEADS_CHANNEL, CHANNEL_NAMES[LEADS_CHANNEL], managers, bot_is_member=False)
     for team in TEAMS:
         if team.usergroup_id:
             fake.add_usergroup(

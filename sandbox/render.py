@@ -16,6 +16,16 @@ JsonDict = dict[str, Any]
 Names = Mapping[str, str]
 
 DIVIDER = "-" * 40
+#: How an optional input is marked, in the modal's language.
+OPTIONAL = {"en": "(optional)", "es": "(opcional)"}
+_SPANISH_WORDS = frozenset(
+    {"de", "la", "el", "que", "tu", "tus", "los", "las", "para", "por", "un", "una", "del"}
+    | {"con", "y", "en", "qué", "quién", "enviar", "cancelar", "cerrar", "guardar", "responder"}
+)
+_ENGLISH_WORDS = frozenset(
+    {"the", "to", "you", "your", "and", "of", "for", "is", "it", "in", "with", "what", "who"}
+    | {"send", "cancel", "close", "save", "reply"}
+)
 _ANGLE_TOKEN = re.compile(r"<([^<>]+)>")
 _SELECT_TYPES = frozenset(
     {
@@ -83,16 +93,70 @@ def _element(element: Any, names: Names | None) -> str:
         placeholder = _text(element.get("placeholder"), names) or "Select"
         chosen = element.get("initial_option")
         shown = _text(chosen.get("text"), names) if isinstance(chosen, dict) else placeholder
+        people = element.get("initial_users") or (
+            [element["initial_user"]] if element.get("initial_user") else []
+        )
+        if people:
+            shown = ", ".join(f"@{(names or {}).get(u, u)}" for u in people)
         return f"[ {shown} v ]"
     if kind == "overflow":
         return "[ ... ]"
     if kind in ("checkboxes", "radio_buttons"):
-        mark = "[ ]" if kind == "checkboxes" else "( )"
-        options = element.get("options") or []
-        return "  ".join(f"{mark} {_text(option.get('text'), names)}" for option in options)
+        initial = element.get("initial_options") or [element.get("initial_option") or {}]
+        return _marked(element, {o.get("value") for o in initial}, names)
     if kind in ("datepicker", "timepicker", "datetimepicker"):
         return f"[ {element.get('initial_date') or element.get('initial_time') or kind} ]"
     return "____"
+
+
+def _marked(element: JsonDict, chosen: set[Any], names: Names | None) -> str:
+    """Checkboxes or radio buttons, the chosen ones marked: ``[x] Send anonymously``."""
+    marks = ("[x]", "[ ]") if element.get("type") == "checkboxes" else ("(o)", "( )")
+    return "  ".join(
+        f"{marks[0] if o.get('value') in chosen else marks[1]} {_text(o.get('text'), names)}"
+        for o in element.get("options") or []
+    )
+
+
+def _option_text(element: JsonDict, value: object, names: Names | None) -> str:
+    """The label of the option with this value, among the element's options and groups."""
+    options = list(element.get("options") or [])
+    for group in element.get("option_groups") or []:
+        options += group.get("options") or []
+    for option in options:
+        if isinstance(option, dict) and option.get("value") == value:
+            return _text(option.get("text"), names)
+    return str(value)
+
+
+def _filled(element: JsonDict, state: JsonDict, names: Names | None) -> str:
+    """An input as the person left it when submitting: typed text, choices, checked boxes."""
+    kind = element.get("type")
+    if kind in ("checkboxes", "radio_buttons"):
+        chosen = {o.get("value") for o in state.get("selected_options") or []}
+        if state.get("selected_option"):
+            chosen.add(state["selected_option"].get("value"))
+        return _marked(element, chosen, names)
+    if "selected_users" in state:
+        people = [f"@{(names or {}).get(u, u)}" for u in state["selected_users"] or []]
+        return f"[ {', '.join(people)} v ]"
+    if "selected_option" in state:
+        chosen = state["selected_option"]
+        shown = _option_text(element, chosen.get("value"), names) if chosen else "—"
+        return f"[ {shown} v ]"
+    if "selected_options" in state:
+        labels = [_option_text(element, o.get("value"), names) for o in state["selected_options"]]
+        return f"[ {', '.join(labels)} v ]"
+    return f"“{state.get('value') or ''}”"
+
+
+def guess_language(texts: list[str]) -> str:
+    """ "es" or "en": which of the two a view's own words are in (for the words the renderer
+    adds itself, so a Spanish modal reads "(opcional)")."""
+    words = re.findall(r"[a-záéíóúñ]+", " ".join(texts).lower())
+    spanish = sum(word in _SPANISH_WORDS for word in words)
+    english = sum(word in _ENGLISH_WORDS for word in words)
+    return "es" if spanish > english else "en"
 
 
 def _rich_text(elements: Any, names: Names | None) -> str:
@@ -121,8 +185,28 @@ def _rich_text(elements: Any, names: Names | None) -> str:
     return "".join(parts).strip("\n")
 
 
-def _block_lines(block: Any, names: Names | None) -> list[str]:
-    """The lines one block shows."""
+def _input_lines(
+    block: JsonDict, names: Names | None, state: JsonDict | None, lang: str
+) -> list[str]:
+    """An input block: its label, and the empty input or (with `state`) what was entered."""
+    label = _text(block.get("label"), names)
+    element = block.get("element")
+    shown = _element(element, names) if isinstance(element, dict) else "____"
+    entered = (state or {}).get(str(block.get("block_id")), {})
+    if isinstance(element, dict) and entered:
+        shown = _filled(element, next(iter(entered.values())), names)
+    marked = any(word in label for word in OPTIONAL.values())  # the label says so itself
+    optional = f" {OPTIONAL[lang]}" if block.get("optional") and not marked else ""
+    lines = [f"{label}{optional}: {shown}"]
+    if "hint" in block and state is None:
+        lines.append(f"  {_text(block['hint'], names)}")
+    return lines
+
+
+def _block_lines(
+    block: Any, names: Names | None, state: JsonDict | None = None, lang: str = "en"
+) -> list[str]:
+    """The lines one block shows (inputs as submitted when the view's `state` is given)."""
     if not isinstance(block, dict):
         return []
     kind = block.get("type")
@@ -152,14 +236,7 @@ def _block_lines(block: Any, names: Names | None) -> list[str]:
         image = f"[image: {block.get('alt_text', '')}]"
         return [f"{image} {title}".strip()]
     if kind == "input":
-        label = _text(block.get("label"), names)
-        element = block.get("element")
-        shown = _element(element, names) if isinstance(element, dict) else "____"
-        optional = " (optional)" if block.get("optional") else ""
-        lines = [f"{label}{optional}: {shown}"]
-        if "hint" in block:
-            lines.append(f"  {_text(block['hint'], names)}")
-        return lines
+        return _input_lines(block, names, state, lang)
     if kind == "rich_text":
         return [_rich_text(block.get("elements"), names)]
     if kind == "markdown":
@@ -179,14 +256,17 @@ def _decoded(value: Any) -> Any:
         return value
 
 
-def blocks_to_text(blocks: Any, names: Names | None = None) -> str:
-    """Blocks as readable lines; accepts a list or its JSON string (as form posts carry)."""
+def blocks_to_text(
+    blocks: Any, names: Names | None = None, state: JsonDict | None = None, lang: str = "en"
+) -> str:
+    """Blocks as readable lines; accepts a list or its JSON string (as form posts carry).
+    `state` (block id -> action id -> value, as a view submission carries) fills the inputs."""
     blocks = _decoded(blocks)
     if isinstance(blocks, str):
         return blocks
     lines: list[str] = []
     for block in blocks if isinstance(blocks, list) else []:
-        lines.extend(_block_lines(block, names))
+        lines.extend(_block_lines(block, names, state, lang))
     return "\n".join(lines)
 
 
@@ -204,8 +284,27 @@ def message_to_text(call_params: Mapping[str, Any], names: Names | None = None) 
     return shown.strip("\n")
 
 
-def view_to_text(view: Any, names: Names | None = None) -> str:
-    """A modal or Home tab: title bar, blocks, and the submit/close buttons."""
+def _view_words(view: JsonDict) -> list[str]:
+    """The view's own texts (title, buttons, labels, sections), to tell its language by."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: view.get(k) for k in ("title", "close", "submit", "blocks")})
+    return found
+
+
+def view_to_text(view: Any, names: Names | None = None, state: JsonDict | None = None) -> str:
+    """A modal or Home tab: title bar, blocks, and the submit/close buttons. With `state`
+    (what a submission carries), the inputs show what the person entered."""
     view = _decoded(view)
     if isinstance(view, str):
         return view
@@ -215,7 +314,8 @@ def view_to_text(view: Any, names: Names | None = None) -> str:
         top = "[ Home ]"
     else:
         top = f"[ {_text(view.get('title'), names) or 'Modal'} ]"
-    lines = [top, blocks_to_text(view.get("blocks") or [], names)]
+    lang = guess_language(_view_words(view))
+    lines = [top, blocks_to_text(view.get("blocks") or [], names, state, lang)]
     buttons = [f"[ {_text(view[name], names)} ]" for name in ("close", "submit") if view.get(name)]
     if buttons:
         lines.append("  ".join(buttons))

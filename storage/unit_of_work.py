@@ -32,19 +32,15 @@ class UnitOfWork:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self.settings = SettingsRepository(session)
-        self.people = PeopleRepository(session)
-        self.teams = TeamRepository(session)
-        self.admins = AdminRepository(session)
+        # by feature; each repository sees only this transaction's session
+        self.settings, self.admins = SettingsRepository(session), AdminRepository(session)
+        self.people, self.teams = PeopleRepository(session), TeamRepository(session)
         self.events = EventRepository(session)
-        self.kudos = KudosRepository(session)
-        self.pulse = PulseRepository(session)
-        self.feedback = FeedbackRepository(session)
-        self.digest = DigestRepository(session)
-        self.privacy = PrivacyRepository(session)
-        self.welcomes = WelcomeRepository(session)
-        self.quiet_kudos = QuietKudosRepository(session)
+        self.kudos, self.quiet_kudos = KudosRepository(session), QuietKudosRepository(session)
         self.leaderboards = LeaderboardRepository(session)
+        self.pulse, self.digest = PulseRepository(session), DigestRepository(session)
+        self.feedback, self.privacy = FeedbackRepository(session), PrivacyRepository(session)
+        self.welcomes = WelcomeRepository(session)
 
 
 CONFLICT_ATTEMPTS = 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,16 @@ from storage.unit_of_work import Database
 from tests.support.app_harness import RunningApp, running_app
 from tests.support.databases import DatabaseFactory, configured_url
 
-pytest_plugins = ["tests.support.cli_fixtures"]
+pytest_plugins = ["tests.support.cli_fixtures", "tests.support.played_demo"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` runs two workers a core on a small machine: most tests wait (on servers,
+    subprocesses, Slack's pacing) rather than compute, so one a core leaves it half idle."""
+    cores = len(os.sched_getaffinity(0))
+    return 2 * cores if cores <= 4 else cores
+
 
 # A Tuesday, so pulse-day rules have a natural starting point.
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

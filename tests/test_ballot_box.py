@@ -16,7 +16,7 @@ from engagement.feedback_model import FeedbackKind, FeedbackRequest
 from engagement.pulse import PulseService, ensure_bank
 from engagement.sealing import Sealer
 from engagement.teams import TeamSpec
-from storage.models import Person
+from storage.models import Attempt, ClaimStatus, Person
 from tests.support.app_harness import RunningApp
 from tests.support.pulse_app import EMMA, LUIS, NOAH, TUESDAY, WEEK, make_team, rows, run
 
@@ -41,7 +41,7 @@ def send(app: RunningApp, people: list[str]) -> None:
     with app.database.unit_of_work() as uow:
         for user_id in people:
             uow.pulse.claim(user_id, WEEK, [KEY], TUESDAY)
-            uow.pulse.mark_delivery(user_id, WEEK, status="sent", channel_id="D", message_ts="1")
+            uow.pulse.mark_delivery(user_id, WEEK, Attempt(ClaimStatus.SENT), ("D", "1"))
 
 
 def answer(app: RunningApp, user_id: str, score: int, comment: str | None = None) -> None:

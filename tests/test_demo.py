@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
-from pathlib import Path
 
-from bot.demo import run_demo
+from tests.support.played_demo import PlayedDemo
 
 
-def test_the_demo_plays_every_kind_of_kudos_in_both_languages(tmp_path: Path) -> None:
-    output = io.StringIO()
-    assert run_demo(out=tmp_path, stream=output) == 0
-    text = output.getvalue()
+def test_the_demo_plays_every_kind_of_kudos_in_both_languages(played_demo: PlayedDemo) -> None:
+    tmp_path = played_demo.out
+    text = played_demo.printed
     assert "Help for Aplauso" in text or "recognition and engagement" in text
     assert "reconocimiento y compromiso" in text
     assert "Kudos sent to @Javier" in text

@@ -16,6 +16,7 @@ from engagement.pulse import ensure_bank
 from engagement.pulse_questions import person_questions
 from engagement.teams import TeamSpec, set_team
 from schedules.jobs import JOBS
+from storage.models import Attempt, ClaimStatus
 from tests.support.app_harness import RunningApp, running_app
 
 WEEK = date(2026, 11, 23)  # the reported week (Monday)
@@ -42,7 +43,7 @@ def answer_all(app: RunningApp, people: list[str], score_of: Any) -> None:
         asked = {user_id: person_questions(uow, user_id, WEEK, TUESDAY) for user_id in people}
         for user_id, questions in asked.items():
             uow.pulse.claim(user_id, WEEK, [q.key for q in questions], TUESDAY)
-            uow.pulse.mark_delivery(user_id, WEEK, status="sent", channel_id="D", message_ts="1")
+            uow.pulse.mark_delivery(user_id, WEEK, Attempt(ClaimStatus.SENT), ("D", "1"))
     pulse = app.runtime.services.pulse
     for index, user_id in enumerate(people):
         for number, question in enumerate(asked[user_id]):

@@ -6,15 +6,12 @@ reminders job, digests as managers read them. Each test builds one of the review
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.demo import run_demo
 from bot.i18n import t
 from bot.views import digest as views
 from bot.views import digest_text as figures
@@ -26,6 +23,7 @@ from engagement.local_time import monday_of
 from engagement.pulse_questions import person_questions
 from engagement.teams import TeamSpec
 from tests.support.app_harness import RunningApp
+from tests.support.played_demo import PlayedDemo
 from tests.support.pulse_app import make_team, run
 from tests.test_digest_views import LANGS, SHOWN, section_texts
 
@@ -253,9 +251,7 @@ def test_removing_a_team_does_not_open_what_it_kept_hidden(app: RunningApp) -> N
     assert after["Core"].drivers is None
 
 
-def test_in_the_demo_emmas_comment_reaches_one_manager(tmp_path: Path) -> None:
+def test_in_the_demo_emmas_comment_reaches_one_manager(played_demo: PlayedDemo) -> None:
     """Emma is in IT and in Sales; the review found her words in both managers' digests."""
-    output = io.StringIO()
-    assert run_demo(out=tmp_path, stream=output) == 0
-    digests_read = output.getvalue().split("What each manager read, as text")[1]
+    digests_read = played_demo.printed.split("What each manager read, as text")[1]
     assert digests_read.count("Logistics has been great this month.") == 1

@@ -119,7 +119,7 @@ def slack() -> FakeSlack:
 @pytest.fixture
 def service(database: Database, clock: ManualClock, slack: FakeSlack) -> KudosService:
     people = PeopleService(database, slack, clock)
-    return KudosService(database, people, slack, slack, clock, kudos_channel="CKUDOS")
+    return KudosService(database, people, clock, slack, slack, kudos_channel="CKUDOS")
 
 
 def request(giver: str, *receivers: str, key: str = "k1", message: str = "thanks!") -> KudosRequest:

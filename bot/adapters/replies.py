@@ -91,11 +91,7 @@ def reply_privately(
 ) -> bool:
     """response_url, then an ephemeral in `channel_id` (in `thread_ts` when given), then a DM;
     False only when all of them failed. Never raises."""
-    if respond is not None and respond.response_url and _by_response_url(respond, text, blocks):
-        return True
-    if channel_id and _by_ephemeral(client, channel_id, user_id, text, blocks, thread_ts):
-        return True
-    return _by_direct_message(client, user_id, text, blocks)
+    return _reply(respond, client, channel_id, user_id, text, blocks, thread_ts)
 
 
 def reply_message(
@@ -108,13 +104,20 @@ def reply_message(
     thread_ts: str | None = None,
 ) -> bool:
     """`reply_privately` with a view's (text, blocks)."""
-    text, blocks = message
-    return reply_privately(
-        respond=respond,
-        client=client,
-        channel_id=channel_id,
-        user_id=user_id,
-        text=text,
-        blocks=blocks,
-        thread_ts=thread_ts,
-    )
+    return _reply(respond, client, channel_id, user_id, *message, thread_ts)
+
+
+def _reply(
+    respond: Respond | None,
+    client: WebClient,
+    channel_id: str | None,
+    user_id: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None,
+    thread_ts: str | None,
+) -> bool:
+    if respond is not None and respond.response_url and _by_response_url(respond, text, blocks):
+        return True
+    if channel_id and _by_ephemeral(client, channel_id, user_id, text, blocks, thread_ts):
+        return True
+    return _by_direct_message(client, user_id, text, blocks)

@@ -90,10 +90,10 @@ def _give_typed(
     kudos: KudosService,
     context: BoltContext,
     respond: Respond | None,
+    channel_id: str | None,
     text: str,
     source_kind: SourceKind,
     source_key: str,
-    channel_id: str | None,
     message_ts: str | None = None,
     thread_ts: str | None = None,
 ) -> None:
@@ -182,7 +182,7 @@ def _register_typed(
         source_key = f"event:{body.get('event_id') or ''}"
         channel_id, ts, thread = event.get("channel"), event.get("ts"), event.get("thread_ts")
         _give_typed(
-            kudos, context, None, text, SourceKind.MENTION, source_key, channel_id, ts, thread
+            kudos, context, None, channel_id, text, SourceKind.MENTION, source_key, ts, thread
         )
 
     @surfaces.command("/kudos")
@@ -209,7 +209,7 @@ def _register_typed(
             reply_message(respond, context.client, channel_id, user_id_of(command), message)
             return
         source_key = f"command:{command.get('trigger_id') or command.get('response_url')}"
-        _give_typed(kudos, context, respond, text, SourceKind.COMMAND, source_key, channel_id)
+        _give_typed(kudos, context, respond, channel_id, text, SourceKind.COMMAND, source_key)
 
 
 def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:

@@ -20,7 +20,6 @@ from bot.views.blocks import (
     fields_section,
     fit_view,
     header,
-    mention,
     section,
 )
 from bot.views.kudos import GIVE_KUDOS_ACTION, link, quoted_words
@@ -144,7 +143,7 @@ def _team_field(team: TeamLeaders, lang: str) -> str:
     part with "and N others" rather than cut silently."""
     lines = [f"*{escaped_clip(team.team_name, TEAM_NAME_MAX)}*"]
     for place in team.places:
-        named = [mention(user_id) for user_id in place.user_ids[:NAMED_PER_PLACE]]
+        named = [person_ref(user_id, lang) for user_id in place.user_ids[:NAMED_PER_PLACE]]
         hidden = len(place.user_ids) - len(named)
         people = ", ".join(named)
         if hidden:

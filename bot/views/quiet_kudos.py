@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import t
-from bot.views.blocks import Block, context, escaped_clip, mention, section, slack_message
+from bot.views.blocks import Block, context, escaped_clip, section, slack_message
+from bot.views.privacy import person_ref
 from engagement.celebrations import DAILY, EACH, KudosSummary
 
 SUMMARY_EVENT = "aplauso_kudos_summary"
@@ -24,7 +25,7 @@ def summary_message(summary: KudosSummary) -> tuple[str, list[Block]]:
         t(
             lang,
             "quiet.summary_line",
-            giver=mention(item.giver_id),
+            giver=person_ref(item.giver_id, lang),
             value=f" {item.value_emoji}" if item.value_emoji else "",
             message=escaped_clip(item.message, MESSAGE_MAX),
         )

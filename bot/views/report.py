@@ -24,6 +24,7 @@ from bot.views.blocks import (
     slack_message,
 )
 from bot.views.digest_text import percent
+from bot.views.privacy import person_ref
 from engagement.anonymity import THRESHOLD
 from engagement.digest_model import CompanyReport, TeamParticipation
 from engagement.kudos_patterns import BURST_WITHIN
@@ -196,8 +197,9 @@ def _deliveries(report: CompanyReport, lang: str) -> list[Block]:
 
 
 def _patterns(report: CompanyReport, lang: str) -> list[Block]:
-    """Pairs who mostly thank each other and sprees at the daily limit, named for admins:
-    kudos are public acts, unlike pulse answers and feedback."""
+    """Pairs who mostly thank each other, sprees at the daily limit and kudos emoji on one's
+    own messages, named for admins (people who left as "a former colleague"): kudos are
+    public acts, unlike pulse answers and feedback."""
     patterns = report.patterns
     if patterns.empty:
         return []
@@ -205,8 +207,8 @@ def _patterns(report: CompanyReport, lang: str) -> list[Block]:
         t(
             lang,
             "digest.report.patterns.pair_line",
-            first=mention(pair.first),
-            second=mention(pair.second),
+            first=person_ref(pair.first, lang),
+            second=person_ref(pair.second, lang),
             first_to_second=pair.first_to_second,
             second_to_first=pair.second_to_first,
         )
@@ -217,11 +219,20 @@ def _patterns(report: CompanyReport, lang: str) -> list[Block]:
         t(
             lang,
             "digest.report.patterns.burst_line",
-            person=mention(burst.giver_id),
+            person=person_ref(burst.giver_id, lang),
             minutes=minutes,
             count=burst.bursts,
         )
         for burst in patterns.bursts
+    ]
+    lines += [
+        t(
+            lang,
+            "digest.report.patterns.self_reaction_line",
+            person=person_ref(mine.user_id, lang),
+            count=mine.messages,
+        )
+        for mine in patterns.self_reactions
     ]
     title = f":mag: *{t(lang, 'digest.report.patterns.title')}*"
     return [

@@ -22,6 +22,7 @@ from storage.models.people import ProcessedEvent as ProcessedEvent
 from storage.models.people import Team as Team
 from storage.models.people import TeamMember as TeamMember
 from storage.models.people import TeamSupplier as TeamSupplier
+from storage.models.pulse import Attempt as Attempt
 from storage.models.pulse import ClaimStatus as ClaimStatus
 from storage.models.pulse import PulseAnswer as PulseAnswer
 from storage.models.pulse import PulseDelivery as PulseDelivery

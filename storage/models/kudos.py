@@ -73,3 +73,15 @@ class KudosTeamLink(SQLModel, table=True):
     )
     role: str = Field(max_length=8)  # a LinkRole
     user_id: str = Field(max_length=32)
+
+
+class SelfReaction(SQLModel, table=True):
+    """A kudos emoji someone put on their own message: refused, and kept for the admins'
+    report. One row per (channel, message, person), so Slack's retries count once."""
+
+    __tablename__ = "kudos_self_reactions"
+
+    channel_id: str = Field(sa_column=Column(String(32), primary_key=True))
+    message_ts: str = Field(sa_column=Column(String(32), primary_key=True))
+    user_id: str = Field(sa_column=Column(String(32), primary_key=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))

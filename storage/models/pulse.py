@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any, NamedTuple
 
 from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
+
+
+def _team_ref() -> Any:
+    """A team the row counts for; the row goes with its team."""
+    return Field(sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False))
 
 
 class ClaimStatus(StrEnum):
@@ -22,6 +28,15 @@ class ClaimStatus(StrEnum):
     SENT = "sent"
     RETRY = "retry"  # Slack failed for a passing reason: due again from `retry_at`
     FAILED = "failed"  # for good: a refusal that no retry can change, or its period closed
+
+
+class Attempt(NamedTuple):
+    """How one send went: sent, due again from `retry_at`, or failed for good with Slack's
+    `error`. `status` is a ClaimStatus (welcomes keep plain strings of the same names)."""
+
+    status: str
+    error: str | None = None
+    retry_at: datetime | None = None
 
 
 class SendClaimState(SQLModel):
@@ -113,9 +128,7 @@ class PulseBallot(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=32)
     week_start: date = Field(index=True)
-    team_id: int = Field(
-        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
-    )
+    team_id: int = _team_ref()
     question_key: str = Field(max_length=40)
     sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
@@ -132,9 +145,7 @@ class PulseAnswer(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     week_start: date = Field(index=True)
     question_key: str = Field(max_length=40)
-    team_id: int = Field(
-        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
-    )
+    team_id: int = _team_ref()
     score: int | None = Field(default=None)  # None: skipped
     comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
@@ -157,11 +168,7 @@ class ServiceRating(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=32)
     month: date = Field(index=True)
-    rating_team_id: int = Field(
-        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
-    )
-    rated_team_id: int = Field(
-        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False)
-    )
+    rating_team_id: int = _team_ref()
+    rated_team_id: int = _team_ref()
     score: int
     comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -14,7 +14,7 @@ from storage.models.digest import DigestClaim
 from storage.models.feedback import FeedbackThread, ThreadStatus
 from storage.models.kudos import Kudos, KudosTeamLink, LinkRole
 from storage.models.people import TeamMember
-from storage.models.pulse import ClaimStatus, PulseAnswer, PulseDelivery, ServiceRating
+from storage.models.pulse import Attempt, ClaimStatus, PulseAnswer, PulseDelivery, ServiceRating
 from storage.repositories._sql import insert_ignoring_duplicates
 from storage.repositories.claims import SendClaims
 from storage.repositories.kudos import kudos_between
@@ -85,38 +85,21 @@ class DigestRepository(TeamWeekQueries):
         week_start: date,
         now: datetime,
         *,
-        owner: str | None = None,
-        alive_at: datetime | None = None,
+        owner: str | None,
+        alive_at: datetime | None,
     ) -> bool:
         """Claims the team-week for the run `owner`; without one it counts as abandoned at once."""
-        return insert_ignoring_duplicates(
-            self._session,
-            DigestClaim,
-            {
-                "team_id": team_id,
-                "week_start": week_start,
-                "status": ClaimStatus.CLAIMED,
-                "claimed_at": now,
-                "claimed_by": owner,
-                "heartbeat_at": alive_at,
-            },
-        )
+        claim = {"team_id": team_id, "week_start": week_start, "status": ClaimStatus.CLAIMED}
+        claim |= {"claimed_at": now, "claimed_by": owner, "heartbeat_at": alive_at}
+        return insert_ignoring_duplicates(self._session, DigestClaim, claim)
 
     def mark(
-        self,
-        team_id: int,
-        week_start: date,
-        status: str,
-        message_ts: str | None,
-        *,
-        error: str | None = None,
-        retry_at: datetime | None = None,
+        self, team_id: int, week_start: date, attempt: Attempt, message_ts: str | None = None
     ) -> None:
-        """`status` is a ClaimStatus (plain strings still work)."""
         self._session.execute(
             update(DigestClaim)
             .where(col(DigestClaim.team_id) == team_id, col(DigestClaim.week_start) == week_start)
-            .values(message_ts=message_ts, **self.claims.outcome(status, error, retry_at))
+            .values(message_ts=message_ts, **self.claims.outcome(*attempt))
         )
 
     def claimed_weeks(self, week_start: date) -> set[int]:

@@ -11,9 +11,15 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models.kudos import Kudos, KudosReceiver, KudosTeamLink, LinkRole
+from storage.models.kudos import Kudos, KudosReceiver, KudosTeamLink, LinkRole, SelfReaction
 from storage.models.people import Team
-from storage.repositories._sql import dialect_insert
+from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
+
+_KUDOS_COLUMNS = tuple(
+    column.name
+    for column in Kudos.__table__.columns  # type: ignore[attr-defined]
+    if column.name != "id"
+)
 
 
 class ValueCount(NamedTuple):
@@ -87,15 +93,13 @@ class KudosRepository:
         return list(self._session.exec(query))
 
     def insert(
-        self,
-        values: dict[str, object],
-        receiver_ids: Sequence[str],
-        team_links: Sequence[tuple[int, str, str]],
+        self, kudos: Kudos, receiver_ids: Sequence[str], team_links: Sequence[tuple[int, str, str]]
     ) -> int | None:
         """Inserts the kudos with its receivers and (team, role, user) links; None when its
         source exists. The unique source key decides, inside the database, which of two racing
         deliveries of the same Slack action is the real one."""
         insert = dialect_insert(self._session)
+        values = {name: getattr(kudos, name) for name in _KUDOS_COLUMNS}
         statement = insert(Kudos).values(**values).on_conflict_do_nothing().returning(col(Kudos.id))
         core = self._session.connection()  # Core statements: every kudos passes here
         kudos_id = core.execute(statement).scalar()
@@ -233,6 +237,23 @@ class KudosRepository:
         )
         rows = self._session.connection().execute(query)
         return [GivenEdge(int(a or 0), str(b), str(c), d, int(e)) for a, b, c, d, e in rows]
+
+    def record_self_reaction(
+        self, channel_id: str, message_ts: str, user_id: str, now: datetime
+    ) -> bool:
+        """Keeps a kudos emoji put on one's own message; False when it was kept already."""
+        row = {"channel_id": channel_id, "message_ts": message_ts, "user_id": user_id}
+        return insert_ignoring_duplicates(self._session, SelfReaction, {**row, "created_at": now})
+
+    def self_reactions_since(self, since: datetime) -> dict[str, int]:
+        """How many of their own messages each person reacted to with a kudos emoji."""
+        query = (
+            sa_select(col(SelfReaction.user_id), func.count())
+            .where(col(SelfReaction.created_at) >= since)
+            .group_by(col(SelfReaction.user_id))
+        )
+        rows = self._session.connection().execute(query)
+        return {str(user_id): int(count) for user_id, count in rows}
 
     def live_from_message(
         self, channel_id: str, message_ts: str, source_kinds: Sequence[str]

@@ -29,6 +29,7 @@ from storage.models import (
     TeamMember,
 )
 from storage.models.digest import TeamWeekMember
+from storage.models.kudos import SelfReaction
 from storage.models.welcome import KudosDmPreference, KudosSummaryClaim, Welcome
 from storage.repositories._sql import insert_ignoring_duplicates
 
@@ -73,6 +74,10 @@ class PrivacyRepository:
                 for w in s.exec(
                     select(TeamWeekMember).where(col(TeamWeekMember.user_id) == user_id)
                 )
+            ],
+            "kudos_emoji_on_own_messages": [
+                _dump(r, "channel_id", "message_ts", "created_at")
+                for r in s.exec(select(SelfReaction).where(col(SelfReaction.user_id) == user_id))
             ],
             "signed_feedback": [
                 _dump(f, "id", "kind", "status", "created_on")
@@ -121,7 +126,7 @@ class PrivacyRepository:
         counts = {"kudos_given": self._pseudonymise_given(user_id, former_id)}
         counts["kudos_received"] = self._forget_received(user_id)
         personal = (PulsePending, PulseDelivery, PulseOptOut, TeamWeekMember, TeamMember, Admin)
-        quiet = (Welcome, KudosDmPreference, KudosSummaryClaim)
+        quiet = (Welcome, KudosDmPreference, KudosSummaryClaim, SelfReaction)
         for table in (*personal, *quiet):
             counts[table.__tablename__] = self._delete_where(table, user_id)
         counts["signed_feedback"] = self._rowcount(

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from storage.models.people import Person, TeamMember
 from storage.models.pulse import (
+    Attempt,
     ClaimStatus,
     PulseAnswer,
     PulseDelivery,
@@ -207,15 +208,12 @@ class PulseRepository(BallotQueries):
         self,
         user_id: str,
         week_start: date,
-        *,
-        status: str,
-        channel_id: str | None = None,
-        message_ts: str | None = None,
-        error: str | None = None,
-        retry_at: datetime | None = None,
+        attempt: Attempt,
+        sent_as: tuple[str, str] | None = None,
     ) -> None:
-        """Records how sending went; `status` is a ClaimStatus (plain strings still work).
-        A retry keeps the pending questions for the next attempt."""
+        """Records how sending went (`sent_as`: the DM's channel and ts); a retry keeps the
+        pending questions for the next attempt."""
+        channel_id, message_ts = sent_as or (None, None)
         self._session.execute(
             update(PulseDelivery)
             .where(
@@ -224,10 +222,10 @@ class PulseRepository(BallotQueries):
             .values(
                 channel_id=channel_id,
                 message_ts=message_ts,
-                **self.claims.outcome(status, error, retry_at),
+                **self.claims.outcome(*attempt),
             )
         )
-        if status == ClaimStatus.FAILED:  # never asked, so never counted as not answering
+        if attempt.status == ClaimStatus.FAILED:  # never asked, so never counted as not answering
             self._forget_pending(user_id, week_start)
 
     def _forget_pending(self, user_id: str, week_start: date) -> None:

@@ -105,20 +105,15 @@ class BallotQueries:
         )
 
     def has_answers(self, week_start: date, team_id: int, key: str) -> bool:
-        query = select(PulseAnswer.id).where(
-            col(PulseAnswer.week_start) == week_start,
-            col(PulseAnswer.team_id) == team_id,
-            col(PulseAnswer.question_key) == key,
-        )
-        return self._session.exec(query.limit(1)).first() is not None
+        return self._any(PulseAnswer, week_start=week_start, team_id=team_id, question_key=key)
 
     def has_ratings(self, month: date, rating_team_id: int, rated_team_id: int) -> bool:
-        query = select(ServiceRating.id).where(
-            col(ServiceRating.month) == month,
-            col(ServiceRating.rating_team_id) == rating_team_id,
-            col(ServiceRating.rated_team_id) == rated_team_id,
-        )
-        return self._session.exec(query.limit(1)).first() is not None
+        rating = {"rating_team_id": rating_team_id, "rated_team_id": rated_team_id}
+        return self._any(ServiceRating, month=month, **rating)
+
+    def _any(self, model: type[PulseAnswer | ServiceRating], **equal: object) -> bool:
+        query = select(model).filter_by(**equal).limit(1)
+        return self._session.exec(query).first() is not None
 
     def write_batch(self, rows: Sequence[PulseAnswer]) -> None:
         """Writes a counted batch of one group (week, team, question) together with the

@@ -6,12 +6,14 @@ instances racing for the same send learn which one of them won.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models.kudos import Kudos, KudosReceiver
+from storage.models.pulse import Attempt
 from storage.models.welcome import (
     CelebrationThread,
     KudosDmPreference,
@@ -62,25 +64,14 @@ class WelcomeRepository:
         row = self._session.get(Welcome, (user_id, role))
         return row.attempts if row else 0
 
-    def mark(
-        self,
-        user_id: str,
-        role: str,
-        status: str,
-        *,
-        at: datetime,
-        error: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> None:
+    def mark(self, user_id: str, role: str, attempt: Attempt, *, at: datetime) -> None:
         row = self._session.get(Welcome, (user_id, role))
         if row is None:
             return
-        row.status = status
-        row.error = error
-        row.retry_at = retry_at
-        if status == SENT:
+        row.status, row.error, row.retry_at = attempt
+        if attempt.status == SENT:
             row.sent_at = at
-        elif error is not None:
+        elif attempt.error is not None:
             row.attempts += 1
         self._session.add(row)
 
@@ -98,6 +89,13 @@ class QuietKudosRepository:
     def dm_mode(self, user_id: str) -> str:
         row = self._session.get(KudosDmPreference, user_id)
         return row.mode if row else "each"
+
+    def quiet_among(self, user_ids: Sequence[str]) -> set[str]:
+        """Those of these people who chose a daily summary, or no DMs, over one DM a kudos."""
+        query = select(KudosDmPreference.user_id).where(
+            col(KudosDmPreference.user_id).in_(user_ids), col(KudosDmPreference.mode) != "each"
+        )
+        return set(self._session.exec(query)) if user_ids else set()
 
     def set_dm_mode(self, user_id: str, mode: str) -> None:
         row = self._session.get(KudosDmPreference, user_id)

@@ -1,7 +1,8 @@
 """Fresh, migrated databases for tests: SQLite by default, PostgreSQL when DATABASE_URL says so.
 
 Migrations run once per session into a template; each test gets a copy of it, so every test
-starts from exactly what `aplauso db upgrade` produces, quickly.
+starts from exactly what `aplauso db upgrade` produces, quickly. On PostgreSQL a used copy is
+put back to the template's state and handed to the next test (`tests/support/pg_reuse.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from storage.db import make_engine
 from storage.migrate import upgrade
+from tests.support import pg_reuse
 
 
 def configured_url() -> str | None:
@@ -36,6 +38,8 @@ class DatabaseFactory:
     template: str = ""
     created: list[str] = field(default_factory=list)
     admin_engine: Engine | None = None
+    template_state: pg_reuse.Snapshot | None = None
+    reusable: list[str] = field(default_factory=list)
 
     @property
     def postgres(self) -> bool:
@@ -64,9 +68,13 @@ class DatabaseFactory:
             engine = make_engine(f"sqlite:///{self.template}")
         upgrade(engine)
         engine.dispose()
+        if self.postgres:
+            self.template_state = pg_reuse.snapshot(self._url_for(self.template))
 
     def new_url(self) -> str:
         if self.postgres:
+            if self.reusable:
+                return self.reusable.pop()
             return self._new_postgres("aplauso_t", f' TEMPLATE "{self.template}"')
         target = self.workdir / f"{uuid.uuid4().hex[:12]}.db"
         shutil.copyfile(self.template, target)
@@ -88,7 +96,13 @@ class DatabaseFactory:
         return self._url_for(name)
 
     def drop(self, url: str) -> None:
+        """Done with this test's database: emptied for the next test, or dropped."""
         if not self.postgres:
+            return
+        assert self.server_url is not None
+        assert self.template_state is not None
+        if pg_reuse.reset(self.server_url, url, self.template_state):
+            self.reusable.append(url)
             return
         name = make_url(url).database
         admin = self._admin()

@@ -29,6 +29,7 @@ from bot.demo_output import (
     write_calls,
     write_charts,
 )
+from bot.demo_setup import hand_team, set_up_teams
 from bot.views import feedback_modal as forms
 from bot.views import kudos as kudos_card
 from bot.views import kudos_modal as kudos_views
@@ -46,7 +47,7 @@ from sandbox.demo_steps import (
     select_state,
     text_state,
 )
-from sandbox.demo_workspace import GENERAL_CHANNEL, KUDOS_CHANNEL, TEAMS, seed
+from sandbox.demo_workspace import GENERAL_CHANNEL, KUDOS_CHANNEL, TEAMS, DemoTeam, seed
 from sandbox.fake_slack import FakeSlack
 from sandbox.slack_payloads import find_element
 from sandbox.slack_requests import SignedSlackClient
@@ -97,6 +98,9 @@ class DemoStageImpl:
 
     def clock_now(self) -> datetime:
         return self.clock()
+
+    def hand_team(self, team: str, manager_id: str) -> str:
+        return hand_team(self.runtime, team, manager_id, self.names)
 
     def _monday(self, *, weeks_back: int = 0) -> date:
         today = self.clock().date()
@@ -305,23 +309,11 @@ class DemoStageImpl:
         return self.runtime.run_job(name, self.clock()).summary(name)
 
 
-def set_up_teams(runtime: Runtime) -> None:
-    """What an admin does with `aplauso team set` and `aplauso admin add`, through the same
-    services."""
-    runtime.services.people.refresh_directory()
-    runtime.services.admin.add_admin("U01CARMEN")
-    for with_suppliers in (False, True):
-        for team in TEAMS:
-            runtime.services.teams.set_team(
-                TeamSpec(
-                    name=team.name,
-                    manager_id=team.manager_id,
-                    member_ids=() if team.usergroup_id else list(team.member_ids),
-                    channel_id=team.channel_id,
-                    usergroup_id=team.usergroup_id,
-                    served_by=team.served_by if with_suppliers else (),
-                )
-            )
+def _spec(team: DemoTeam) -> TeamSpec:
+    """A seeded team as `aplauso team set` would name it (a user group keeps its own members)."""
+    members = () if team.usergroup_id else list(team.member_ids)
+    where = (team.channel_id, team.usergroup_id)
+    return TeamSpec(team.name, team.manager_id, members, *where, served_by=tuple(team.served_by))
 
 
 def _settings(fake: FakeSlack, signing_secret: str, workdir: Path) -> Settings:
@@ -375,7 +367,7 @@ def run_demo(out: Path, stream: TextIO | None = None) -> int:
         database = open_database(settings)
         runtime = build_runtime(settings, database, clock)
         say("Aplauso demo: a small company's week, and the 11 before it, against a fake Slack.")
-        set_up_teams(runtime)
+        set_up_teams(runtime, [_spec(team) for team in TEAMS])
         names = everyone_named()
         for team in TEAMS:
             members = len(team.member_ids)

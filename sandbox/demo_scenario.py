@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sandbox.demo_history import history_steps
 from sandbox.demo_scenario_extra import admin_steps, second_thoughts_steps
+from sandbox.demo_scenario_more import more_steps
 from sandbox.demo_steps import DemoStage, Step, at, first_name
 from sandbox.demo_workspace import GENERAL_CHANNEL, person
 
@@ -333,6 +334,11 @@ def scenario() -> list[Step]:
     """Twelve weeks of history, then the played week, in order. Feature work appends its own
     steps here."""
     return [
+        Step(
+            "Minutes after the teams are set up, the welcomes job greets everyone on them",
+            lambda stage: stage.run_job("welcomes"),
+            show_last=0,
+        ),
         *history_steps(),
         help_step("U04EMMA"),
         help_step("U02ANA"),
@@ -346,4 +352,5 @@ def scenario() -> list[Step]:
         *pulse_steps(),
         *feedback_steps(),
         *digest_steps(),
+        *more_steps(),
     ]

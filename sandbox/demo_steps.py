@@ -31,7 +31,15 @@ class DemoStage(Protocol):
 
     def clock_now(self) -> datetime: ...
 
+    def settle(self) -> None:
+        """Waits until the app has finished what the last request started."""
+        ...
+
     def run_job(self, name: str) -> str: ...
+
+    def hand_team(self, team: str, manager_id: str) -> str:
+        """`aplauso team set "TEAM" --manager @someone`, as an admin types it."""
+        ...
 
     def rated_team(self, key: str) -> str:
         """The name of the team a monthly service question rates."""

@@ -86,10 +86,6 @@ class QuietKudosRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def dm_mode(self, user_id: str) -> str:
-        row = self._session.get(KudosDmPreference, user_id)
-        return row.mode if row else "each"
-
     def quiet_among(self, user_ids: Sequence[str]) -> set[str]:
         """Those of these people who chose a daily summary, or no DMs, over one DM a kudos."""
         query = select(KudosDmPreference.user_id).where(

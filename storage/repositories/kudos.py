@@ -6,20 +6,27 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, update
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models.kudos import Kudos, KudosReceiver, KudosTeamLink, LinkRole, SelfReaction
 from storage.models.people import Team
-from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
+from storage.repositories._sql import ignoring_duplicates, insert_ignoring_duplicates
 
-_KUDOS_COLUMNS = tuple(
-    column.name
-    for column in Kudos.__table__.columns  # type: ignore[attr-defined]
-    if column.name != "id"
+_KUDOS: Table = Kudos.__table__  # type: ignore[attr-defined]
+_KUDOS_COLUMNS = tuple(column.name for column in _KUDOS.columns if column.name != "id")
+# Every recorded kudos runs these: built once, they cost no construction and no cache key.
+_ID_BY_SOURCE = sa_select(_KUDOS.c.id).where(_KUDOS.c.source_key == bindparam("source_key"))
+_UNITS_SINCE = sa_select(func.coalesce(func.sum(_KUDOS.c.limit_units), 0)).where(
+    _KUDOS.c.giver_id == bindparam("giver_id"),
+    _KUDOS.c.created_at >= bindparam("since"),
+    _KUDOS.c.withdrawn_at.is_(None),
 )
+_INSERT_RECEIVERS = sa_insert(KudosReceiver.__table__)  # type: ignore[attr-defined]
+_INSERT_TEAM_LINKS = sa_insert(KudosTeamLink.__table__)  # type: ignore[attr-defined]
 
 
 class ValueCount(NamedTuple):
@@ -77,8 +84,8 @@ class KudosRepository:
 
     def id_by_source_key(self, source_key: str) -> int | None:
         """The id alone: the usual answer is "none yet", and no row needs building for it."""
-        query = select(col(Kudos.id)).where(col(Kudos.source_key) == source_key)
-        found = self._session.connection().execute(query).scalar()  # Core: a hot path
+        core = self._session.connection()  # Core: the usual answer is "none yet"
+        found = core.execute(_ID_BY_SOURCE, {"source_key": source_key}).scalar()
         return int(found) if found is not None else None
 
     def get(self, kudos_id: int) -> Kudos | None:
@@ -98,20 +105,19 @@ class KudosRepository:
         """Inserts the kudos with its receivers and (team, role, user) links; None when its
         source exists. The unique source key decides, inside the database, which of two racing
         deliveries of the same Slack action is the real one."""
-        insert = dialect_insert(self._session)
         values = {name: getattr(kudos, name) for name in _KUDOS_COLUMNS}
-        statement = insert(Kudos).values(**values).on_conflict_do_nothing().returning(col(Kudos.id))
+        statement = ignoring_duplicates(self._session.get_bind().dialect.name, _KUDOS)
         core = self._session.connection()  # Core statements: every kudos passes here
-        kudos_id = core.execute(statement).scalar()
+        kudos_id = core.execute(statement, values).scalar()
         if kudos_id is None:
             return None
         core.execute(
-            insert(KudosReceiver),
+            _INSERT_RECEIVERS,
             [{"kudos_id": kudos_id, "receiver_id": receiver_id} for receiver_id in receiver_ids],
         )
         if team_links:
             core.execute(
-                insert(KudosTeamLink),
+                _INSERT_TEAM_LINKS,
                 [
                     {"kudos_id": kudos_id, "team_id": team_id, "role": role, "user_id": user_id}
                     for team_id, role, user_id in team_links
@@ -120,9 +126,8 @@ class KudosRepository:
         return int(kudos_id)
 
     def units_given_since(self, giver_id: str, since: datetime) -> int:
-        units = func.coalesce(func.sum(Kudos.limit_units), 0)
-        query = select(units).where(col(Kudos.giver_id) == giver_id, *_live_since(since))
-        return int(self._session.connection().execute(query).scalar_one())  # Core: a hot path
+        core = self._session.connection()  # Core: every recorded kudos asks
+        return int(core.execute(_UNITS_SINCE, {"giver_id": giver_id, "since": since}).scalar_one())
 
     def count_received(self, user_id: str, since: datetime) -> int:
         query = (

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, case, delete, func
+from sqlalchemy import ColumnElement, bindparam, case, delete, func
 from sqlmodel import Session, col, select
 
 from storage.models.people import (
@@ -31,6 +31,14 @@ class Membership(NamedTuple):
     user_id: str
     team_id: int
     channel_id: str | None
+
+
+_LOCK_PEOPLE = (
+    select(Person.user_id)
+    .where(col(Person.user_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(Person.user_id))
+    .with_for_update(key_share=True)
+)
 
 
 class PeopleRepository:
@@ -123,12 +131,7 @@ class PeopleRepository:
         key check of the other's kudos waits on it."""
         if self._session.get_bind().dialect.name == "sqlite":
             return  # the transaction already holds the only write lock
-        self._session.exec(
-            select(Person.user_id)
-            .where(col(Person.user_id).in_(sorted(set(user_ids))))
-            .order_by(col(Person.user_id))
-            .with_for_update(key_share=True)
-        )
+        self._session.connection().execute(_LOCK_PEOPLE, {"ids": sorted(set(user_ids))})
 
 
 REMOVED_MARK = "  (removed {id})"
@@ -139,6 +142,14 @@ REMOVED_MARK = "  (removed {id})"
 def _active() -> ColumnElement[bool]:
     """Removed teams keep their rows for their history; every look-up skips them."""
     return col(Team.removed_at).is_(None)
+
+
+_MEMBERSHIPS = (
+    select(col(TeamMember.user_id), col(Team.id), col(Team.channel_id))
+    .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
+    .where(col(TeamMember.user_id).in_(bindparam("ids", expanding=True)), _active())
+    .order_by(col(Team.name))
+)
 
 
 class TeamRepository:
@@ -225,13 +236,8 @@ class TeamRepository:
         """Every team of each of these people, by team name: one query for a whole kudos."""
         if not user_ids:
             return []
-        query = (
-            select(col(TeamMember.user_id), col(Team.id), col(Team.channel_id))
-            .join(TeamMember, col(TeamMember.team_id) == col(Team.id))
-            .where(col(TeamMember.user_id).in_(list(set(user_ids))), _active())
-            .order_by(col(Team.name))
-        )
-        rows = self._session.connection().execute(query)  # Core: every kudos asks
+        core = self._session.connection()  # Core, built once: every kudos asks
+        rows = core.execute(_MEMBERSHIPS, {"ids": list(set(user_ids))})
         return [Membership(str(u), int(t), c) for u, t, c in rows if t]
 
     def managed_by(self, user_id: str) -> list[Team]:

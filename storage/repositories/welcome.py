@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models.kudos import Kudos, KudosReceiver
@@ -82,16 +82,22 @@ class WelcomeRepository:
             self._session.delete(row)
 
 
+_QUIET_AMONG = select(KudosDmPreference.user_id).where(  # built once: every kudos asks
+    col(KudosDmPreference.user_id).in_(bindparam("ids", expanding=True)),
+    col(KudosDmPreference.mode) != "each",
+)
+
+
 class QuietKudosRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def quiet_among(self, user_ids: Sequence[str]) -> set[str]:
         """Those of these people who chose a daily summary, or no DMs, over one DM a kudos."""
-        query = select(KudosDmPreference.user_id).where(
-            col(KudosDmPreference.user_id).in_(user_ids), col(KudosDmPreference.mode) != "each"
-        )
-        return set(self._session.exec(query)) if user_ids else set()
+        if not user_ids:
+            return set()
+        found = self._session.connection().execute(_QUIET_AMONG, {"ids": list(user_ids)})
+        return set(found.scalars())
 
     def set_dm_mode(self, user_id: str, mode: str) -> None:
         row = self._session.get(KudosDmPreference, user_id)

@@ -16,7 +16,7 @@ Usage (the latency bench writes the plan)::
     python bench/loadgen.py PLAN.json RESULTS.json
 
 PLAN.json: ``{"host", "port", "path", "signing_secret", "rate", "threads", "timeout",
-"drain_seconds", "bodies": [form-encoded body, ...]}``. RESULTS.json: ``{"samples": [[sched,
+"drain_seconds", "bodies": [form-encoded body, or [content type, body], ...]}``. RESULTS.json: ``{"samples": [[sched,
 sent, done, status, error], ...]}`` in seconds from t0; ``sent``/``done`` are null when a
 request was never sent (past the drain deadline), ``status`` is 0 with an ``error`` name when no
 response came. Only the standard library is used, so the process starts fast and stays small.
@@ -42,12 +42,12 @@ USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
 Sample = list[Any]  # [sched, sent | None, done | None, status, error | None]
 
 
-def sign(secret: bytes, body: bytes) -> dict[str, str]:
+def sign(secret: bytes, body: bytes, content_type: str = FORM_TYPE) -> dict[str, str]:
     """Signed at send time, as Slack does, so the timestamp is never stale."""
     timestamp = str(int(time.time()))
     digest = hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
     return {
-        "Content-Type": FORM_TYPE,
+        "Content-Type": content_type,
         "User-Agent": USER_AGENT,
         "X-Slack-Request-Timestamp": timestamp,
         "X-Slack-Signature": f"v0={digest.hexdigest()}",
@@ -60,7 +60,7 @@ class Worker(threading.Thread):
     def __init__(
         self,
         plan: dict[str, Any],
-        bodies: list[bytes],
+        bodies: list[tuple[str, bytes]],
         due: queue.Queue[int | None],
         samples: list[Sample],
         t0_box: list[float],
@@ -100,8 +100,8 @@ class Worker(threading.Thread):
         t0 = self.t0_box[0]
         if time.perf_counter() > self.deadline_box[0]:
             return  # left as never sent: the app fell too far behind to wait for it
-        body = self.bodies[index]
-        headers = sign(self.secret, body)
+        content_type, body = self.bodies[index]
+        headers = sign(self.secret, body, content_type)
         sent = time.perf_counter()
         try:
             self.connection.request("POST", self.path, body=body, headers=headers)
@@ -116,9 +116,16 @@ class Worker(threading.Thread):
         self.samples[index] = [self.samples[index][0], sent - t0, done - t0, status, error]
 
 
+def _typed(body: str | list[str]) -> tuple[str, bytes]:
+    """A plan's body: a form-encoded string, or a [content type, body] pair."""
+    if isinstance(body, str):
+        return FORM_TYPE, body.encode()
+    return str(body[0]), str(body[1]).encode()
+
+
 def run(plan: dict[str, Any]) -> list[Sample]:
     """Sends every body on schedule and returns one sample per body, in schedule order."""
-    bodies = [str(body).encode() for body in plan["bodies"]]
+    bodies = [_typed(body) for body in plan["bodies"]]
     rate = float(plan["rate"])
     threads = int(plan["threads"])
     samples: list[Sample] = [[index / rate, None, None, 0, None] for index in range(len(bodies))]

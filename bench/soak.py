@@ -7,9 +7,16 @@ and every minute `aplauso jobs run pulse` and `digest` run in their own processe
 week beside the server's own scheduler, as a second instance would. Slack's standing rate
 limits are off (the app is measured, not Slack's tiers); 429s arrive as injected faults.
 
+Processes: the fake Slack in its own (`FakeSlackProcess`), which also builds each minute's
+requests with the tokens it will honour; the load in another (`bench/loadgen.py`, one run a
+minute, open loop, latency from each request's due time, the next minute's requests built
+while this one is sent); `serve` and the jobs in theirs. None shares an interpreter lock with
+another, so the latency is the app's, not a crowded load generator's.
+
 Printed at the end: the resident memory of `serve` and its gunicorn workers at minute 5 (or at
-a sixth of a shorter run) and at the end, error responses (5xx, and no answer at all), latency p50/p99, and whether every
-pulse and digest landed once: messages are grouped by their Slack metadata (person and week).
+a sixth of a shorter run) and at the end, error responses (5xx, and no answer at all), latency
+p50/p99, and whether every pulse and digest landed once: messages are grouped by their Slack
+metadata (person and week).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,13 +41,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file: `
 
 from cryptography.fernet import Fernet
 
-from bench.support import REPO_ROOT, argument_parser, fresh_database, percentile, print_table
+from bench.support import (
+    REPO_ROOT,
+    FakeSlackProcess,
+    argument_parser,
+    fresh_database,
+    percentile,
+    print_table,
+)
 from bot.config import Settings
 from bot.wiring import build_runtime, open_database
 from engagement.teams import TeamSpec
 from sandbox import demo_workspace
 from sandbox.fake_slack import FakeSlack
-from sandbox.slack_requests import SignedSlackClient
+from sandbox.slack_requests import RequestRecorder, SlackKit
 
 SECRET = "soak-signing-secret"
 PEOPLE = [
@@ -50,6 +64,8 @@ PEOPLE = [
 FIRST_WEEK = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)  # a Tuesday evening: pulse time
 READY_TIMEOUT_SECONDS = 60.0
 SENDERS = 24
+LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
+CHUNK_SECONDS = 60
 
 
 @dataclass
@@ -57,14 +73,12 @@ class Results:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     slow_by_minute: Counter[int] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, status: int, seconds: float, minute: int) -> None:
-        with self.lock:
-            self.statuses[status] += 1
-            self.latencies.append(seconds)
-            if seconds > 1.0:
-                self.slow_by_minute[minute] += 1
+        self.statuses[status] += 1
+        self.latencies.append(seconds)
+        if seconds > 1.0:
+            self.slow_by_minute[minute] += 1
 
 
 def _rss_kb(pid: int) -> int:
@@ -92,10 +106,10 @@ def tree_rss_mb(pid: int) -> tuple[float, int]:
     return sum(_rss_kb(member) for member in tree) / 1024, len(tree)
 
 
-def prepare(url: str, fake: FakeSlack, key: str) -> None:
+def prepare_database(url: str, api_url: str, bot_token: str, key: str) -> None:
     """Migrations, two teams and a daily kudos limit the traffic will not reach."""
     settings = Settings(
-        slack_bot_token=fake.bot_token, slack_api_url=fake.api_url, database_url=url,
+        slack_bot_token=bot_token, slack_api_url=api_url, database_url=url,
         slack_signing_secret=SECRET, secret_key=key,
     )  # fmt: skip
     database = open_database(settings)
@@ -108,7 +122,7 @@ def prepare(url: str, fake: FakeSlack, key: str) -> None:
     database.dispose()
 
 
-def environment(url: str, fake: FakeSlack, key: str, port: int) -> dict[str, str]:
+def environment(url: str, fake: FakeSlackProcess, key: str, port: int) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "APLAUSO_"))}
     return {
         **keep, "DATABASE_URL": url, "SLACK_BOT_TOKEN": fake.bot_token,
@@ -134,39 +148,21 @@ def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("serve did not answer /healthz in time")
 
 
-def one_request(slack: SignedSlackClient, index: int, bot_user_id: str) -> int:
+def one_request(slack: SlackKit, index: int, bot_user_id: str) -> None:
+    """The index-th request of the mix: two /kudos, an @mention, /aplauso help, App Home."""
     person, receiver = PEOPLE[index % len(PEOPLE)], PEOPLE[(index * 7 + 3) % len(PEOPLE)]
     if receiver == person:
         receiver = PEOPLE[(index + 1) % len(PEOPLE)]
     kind = index % 5
     if kind in (0, 1):
         words = f"<@{receiver}> thanks for the help #{('helpful', 'timely')[kind]} {index}"
-        return slack.slash_command("/kudos", words, user_id=person, channel_id="C0GENERAL").status
-    if kind == 2:
-        words = f"<@{bot_user_id}> <@{receiver}> thanks, {index}"
-        return slack.app_mention(person, words, "C0GENERAL").status
-    if kind == 3:
-        return slack.slash_command("/aplauso", "help", user_id=person).status
-    return slack.app_home_opened(person).status
-
-
-def traffic(slack: SignedSlackClient, fake: FakeSlack, rate: float, seconds: float) -> Results:
-    """Open loop: request i is sent at start + i / rate, whatever earlier ones are doing."""
-    results = Results()
-    start = time.monotonic()
-
-    def send(index: int) -> None:
-        time.sleep(max(0.0, start + index / rate - time.monotonic()))
-        sent = time.monotonic()
-        try:
-            status = one_request(slack, index, fake.bot_user_id)
-        except OSError:
-            status = 0  # no answer at all
-        results.add(status, time.monotonic() - sent, int((sent - start) // 60))
-
-    with ThreadPoolExecutor(SENDERS) as pool:
-        list(pool.map(send, range(int(rate * seconds))))
-    return results
+        slack.slash_command("/kudos", words, user_id=person, channel_id="C0GENERAL")
+    elif kind == 2:
+        slack.app_mention(person, f"<@{bot_user_id}> <@{receiver}> thanks, {index}", "C0GENERAL")
+    elif kind == 3:
+        slack.slash_command("/aplauso", "help", user_id=person)
+    else:
+        slack.app_home_opened(person)
 
 
 FAULTS = [
@@ -179,29 +175,26 @@ FAULTS = [
 ]
 
 
-def background(fake: FakeSlack, env: dict[str, str], stop: threading.Event, log: Path) -> int:
-    """Faults every 15 s; a pulse and a digest run for a new week every minute."""
-    tick, weeks = 0, 0
-    with log.open("ab") as out:
-        while not stop.wait(15):
-            FAULTS[tick % len(FAULTS)](fake)
-            tick += 1
-            if tick % 4 == 0:
-                moment = FIRST_WEEK + timedelta(weeks=weeks)
-                weeks += 1
-                for job, at in (("pulse", moment), ("digest", moment + timedelta(days=6))):
-                    command = [
-                        sys.executable,
-                        "-m",
-                        "bot",
-                        "jobs",
-                        "run",
-                        job,
-                        "--at",
-                        at.isoformat(),
-                    ]
-                    subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=out, stderr=out, timeout=300, check=False)  # fmt: skip
-    return weeks
+def prepare_fake(fake: FakeSlack) -> None:
+    """The demo workspace; no standing rate limits (429s come as faults)."""
+    fake.clear_rate_limits()
+    demo_workspace.seed(fake)
+
+
+def answer_fake(fake: FakeSlack, command: str) -> dict[str, Any]:
+    """In the fake's process: `bodies START COUNT` (requests it will honour the tokens of),
+    `fault K` (the K-th fault of the cycle) and `report` (deliveries and 429s)."""
+    words = command.split()
+    if words[0] == "bodies":
+        recorder = RequestRecorder(fake)
+        for index in range(int(words[1]), int(words[1]) + int(words[2])):
+            one_request(recorder, index, fake.bot_user_id)
+        return {"bodies": [list(pair) for pair in recorder.recorded]}
+    if words[0] == "fault":
+        FAULTS[int(words[1]) % len(FAULTS)](fake)
+        return {}
+    landed, repeats = deliveries(fake)
+    return {"landed": landed, "repeats": repeats, "rate_limited": sum(fake.rate_limited.values())}
 
 
 def deliveries(fake: FakeSlack) -> tuple[int, int]:
@@ -216,16 +209,66 @@ def deliveries(fake: FakeSlack) -> tuple[int, int]:
     return sum(seen.values()), sum(count - 1 for count in seen.values())
 
 
+def background(
+    fake: FakeSlackProcess, env: dict[str, str], stop: threading.Event, log: Path
+) -> int:
+    """Faults every 15 s; a pulse and a digest run for a new week every minute."""
+    tick, weeks = 0, 0
+    with log.open("ab") as out:
+        while not stop.wait(15):
+            fake.ask(f"fault {tick}")
+            tick += 1
+            if tick % 4 == 0:
+                moment = FIRST_WEEK + timedelta(weeks=weeks)
+                weeks += 1
+                for job, at in (("pulse", moment), ("digest", moment + timedelta(days=6))):
+                    command = [sys.executable, "-m", "bot", "jobs", "run", job, "--at", at.isoformat()]  # fmt: skip
+                    subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=out, stderr=out, timeout=300, check=False)  # fmt: skip
+    return weeks
+
+
+def load_minute(bodies: list[Any], port: int, rate: float, workdir: Path) -> list[list[Any]]:
+    """One minute of requests sent by `bench/loadgen.py` in its own process."""
+    plan = {
+        "host": "127.0.0.1", "port": port, "path": "/slack/events", "signing_secret": SECRET,
+        "rate": rate, "threads": SENDERS, "timeout": 30, "drain_seconds": 30, "bodies": bodies,
+    }  # fmt: skip
+    plan_path, results = workdir / "plan.json", workdir / "results.json"
+    plan_path.write_text(json.dumps(plan))
+    bound = len(bodies) / rate + 120
+    subprocess.run([sys.executable, str(LOADGEN), plan_path, results], check=True, timeout=bound)
+    samples: list[list[Any]] = json.loads(results.read_text())["samples"]
+    return samples
+
+
+def traffic(
+    fake: FakeSlackProcess, port: int, rate: float, seconds: float, workdir: Path
+) -> Results:
+    """Minute after minute, open loop; the next minute's requests are built meanwhile."""
+    results = Results()
+    per_chunk = int(rate * CHUNK_SECONDS)
+    total = int(rate * seconds)
+    with ThreadPoolExecutor(1) as builder:
+        ask = lambda start: fake.ask(f"bodies {start} {min(per_chunk, total - start)}")  # noqa: E731
+        upcoming: Future[dict[str, Any]] = builder.submit(ask, 0)
+        for minute, start in enumerate(range(0, total, per_chunk)):
+            bodies = upcoming.result()["bodies"]
+            if start + per_chunk < total:
+                upcoming = builder.submit(ask, start + per_chunk)
+            for sched, sent, done, status, _error in load_minute(bodies, port, rate, workdir):
+                latency = (done - sched) if sent is not None and status else float("inf")
+                results.add(status, latency, minute)
+    return results
+
+
 def run(minutes: float, rate: float, database_url: str | None) -> None:
     key = Fernet.generate_key().decode()
-    fake_slack = FakeSlack(rate_limits=False)  # the app is measured; 429s come as faults
     with (
         fresh_database(database_url) as url,
-        fake_slack as fake,
+        FakeSlackProcess(prepare_fake, answer_fake) as fake,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        demo_workspace.seed(fake)
-        prepare(url, fake, key)
+        prepare_database(url, fake.api_url, fake.bot_token, key)
         port = _free_port()
         env = environment(url, fake, key, port)
         log = Path(tmp) / "serve.log"
@@ -233,7 +276,7 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
             server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp, stdout=out, stderr=out)  # fmt: skip
         try:
             wait_ready(port, server)
-            figures = _measure(fake, env, server, minutes, rate, log, port)
+            figures = _measure(fake, env, server, (minutes, rate), log, Path(tmp))
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -243,12 +286,12 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
                 print("serve did not stop within 60 s of SIGTERM; killed", file=sys.stderr)
             if server.returncode != 0:
                 print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-        _report(figures, log, fake, minutes, rate)
+        _report(figures, log, fake.ask("report"), minutes, rate)
 
 
-def _measure(fake: FakeSlack, env: dict[str, str], server: subprocess.Popen[bytes],
-             minutes: float, rate: float, log: Path, port: int) -> dict[str, Any]:  # fmt: skip
-    slack = SignedSlackClient(f"http://127.0.0.1:{port}", SECRET, fake=fake, timeout=30)
+def _measure(fake: FakeSlackProcess, env: dict[str, str], server: subprocess.Popen[bytes],
+             load: tuple[float, float], log: Path, workdir: Path) -> dict[str, Any]:  # fmt: skip
+    minutes, rate = load
     stop = threading.Event()
     mark = min(5.0, minutes / 6) * 60
     memory: dict[str, float] = {}
@@ -261,7 +304,7 @@ def _measure(fake: FakeSlack, env: dict[str, str], server: subprocess.Popen[byte
     watcher.start()
     jobs = ThreadPoolExecutor(1).submit(background, fake, env, stop, log)
     started = time.monotonic()
-    results = traffic(slack, fake, rate, minutes * 60)
+    results = traffic(fake, int(env["PORT"]), rate, minutes * 60, workdir)
     memory["end"], _ = tree_rss_mb(server.pid)
     elapsed = time.monotonic() - started
     stop.set()
@@ -275,12 +318,11 @@ def _measure(fake: FakeSlack, env: dict[str, str], server: subprocess.Popen[byte
 
 
 def _report(
-    figures: dict[str, Any], log: Path, fake: FakeSlack, minutes: float, rate: float
+    figures: dict[str, Any], log: Path, report: dict[str, Any], minutes: float, rate: float
 ) -> None:
     results: Results = figures["results"]
     ordered = sorted(results.latencies)
     errors = sum(n for status, n in results.statuses.items() if status >= 500 or status == 0)
-    landed, repeats = deliveries(fake)
     text = log.read_text(errors="replace")
     print(
         f"soak: {minutes:g} min at {rate:g} req/s, {sum(results.statuses.values())} requests in {figures['elapsed']:.0f} s"
@@ -299,16 +341,17 @@ def _report(
                 " ".join(f"{s}:{n}" for s, n in sorted(results.statuses.items())),
             ),
             ("error responses (5xx or none)", str(errors)),
-            ("latency p50 (ms)", f"{percentile(ordered, 0.50) * 1000:.1f}"),
-            ("latency p99 (ms)", f"{percentile(ordered, 0.99) * 1000:.1f}"),
+            ("latency p50 (ms, from the due time)", f"{percentile(ordered, 0.50) * 1000:.1f}"),
+            ("latency p99 (ms, from the due time)", f"{percentile(ordered, 0.99) * 1000:.1f}"),
             (
                 "answers slower than 1 s, by minute",
                 " ".join(f"{m}:{n}" for m, n in sorted(results.slow_by_minute.items())) or "none",
             ),
             ("job weeks run beside the scheduler", str(figures["weeks"])),
-            ("pulse/digest messages landed", str(landed)),
-            ("  of which repeats (should be 0)", str(repeats)),
-            ("Slack 429s answered by the fake", str(sum(fake.rate_limited.values()))),
+            ("pulse/digest messages landed", str(report["landed"])),
+            ("  of which repeats (should be 0)", str(report["repeats"])),
+            ("Slack 429s answered by the fake", str(report["rate_limited"])),
+            ("fake Slack CPU (s)", f"{report['cpu']:.1f}"),
             ("'database is locked' in the log", str(text.count("database is locked"))),
             ("tracebacks in the log", str(text.count("Traceback"))),
         ],

@@ -22,6 +22,7 @@ import re
 import resource
 import secrets
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -264,6 +265,7 @@ class FakeSlackProcess:
         )
         self.api_url = ""
         self.bot_token = ""
+        self._asking = threading.Lock()  # one question at a time on the pipe, whatever thread
 
     def _receive(self, timeout: float) -> dict[str, Any]:
         """The child's next message, or an error after `timeout`: never a hang."""
@@ -274,8 +276,9 @@ class FakeSlackProcess:
 
     def ask(self, command: str) -> dict[str, Any]:
         """Sends `command` to the child's `answer` and waits for what it returns."""
-        self._conn.send(command)
-        return self._receive(FAKE_ANSWER_TIMEOUT_SECONDS)
+        with self._asking:
+            self._conn.send(command)
+            return self._receive(FAKE_ANSWER_TIMEOUT_SECONDS)
 
     def __enter__(self) -> FakeSlackProcess:
         self._process.start()

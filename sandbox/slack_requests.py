@@ -43,6 +43,35 @@ class SlackKit(CommandsKit, InteractionsKit, EventsKit):
     """Everything Slack sends an app, whatever the transport."""
 
 
+def encoded(delivery: Delivery, sent: dict[str, Any]) -> tuple[bytes, str]:
+    """The body and content type Slack uses over HTTP for this kind of payload."""
+    if delivery == "form":
+        return urlencode(sent).encode(), FORM_TYPE
+    if delivery == "payload":
+        return urlencode({"payload": json.dumps(sent)}).encode(), FORM_TYPE
+    return json.dumps(sent).encode(), JSON_TYPE
+
+
+class RequestRecorder(SlackKit):
+    """Builds what Slack would send, unsigned and unsent, for a load generator in another
+    process to sign at send time (a bench's load must not share the fake's interpreter).
+    Tokens still come from the fake, which honours them when the app uses them."""
+
+    def __init__(self, fake: FakeSlack | None = None, team_id: str = "TSANDBOX") -> None:
+        super().__init__(fake, team_id)
+        self.recorded: list[tuple[str, str]] = []
+
+    def _deliver(
+        self,
+        delivery: Delivery,
+        sent: dict[str, Any],
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> SlackResponse:
+        body, content_type = encoded(delivery, sent)
+        self.recorded.append((content_type, body.decode()))
+        return SlackResponse(0, "", None, {}, sent)
+
+
 class SignedSlackClient(SlackKit):
     """Delivers signed Slack requests to an app over HTTP (thread-safe: no shared socket)."""
 
@@ -86,15 +115,7 @@ class SignedSlackClient(SlackKit):
         extra_headers: Mapping[str, str] | None = None,
     ) -> SlackResponse:
         """Send one payload the way Slack sends that kind over HTTP, signed."""
-        if delivery == "form":
-            body = urlencode(sent).encode()
-            content_type = FORM_TYPE
-        elif delivery == "payload":
-            body = urlencode({"payload": json.dumps(sent)}).encode()
-            content_type = FORM_TYPE
-        else:
-            body = json.dumps(sent).encode()
-            content_type = JSON_TYPE
+        body, content_type = encoded(delivery, sent)
         headers = {"Content-Type": content_type, **self.sign(body), **(extra_headers or {})}
         return self._send(body, headers, sent)
 

@@ -47,7 +47,6 @@ from engagement.kudos_records import (
 from engagement.kudos_rules import DAILY_LIMIT, check_message
 from engagement.people import PeopleService
 from engagement.ports import KudosNotifier, MessageLookup, Transactions
-from storage.models import Person
 from storage.models.settings import DEFAULT_REACTIONS
 from storage.unit_of_work import UnitOfWork
 
@@ -88,7 +87,7 @@ class KudosService:
     # ---- what the forms and help show ---------------------------------------------------
 
     def values(self) -> list[ValueInfo]:
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             return active_values(uow)
 
     def value_names(self, lang: str) -> list[str]:
@@ -97,7 +96,7 @@ class KudosService:
 
     def help(self) -> KudosHelp:
         """Only what works here: a custom emoji reaction is advertised once it exists."""
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             settings = uow.settings.snapshot().settings
             values = tuple(active_values(uow))
             celebrated = self._celebrated(uow)
@@ -111,7 +110,7 @@ class KudosService:
 
     def form(self) -> KudosForm:
         """What the *Give kudos* modal offers here."""
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             return KudosForm(tuple(active_values(uow)), self._celebrated(uow))
 
     def _celebrated(self, uow: UnitOfWork) -> Celebrated:
@@ -132,13 +131,14 @@ class KudosService:
         """The App Home of one person; their profile is fetched first if unseen or stale."""
         profiles = self._people.prefetch([user_id])
         now = self._clock()
-        with self._store.unit_of_work() as uow:
-            try:
-                person: Person | None = profiles.people.get(user_id) or ensure_person(
-                    uow, user_id, profiles, now
-                )
-            except (DomainError, DirectoryUnavailable):
-                person = uow.people.get(user_id)
+        person = profiles.people.get(user_id)
+        if person is None:  # unseen or stale: what Slack just said is written first
+            with self._store.unit_of_work() as uow:
+                try:
+                    person = ensure_person(uow, user_id, profiles, now)
+                except (DomainError, DirectoryUnavailable):
+                    person = uow.people.get(user_id)
+        with self._store.reading() as uow:  # the page's reads grow with the month's kudos
             lang = language_of(person, uow.settings.snapshot().settings.default_language)
             name = display_name(person) if person else ""
             return HomePage(name=name, stats=home_stats(uow, user_id, now), lang=lang)
@@ -169,7 +169,7 @@ class KudosService:
     def check(self, request: KudosRequest) -> None:
         """The modal's rules, from the people met so far and never from Slack, so a submission
         is answered at once (inline errors included); `give` then asks Slack about the rest."""
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             check_from_cache(uow, request, self._clock())
 
     def celebration_channels(self) -> tuple[CelebrationChannel, ...]:

@@ -65,14 +65,14 @@ class LeaderboardService:
         """`/kudos top [period] [#value] [team]`; raises `DomainError` for words it can't use."""
         query = read_query(text)
         now = self._clock()
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             return _board(uow, query, _bounds(uow, query.period, now))
 
     def home_board(self, period: str) -> HomeBoard:
         """Per-team medal places for the App Home's period switch (an unknown period: month)."""
         chosen = Period(period) if period in tuple(Period) else Period.MONTH
         now = self._clock()
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             try:
                 since, until, name = _bounds(uow, chosen, now)
             except DomainError:  # no season yet: the view says so

@@ -149,7 +149,7 @@ class PeopleService:
         return language_of(person, default)
 
     def workspace_language(self) -> str:
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             return uow.settings.snapshot().settings.default_language
 
     def prefetch(self, user_ids: Iterable[str]) -> PrefetchedProfiles:
@@ -179,7 +179,7 @@ class PeopleService:
             else:
                 found[user_id] = person
         if missing:
-            with self._store.unit_of_work() as uow:
+            with self._store.reading() as uow:
                 read = uow.people.get_many(missing)
             self.memory.keep(read.values())
             found.update(read)

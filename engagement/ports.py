@@ -28,6 +28,10 @@ class Transactions(Protocol):
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]: ...
 
+    def reading(self) -> AbstractContextManager[UnitOfWork]:
+        """A transaction that only reads, so it never waits for or holds up a writer."""
+        ...
+
     def retrying(self, work: Callable[[UnitOfWork], T]) -> T:
         """`work` in one transaction, run again if the database aborted it for a conflict."""
         ...

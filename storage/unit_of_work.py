@@ -59,6 +59,12 @@ class Database:
         with session_scope(self.engine) as session:
             yield UnitOfWork(session)
 
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A transaction that only reads: on SQLite it takes no write lock (see session_scope)."""
+        with session_scope(self.engine, reading=True) as session:
+            yield UnitOfWork(session)
+
     def retrying(self, work: Callable[[UnitOfWork], T]) -> T:
         """`work` in one transaction, run again when PostgreSQL chose it as a deadlock's or a
         serialization conflict's victim (its changes were rolled back whole): people who thank

@@ -106,6 +106,10 @@ class CountingStore:
         self.opened += 1
         return self.database.retrying(work)
 
+    def reading(self) -> AbstractContextManager[UnitOfWork]:
+        self.opened += 1
+        return self.database.reading()
+
 
 @dataclass
 class World:

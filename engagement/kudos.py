@@ -17,6 +17,7 @@ from dataclasses import replace
 from engagement.clock import Clock
 from engagement.directory import display_name, ensure_person, is_targetable, language_of
 from engagement.errors import DirectoryUnavailable, DomainError
+from engagement.home_board import MonthBoard
 from engagement.kudos_checks import celebration_targets, check_from_cache
 from engagement.kudos_model import (
     MESSAGE_MAX,
@@ -83,6 +84,7 @@ class KudosService:
         self._store, self._people, self._clock = store, people, clock
         self._notifier, self._messages = notifier, messages
         self._kudos_channel = kudos_channel
+        self._board = MonthBoard()
 
     # ---- what the forms and help show ---------------------------------------------------
 
@@ -141,7 +143,8 @@ class KudosService:
         with self._store.reading() as uow:  # the page's reads grow with the month's kudos
             lang = language_of(person, uow.settings.snapshot().settings.default_language)
             name = display_name(person) if person else ""
-            return HomePage(name=name, stats=home_stats(uow, user_id, now), lang=lang)
+            stats = home_stats(uow, user_id, now, self._board)
+            return HomePage(name=name, stats=stats, lang=lang)
 
     # ---- giving ----------------------------------------------------------------------
 

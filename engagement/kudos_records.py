@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from engagement.directory import ProfileFetcher, ensure_person, is_targetable, language_of
 from engagement.errors import DomainError
+from engagement.home_board import MonthBoard
 from engagement.kudos_model import (
     UNDO_MINUTES,
     GivenKudos,
@@ -20,15 +21,13 @@ from engagement.kudos_model import (
     RecentKudos,
     SkippedReceiver,
     SourceKind,
-    TeamLeaders,
     ValueInfo,
-    podium,
 )
 from engagement.kudos_parsing import typed_words
 from engagement.kudos_rules import check_kudos, limit_units, skip_reason
 from engagement.local_time import start_of_local_day, start_of_local_month, zone_of
 from engagement.people import PrefetchedProfiles
-from engagement.privacy import shown_leaders, shown_people
+from engagement.privacy import shown_people
 from storage.models import Kudos, Person, ServiceValue
 from storage.repositories.people import Membership
 from storage.unit_of_work import UnitOfWork
@@ -336,7 +335,7 @@ def withdraw_reacted_kudos(
     return Celebration(kudos.celebration_channel, kudos.celebration_ts, kudos.id, receivers)
 
 
-def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
+def home_stats(uow: UnitOfWork, user_id: str, now: datetime, board: MonthBoard) -> HomeStats:
     person = uow.people.get(user_id)
     month = start_of_local_month(now, zone_of(person))
     snapshot = uow.settings.snapshot()
@@ -364,27 +363,6 @@ def home_stats(uow: UnitOfWork, user_id: str, now: datetime) -> HomeStats:
             )
             for k in recent
         ),
-        leaderboard=_leaderboard(uow, month) if settings.show_leaderboard else None,
+        leaderboard=board.leaders(uow, month) if settings.show_leaderboard else None,
         values=tuple(active_values(uow)),
-    )
-
-
-def _leaderboard(uow: UnitOfWork, month: datetime) -> tuple[TeamLeaders, ...]:
-    """Per team, everyone who earns a medal: all of a tie or none of it, never cut by id."""
-    per_team: dict[str, list[tuple[str, int]]] = {}
-    for team, receiver, count in uow.kudos.most_thanked_by_team(month):
-        per_team.setdefault(team, []).append((receiver, count))
-    return shown_leaders(
-        uow,
-        [
-            TeamLeaders(
-                team,
-                tuple(
-                    (user_id, place.kudos)
-                    for place in podium(all_thanked)
-                    for user_id in place.user_ids
-                ),
-            )
-            for team, all_thanked in per_team.items()
-        ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -22,6 +22,10 @@ class Kudos(SQLModel, table=True):
     """One act of thanks. `source_key` is unique per Slack source: retries never count twice."""
 
     __tablename__ = "kudos"
+    __table_args__ = (
+        # a giver's units today: read by every kudos, without reading the giver's whole history
+        Index("ix_kudos_giver_id_created_at", "giver_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     giver_id: str = Field(

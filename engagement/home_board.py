@@ -27,30 +27,34 @@ REUSE_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class _Kept:
-    month: datetime
     rows: Sequence[TeamThanks]
     until: float
 
 
 class MonthBoard:
-    """This process's copy of the month's counts, kept only while the month is big."""
+    """This process's copy of the month's counts, kept only while the month is big.
+
+    Kept by the month's first moment: people in other time zones start their month at other
+    instants, and each of their boards is kept apart (one per zone in use)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._kept: _Kept | None = None
+        self._kept: dict[datetime, _Kept] = {}
 
     def leaders(self, uow: UnitOfWork, month: datetime) -> tuple[TeamLeaders, ...]:
         """Per team, everyone who earns a medal: all of a tie or none of it, never cut by id."""
         now = self._clock()
-        kept = self._kept
-        if kept is not None and kept.month == month and kept.until > now:
+        kept = self._kept.get(month)
+        if kept is not None and kept.until > now:
             rows = kept.rows
         else:
             rows = uow.kudos.most_thanked_by_team(month)
             big = sum(row.kudos for row in rows) >= BIG_MONTH_KUDOS
             with self._lock:
-                self._kept = _Kept(month, rows, now + REUSE_SECONDS) if big else None
+                self._kept = {m: k for m, k in self._kept.items() if k.until > now and m != month}
+                if big:
+                    self._kept[month] = _Kept(rows, now + REUSE_SECONDS)
         per_team: dict[str, list[tuple[str, int]]] = {}
         for team, receiver, count in rows:
             per_team.setdefault(team, []).append((receiver, count))

@@ -75,3 +75,20 @@ def test_a_big_month_is_counted_again_after_a_minute(database: Database) -> None
     assert _medals(database, board) == (("U02LUIS", BIG_MONTH_KUDOS),)  # kept: the same minute
     ticks.now += 2
     assert _medals(database, board) == (("U02LUIS", BIG_MONTH_KUDOS), ("U03EMMA", 3))
+
+
+def test_people_in_other_time_zones_each_have_their_months_board_kept(database: Database) -> None:
+    team_id = _workspace(database)
+    ticks = Ticks()
+    board = MonthBoard(ticks)
+    _thank(database, team_id, "U02LUIS", BIG_MONTH_KUDOS)
+    madrid, new_york = MONTH - timedelta(hours=1), MONTH + timedelta(hours=5)
+    with database.reading() as uow:
+        board.leaders(uow, madrid)
+        board.leaders(uow, new_york)
+    _thank(database, team_id, "U03EMMA", 3)
+    with database.reading() as uow:  # both still kept: neither pushed the other out
+        assert [t.leaders for t in board.leaders(uow, madrid)] == [(("U02LUIS", BIG_MONTH_KUDOS),)]
+        assert [t.leaders for t in board.leaders(uow, new_york)] == [
+            (("U02LUIS", BIG_MONTH_KUDOS),)
+        ]

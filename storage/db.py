@@ -56,6 +56,10 @@ def make_engine(database_url: str) -> Engine:
             pool_size=CONCURRENT_THREADS,
             max_overflow=0,
             pool_timeout=POOL_TIMEOUT_SECONDS,
+            # the most recently returned connection first: the few that a steady load needs
+            # stay warm and the rest stay idle. First-in-first-out cycled all 64 in turn, and
+            # each grew its own page cache (up to 2 MB): +44 % resident memory in the soak
+            pool_use_lifo=True,
         )
         _configure_sqlite(engine)
         return engine
@@ -65,6 +69,7 @@ def make_engine(database_url: str) -> Engine:
         pool_size=POSTGRES_POOL_SIZE,  # kept open; the rest are opened on demand and closed
         max_overflow=CONCURRENT_THREADS - POSTGRES_POOL_SIZE,
         pool_timeout=POOL_TIMEOUT_SECONDS,
+        pool_use_lifo=True,  # warm connections first; idle ones above pool_size get closed
         connect_args={"connect_timeout": 5},
     )
 

@@ -1,0 +1,33 @@
+"""After a burst, a steady load keeps using the same few database connections.
+
+Each pooled connection holds its own caches (SQLite's page cache, up to 2 MB each, and the
+prepared statements). Handing out the connection returned last keeps those few warm and leaves
+the burst's extra connections idle; handing them out in turn warmed every one of them, and the
+30-minute soak's resident memory grew by 44 %.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from sqlalchemy import text
+
+from storage.unit_of_work import Database
+
+BURST = 4
+
+
+def _driver_connection_in_use(database: Database) -> int:
+    with database.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        return id(connection.connection.dbapi_connection)
+
+
+def test_a_steady_load_after_a_burst_reuses_one_connection(database: Database) -> None:
+    with ExitStack() as burst:  # four requests at once: four connections
+        for _ in range(BURST):
+            burst.enter_context(database.engine.connect())
+
+    used = {_driver_connection_in_use(database) for _ in range(3 * BURST)}
+
+    assert len(used) == 1

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,18 +35,19 @@ from sqlalchemy import create_engine, text
 from bench.served import ServedApp, aplauso_command, bare_command
 from bench.support import (
     FakeSlackProcess,
+    LoadPlan,
     argument_parser,
     fresh_database,
     machine_line,
     percentile,
     print_table,
+    run_loadgen,
 )
 from bot.gunicorn_app import available_cores
 from sandbox.fake_slack import FakeSlack
 from sandbox.slack_payloads import Origin, slash_command_form
 
 SIGNING_SECRET = "bench-signing-secret"
-LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
 CHANNEL = "C0KUDOS"
 WARMUP_SECONDS = 2.0
 TIMEOUT_SECONDS = 10.0
@@ -139,18 +138,9 @@ class Step:
 
 
 def load(app: ServedApp, bodies: list[str], rate: float, workdir: Path) -> list[list[Any]]:
-    """Runs bench/loadgen.py against `app` and returns its samples."""
-    plan = {
-        "host": "127.0.0.1", "port": app.port, "path": "/slack/events",
-        "signing_secret": SIGNING_SECRET, "rate": rate, "threads": 64,
-        "timeout": TIMEOUT_SECONDS, "drain_seconds": 20.0, "bodies": bodies,
-    }  # fmt: skip
-    plan_path, results = workdir / "plan.json", workdir / "results.json"
-    plan_path.write_text(json.dumps(plan))
-    bound = len(bodies) / rate + 120
-    subprocess.run([sys.executable, str(LOADGEN), plan_path, results], check=True, timeout=bound)
-    samples: list[list[Any]] = json.loads(results.read_text())["samples"]
-    return samples
+    """Sends `bodies` to `app` from the load generator's process and returns its samples."""
+    plan = LoadPlan(app.port, SIGNING_SECRET, list(bodies), rate, 64, TIMEOUT_SECONDS, 20.0)
+    return run_loadgen(plan, workdir)
 
 
 def count_kudos(url: str) -> int:

@@ -1,7 +1,8 @@
 """Soak: a real `aplauso serve` (scheduler on) under steady mixed traffic while Slack falters.
 
 For `--minutes` (default 30) signed requests arrive open-loop at `--rate` per second (default
-50): /kudos, @mentions, /aplauso help, App Home opens. Every 15 s the fake Slack is told to fail
+50): /kudos, @mentions, pulse clicks, anonymous /feedback, /aplauso help and App Home opens
+(see `MIX`). Every 15 s the fake Slack is told to fail
 some calls (503s, 429s, dropped connections, slow answers, a post that lands but answers 500),
 and every minute `aplauso jobs run pulse` and `digest` run in their own processes for a new
 week beside the server's own scheduler, as a second instance would. Slack's standing rate
@@ -40,19 +41,25 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file: `bench` importable
 
 from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
 
 from bench.support import (
     REPO_ROOT,
     FakeSlackProcess,
+    LoadPlan,
     argument_parser,
     fresh_database,
     percentile,
     print_table,
+    run_loadgen,
 )
 from bot.config import Settings
+from bot.views import feedback_modal as forms
+from bot.views.pulse import SCORE_ACTION_PREFIX
 from bot.wiring import build_runtime, open_database
 from engagement.teams import TeamSpec
 from sandbox import demo_workspace
+from sandbox.demo_steps import checked_state, select_state, text_state
 from sandbox.fake_slack import FakeSlack
 from sandbox.slack_requests import RequestRecorder, SlackKit
 
@@ -64,7 +71,6 @@ PEOPLE = [
 FIRST_WEEK = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)  # a Tuesday evening: pulse time
 READY_TIMEOUT_SECONDS = 60.0
 SENDERS = 24
-LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
 CHUNK_SECONDS = 60
 
 
@@ -72,11 +78,17 @@ CHUNK_SECONDS = 60
 class Results:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
     slow_by_minute: Counter[int] = field(default_factory=Counter)
+    by_minute: dict[int, list[float]] = field(default_factory=dict)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
 
-    def add(self, status: int, seconds: float, minute: int) -> None:
+    def add(self, kind: str, status: int, seconds: float, minute: int) -> None:
         self.statuses[status] += 1
+        self.kinds[kind] += 1
         self.latencies.append(seconds)
+        self.by_minute.setdefault(minute, []).append(seconds)
+        self.by_kind.setdefault(kind, []).append(seconds)
         if seconds > 1.0:
             self.slow_by_minute[minute] += 1
 
@@ -106,8 +118,9 @@ def tree_rss_mb(pid: int) -> tuple[float, int]:
     return sum(_rss_kb(member) for member in tree) / 1024, len(tree)
 
 
-def prepare_database(url: str, api_url: str, bot_token: str, key: str) -> None:
-    """Migrations, two teams and a daily kudos limit the traffic will not reach."""
+def prepare_database(url: str, api_url: str, bot_token: str, key: str) -> tuple[int, ...]:
+    """Migrations, two teams (their ids returned) and daily kudos and feedback limits the
+    traffic will not reach."""
     settings = Settings(
         slack_bot_token=bot_token, slack_api_url=api_url, database_url=url,
         slack_signing_secret=SECRET, secret_key=key,
@@ -117,9 +130,12 @@ def prepare_database(url: str, api_url: str, bot_token: str, key: str) -> None:
     runtime.services.teams.set_team(TeamSpec("Ops", "U01CARMEN", PEOPLE[1:8]))
     runtime.services.teams.set_team(TeamSpec("Sales", "U04EMMA", PEOPLE[8:]))
     with database.unit_of_work() as uow:
-        uow.settings.get().kudos_daily_limit = 1_000_000
+        limits = uow.settings.get()
+        limits.kudos_daily_limit = limits.feedback_daily_limit = 1_000_000
+        teams = tuple(team.id for team in uow.teams.all() if team.id is not None)
     runtime.executor.shutdown(wait=True)
     database.dispose()
+    return teams
 
 
 def environment(url: str, fake: FakeSlackProcess, key: str, port: int) -> dict[str, str]:
@@ -148,21 +164,90 @@ def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("serve did not answer /healthz in time")
 
 
-def one_request(slack: SlackKit, index: int, bot_user_id: str) -> None:
-    """The index-th request of the mix: two /kudos, an @mention, /aplauso help, App Home."""
-    person, receiver = PEOPLE[index % len(PEOPLE)], PEOPLE[(index * 7 + 3) % len(PEOPLE)]
+EXTRA_PEOPLE = [f"US{index:05d}" for index in range(300)]
+"""Givers outside the teams (no pulse), so each person's share of the kudos stays plausible."""
+GIVERS = PEOPLE + EXTRA_PEOPLE
+MIX = ("kudos",) * 8 + ("mention",) * 2 + ("pulse",) * 4 + ("feedback", "help") + ("home",) * 4
+"""Twenty requests in turn: 40 % /kudos, 10 % @mentions, 20 % pulse clicks, 5 % /feedback
+(every other turn; /aplauso help otherwise) and help, 20 % App Home opens."""
+
+
+@dataclass(frozen=True)
+class Mix:
+    """What a minute's requests need to know besides their index."""
+
+    bot_user_id: str
+    teams: tuple[int, ...]
+    pulses: dict[str, dict[str, Any]]  # person -> their newest pulse message
+
+
+def kind_of(index: int) -> str:
+    kind = MIX[index % len(MIX)]
+    if kind == "feedback" and index % (2 * len(MIX)) >= len(MIX):
+        return "help"
+    return kind
+
+
+def one_request(slack: SlackKit, index: int, mix: Mix) -> str:
+    """The index-th request of the mix; returns its kind (a pulse click with no pulse out yet
+    is an App Home open)."""
+    person = GIVERS[index % len(GIVERS)]
+    receiver = GIVERS[(index * 7 + 3) % len(GIVERS)]
     if receiver == person:
-        receiver = PEOPLE[(index + 1) % len(PEOPLE)]
-    kind = index % 5
-    if kind in (0, 1):
-        words = f"<@{receiver}> thanks for the help #{('helpful', 'timely')[kind]} {index}"
+        receiver = GIVERS[(index + 1) % len(GIVERS)]
+    kind = kind_of(index)
+    if kind == "pulse":
+        teammate = PEOPLE[index % len(PEOPLE)]
+        if teammate in mix.pulses:
+            click_pulse(slack, teammate, mix.pulses[teammate], index)
+            return kind
+        kind = "home"
+    if kind == "kudos":
+        words = f"<@{receiver}> thanks for the help #{('helpful', 'timely')[index % 2]} {index}"
         slack.slash_command("/kudos", words, user_id=person, channel_id="C0GENERAL")
-    elif kind == 2:
-        slack.app_mention(person, f"<@{bot_user_id}> <@{receiver}> thanks, {index}", "C0GENERAL")
-    elif kind == 3:
+    elif kind == "mention":
+        slack.app_mention(
+            person, f"<@{mix.bot_user_id}> <@{receiver}> thanks, {index}", "C0GENERAL"
+        )
+    elif kind == "feedback":
+        send_feedback(slack, person, mix.teams[index % len(mix.teams)], index)
+    elif kind == "help":
         slack.slash_command("/aplauso", "help", user_id=person)
     else:
         slack.app_home_opened(person)
+    return kind
+
+
+def click_pulse(slack: SlackKit, person: str, message: dict[str, Any], index: int) -> None:
+    """A score on one of the pulse's questions (often one already answered: a second click)."""
+    buttons = [
+        (block["block_id"], element)
+        for block in message.get("blocks") or []
+        if str(block.get("block_id", "")).startswith("a_")
+        for element in block.get("elements") or []
+        if str(element.get("action_id", "")).startswith(SCORE_ACTION_PREFIX)
+    ]
+    block_id, button = buttons[index % len(buttons)]
+    slack.block_action(
+        button["action_id"], user_id=person, value=button["value"], block_id=block_id,
+        message=message,
+    )  # fmt: skip
+
+
+def send_feedback(slack: SlackKit, person: str, team_id: int, index: int) -> None:
+    """The /feedback form submitted, anonymous, to a team's manager."""
+    slack.view_submission(
+        forms.FEEDBACK_MODAL,
+        user_id=person,
+        view_id=f"VSOAK{index}",
+        private_metadata=json.dumps({"channel": None}),
+        state_values={
+            forms.TEAM_BLOCK: {forms.TEAM_ACTION: select_state(str(team_id))},
+            forms.KIND_BLOCK: {forms.KIND_ACTION: select_state("idea")},
+            forms.TEXT_BLOCK: {forms.TEXT_ACTION: text_state(f"An idea for the team, {index}")},
+            forms.OPTIONS_BLOCK: {forms.OPTIONS_ACTION: checked_state([forms.ANONYMOUS_OPTION])},
+        },
+    )
 
 
 FAULTS = [
@@ -176,20 +261,37 @@ FAULTS = [
 
 
 def prepare_fake(fake: FakeSlack) -> None:
-    """The demo workspace; no standing rate limits (429s come as faults)."""
+    """The demo workspace and the extra givers; no standing rate limits (429s come as faults)."""
     fake.clear_rate_limits()
     demo_workspace.seed(fake)
+    for person in EXTRA_PEOPLE:
+        fake.add_user(person, person.lower(), tz="Europe/Madrid")
+
+
+def newest_pulses(fake: FakeSlack) -> dict[str, dict[str, Any]]:
+    """Each teammate's newest pulse message in their DM (what they would click on)."""
+    pulses: dict[str, dict[str, Any]] = {}
+    for person in PEOPLE:
+        for message in reversed(fake.dm_messages(person)):
+            if (message.get("metadata") or {}).get("event_type") == "aplauso_pulse":
+                pulses[person] = message
+                break
+    return pulses
 
 
 def answer_fake(fake: FakeSlack, command: str) -> dict[str, Any]:
-    """In the fake's process: `bodies START COUNT` (requests it will honour the tokens of),
-    `fault K` (the K-th fault of the cycle) and `report` (deliveries and 429s)."""
+    """In the fake's process: `bodies START COUNT TEAM...` (requests it will honour the tokens
+    of, with their kinds), `fault K` (the K-th fault of the cycle) and `report` (deliveries
+    and 429s)."""
     words = command.split()
     if words[0] == "bodies":
         recorder = RequestRecorder(fake)
-        for index in range(int(words[1]), int(words[1]) + int(words[2])):
-            one_request(recorder, index, fake.bot_user_id)
-        return {"bodies": [list(pair) for pair in recorder.recorded]}
+        mix = Mix(fake.bot_user_id, tuple(int(w) for w in words[3:]), newest_pulses(fake))
+        kinds = [
+            one_request(recorder, index, mix)
+            for index in range(int(words[1]), int(words[1]) + int(words[2]))
+        ]
+        return {"bodies": [list(pair) for pair in recorder.recorded], "kinds": kinds}
     if words[0] == "fault":
         FAULTS[int(words[1]) % len(FAULTS)](fake)
         return {}
@@ -227,37 +329,29 @@ def background(
     return weeks
 
 
-def load_minute(bodies: list[Any], port: int, rate: float, workdir: Path) -> list[list[Any]]:
-    """One minute of requests sent by `bench/loadgen.py` in its own process."""
-    plan = {
-        "host": "127.0.0.1", "port": port, "path": "/slack/events", "signing_secret": SECRET,
-        "rate": rate, "threads": SENDERS, "timeout": 30, "drain_seconds": 30, "bodies": bodies,
-    }  # fmt: skip
-    plan_path, results = workdir / "plan.json", workdir / "results.json"
-    plan_path.write_text(json.dumps(plan))
-    bound = len(bodies) / rate + 120
-    subprocess.run([sys.executable, str(LOADGEN), plan_path, results], check=True, timeout=bound)
-    samples: list[list[Any]] = json.loads(results.read_text())["samples"]
-    return samples
-
-
 def traffic(
-    fake: FakeSlackProcess, port: int, rate: float, seconds: float, workdir: Path
+    fake: FakeSlackProcess, port: int, load: tuple[float, float, tuple[int, ...]], workdir: Path
 ) -> Results:
     """Minute after minute, open loop; the next minute's requests are built meanwhile."""
+    rate, seconds, teams = load
     results = Results()
     per_chunk = int(rate * CHUNK_SECONDS)
     total = int(rate * seconds)
+    team_words = " ".join(str(team) for team in teams)
     with ThreadPoolExecutor(1) as builder:
-        ask = lambda start: fake.ask(f"bodies {start} {min(per_chunk, total - start)}")  # noqa: E731
+        ask = lambda start: fake.ask(f"bodies {start} {min(per_chunk, total - start)} {team_words}")  # noqa: E731
         upcoming: Future[dict[str, Any]] = builder.submit(ask, 0)
         for minute, start in enumerate(range(0, total, per_chunk)):
-            bodies = upcoming.result()["bodies"]
+            built = upcoming.result()
             if start + per_chunk < total:
                 upcoming = builder.submit(ask, start + per_chunk)
-            for sched, sent, done, status, _error in load_minute(bodies, port, rate, workdir):
+            plan = LoadPlan(port, SECRET, built["bodies"], rate, SENDERS, 30.0, 30.0)
+            samples = run_loadgen(plan, workdir)
+            for kind, (sched, sent, done, status, _error) in zip(
+                built["kinds"], samples, strict=True
+            ):
                 latency = (done - sched) if sent is not None and status else float("inf")
-                results.add(status, latency, minute)
+                results.add(kind, status, latency, minute)
     return results
 
 
@@ -268,7 +362,7 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
         FakeSlackProcess(prepare_fake, answer_fake) as fake,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        prepare_database(url, fake.api_url, fake.bot_token, key)
+        teams = prepare_database(url, fake.api_url, fake.bot_token, key)
         port = _free_port()
         env = environment(url, fake, key, port)
         log = Path(tmp) / "serve.log"
@@ -276,7 +370,7 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
             server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp, stdout=out, stderr=out)  # fmt: skip
         try:
             wait_ready(port, server)
-            figures = _measure(fake, env, server, (minutes, rate), log, Path(tmp))
+            figures = _measure(fake, env, server, (minutes, rate, teams), log, Path(tmp))
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -286,12 +380,12 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
                 print("serve did not stop within 60 s of SIGTERM; killed", file=sys.stderr)
             if server.returncode != 0:
                 print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-        _report(figures, log, fake.ask("report"), minutes, rate)
+        _report(figures, log, {**fake.ask("report"), **stored(url)}, minutes, rate)
 
 
 def _measure(fake: FakeSlackProcess, env: dict[str, str], server: subprocess.Popen[bytes],
-             load: tuple[float, float], log: Path, workdir: Path) -> dict[str, Any]:  # fmt: skip
-    minutes, rate = load
+             load: tuple[float, float, tuple[int, ...]], log: Path, workdir: Path) -> dict[str, Any]:  # fmt: skip
+    minutes, rate, teams = load
     stop = threading.Event()
     mark = min(5.0, minutes / 6) * 60
     memory: dict[str, float] = {}
@@ -304,7 +398,7 @@ def _measure(fake: FakeSlackProcess, env: dict[str, str], server: subprocess.Pop
     watcher.start()
     jobs = ThreadPoolExecutor(1).submit(background, fake, env, stop, log)
     started = time.monotonic()
-    results = traffic(fake, int(env["PORT"]), rate, minutes * 60, workdir)
+    results = traffic(fake, int(env["PORT"]), (rate, minutes * 60, teams), workdir)
     memory["end"], _ = tree_rss_mb(server.pid)
     elapsed = time.monotonic() - started
     stop.set()
@@ -347,6 +441,25 @@ def _report(
                 "answers slower than 1 s, by minute",
                 " ".join(f"{m}:{n}" for m, n in sorted(results.slow_by_minute.items())) or "none",
             ),
+            (
+                "p99 by minute (ms)",
+                " ".join(
+                    f"{m}:{percentile(sorted(v), 0.99) * 1000:.0f}"
+                    for m, v in sorted(results.by_minute.items())
+                ),
+            ),
+            *(
+                (f"  {kind}: count, p99 (ms)", f"{len(v)} {percentile(sorted(v), 0.99) * 1000:.1f}")
+                for kind, v in sorted(results.by_kind.items())
+            ),
+            (
+                "kudos recorded / sent (/kudos and @mentions)",
+                f"{report['kudos']} / {results.kinds['kudos'] + results.kinds['mention']}",
+            ),
+            (
+                "anonymous feedback stored / sent",
+                f"{report['feedback']} / {results.kinds['feedback']}",
+            ),
             ("job weeks run beside the scheduler", str(figures["weeks"])),
             ("pulse/digest messages landed", str(report["landed"])),
             ("  of which repeats (should be 0)", str(report["repeats"])),
@@ -356,6 +469,27 @@ def _report(
             ("tracebacks in the log", str(text.count("Traceback"))),
         ],
     )
+    grown = figures["memory"]["end"] / figures["memory"].get("mark", float("nan")) - 1
+    p99 = percentile(ordered, 0.99) * 1000
+    print(
+        f"goals: resident memory within 10 % of minute 5: {grown:+.0%} ({'met' if grown <= 0.10 else 'NOT met'}); "
+        f"p99 < 100 ms: {'met' if p99 < 100 else 'NOT met'}; no error responses: "
+        f"{'met' if errors == 0 else 'NOT met'}; every delivery once: {'met' if report['repeats'] == 0 else 'NOT met'}"
+    )
+
+
+def stored(url: str) -> dict[str, int]:
+    """What the database holds at the end: kudos and feedback threads."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            kudos = connection.execute(text("SELECT count(*) FROM kudos")).scalar_one()
+            feedback = connection.execute(
+                text("SELECT count(*) FROM feedback_threads")
+            ).scalar_one()
+            return {"kudos": int(kudos), "feedback": int(feedback)}
+    finally:
+        engine.dispose()
 
 
 def _free_port() -> int:

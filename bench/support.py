@@ -14,6 +14,7 @@ it stays on the standard library so the load generator starts fast and stays sma
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import multiprocessing
 import os
@@ -21,6 +22,8 @@ import platform
 import re
 import resource
 import secrets
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -43,6 +46,7 @@ DATABASE_DIR_PREFIX = "aplauso-bench-db-"
 FAKE_START_TIMEOUT_SECONDS = 120.0
 FAKE_ANSWER_TIMEOUT_SECONDS = 300.0
 FAKE_STOP_TIMEOUT_SECONDS = 10.0
+LOADGEN = REPO_ROOT / "bench" / "loadgen.py"
 
 T = TypeVar("T")
 
@@ -297,3 +301,34 @@ class FakeSlackProcess:
         if self._process.is_alive():
             self._process.kill()
             self._process.join(FAKE_STOP_TIMEOUT_SECONDS)
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """What `bench/loadgen.py` sends: `bodies` (form strings or [content type, body] pairs)
+    at `rate` per second, open loop, signed, from `threads` senders."""
+
+    port: int
+    signing_secret: str
+    bodies: list[Any]
+    rate: float
+    threads: int
+    timeout: float
+    drain_seconds: float
+
+
+def run_loadgen(plan: LoadPlan, workdir: Path) -> list[list[Any]]:
+    """Runs the load generator in its own process (so its sending never shares a core's
+    interpreter with what it measures) and returns its samples:
+    [due, sent, done, status, error] per request, in seconds from its start."""
+    spec = {
+        "host": "127.0.0.1", "port": plan.port, "path": "/slack/events",
+        "signing_secret": plan.signing_secret, "rate": plan.rate, "threads": plan.threads,
+        "timeout": plan.timeout, "drain_seconds": plan.drain_seconds, "bodies": plan.bodies,
+    }  # fmt: skip
+    plan_path, results = workdir / "plan.json", workdir / "results.json"
+    plan_path.write_text(json.dumps(spec))
+    bound = len(plan.bodies) / plan.rate + plan.drain_seconds + 120
+    subprocess.run([sys.executable, str(LOADGEN), plan_path, results], check=True, timeout=bound)
+    samples: list[list[Any]] = json.loads(results.read_text())["samples"]
+    return samples

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.request import Request
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -14,8 +15,10 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
+from slack_sdk.webhook import WebhookClient, WebhookResponse
 
 from bot.config import Settings
+from bot.slack_http import KEPT_ALIVE
 from bot.slack_throttle import SharedRateLimitRetryHandler, SlackThrottle, method_of
 
 REQUEST_TIMEOUT_SECONDS = 10
@@ -77,6 +80,35 @@ class GuardedWebClient(WebClient):
         if self._throttle is not None:
             self._throttle.acquire(api_method)
         return super().api_call(api_method, **kwargs)
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict[str, Any]:
+        """The request slack-sdk built, sent over this thread's kept-alive connection
+        (bot/slack_http.py); through a proxy, as slack-sdk sends it."""
+        if self.proxy is not None:
+            return super()._perform_urllib_http_request_internal(url, req)
+        answer = KEPT_ALIVE.send(req, ssl_context=self.ssl, timeout=self.timeout)
+        if answer.headers.get_content_type() == "application/gzip":
+            return {"status": answer.status, "headers": answer.headers, "body": answer.body}
+        charset = answer.headers.get_content_charset() or "utf-8"
+        body = answer.body.decode(charset)
+        return {"status": answer.status, "headers": answer.headers, "body": body}
+
+
+class KeptAliveWebhookClient(WebhookClient):
+    """Posts to a response URL over this thread's kept-alive connection to Slack."""
+
+    def _perform_http_request_internal(self, url: str, req: Request) -> WebhookResponse:
+        if self.proxy is not None:
+            through_proxy: WebhookResponse = super()._perform_http_request_internal(url, req)
+            return through_proxy
+        answer = KEPT_ALIVE.send(req, ssl_context=self.ssl, timeout=self.timeout)
+        charset = answer.headers.get_content_charset() or "utf-8"
+        return WebhookResponse(
+            url=url,
+            status_code=answer.status,
+            body=answer.body.decode(charset),
+            headers=dict(answer.headers.items()),
+        )
 
 
 def make_web_client(

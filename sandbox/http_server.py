@@ -55,6 +55,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body leave in two writes; with Nagle's algorithm on, a kept-alive client
+    # would wait for its delayed ACK (40 ms) on every answer, which no real server makes it do
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: object) -> None:

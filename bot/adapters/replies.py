@@ -16,6 +16,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.adapters.slack_messages import SlackFailure
+from bot.slack_client import KeptAliveWebhookClient
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +32,21 @@ def responder(response_url: str | None) -> Respond | None:
 
 
 def _by_response_url(respond: Respond, text: str, blocks: list[dict[str, Any]] | None) -> bool:
+    """What Bolt's `respond` would post, over the thread's kept-alive connection to Slack."""
+    client = KeptAliveWebhookClient(
+        url=str(respond.response_url),
+        proxy=getattr(respond, "proxy", None),  # a listener's `respond` may be a wrapper
+        ssl=getattr(respond, "ssl", None),
+    )
+    message: dict[str, Any] = {
+        "text": text,
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
+    if blocks is not None:
+        message["blocks"] = blocks
     try:
-        answer = respond(
-            text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-        )
+        answer = client.send_dict(message)
     except (*SlackFailure, ValueError) as error:
         logger.warning("response_url reply failed: %s", type(error).__name__)
         return False

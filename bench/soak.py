@@ -389,10 +389,20 @@ def _measure(fake: FakeSlackProcess, env: dict[str, str], server: subprocess.Pop
     stop = threading.Event()
     mark = min(5.0, minutes / 6) * 60
     memory: dict[str, float] = {}
+    by_minute: list[float] = []
 
     def watch_memory() -> None:
-        if not stop.wait(mark):
-            memory["mark"], memory["processes"] = tree_rss_mb(server.pid)
+        """The mark, and every minute (to tell a leak, which keeps growing, from warming up)."""
+        started = time.monotonic()
+        moments = sorted({mark, *(60.0 * m for m in range(1, int(minutes) + 1))})
+        for moment in moments:
+            if stop.wait(max(0.0, started + moment - time.monotonic())):
+                return
+            rss, processes = tree_rss_mb(server.pid)
+            if moment == mark:
+                memory["mark"], memory["processes"] = rss, processes
+            if moment % 60 == 0:
+                by_minute.append(rss)
 
     watcher = threading.Thread(target=watch_memory, daemon=True)
     watcher.start()
@@ -405,6 +415,7 @@ def _measure(fake: FakeSlackProcess, env: dict[str, str], server: subprocess.Pop
     return {
         "results": results,
         "memory": memory,
+        "rss_by_minute": by_minute,
         "mark": mark,
         "weeks": jobs.result(),
         "elapsed": elapsed,
@@ -430,6 +441,10 @@ def _report(
                 f"{figures['memory'].get('mark', float('nan')):.1f}",
             ),
             ("serve RSS at the end (MB, same processes)", f"{figures['memory']['end']:.1f}"),
+            (
+                "RSS by minute (MB)",
+                " ".join(f"{m + 1}:{rss:.0f}" for m, rss in enumerate(figures["rss_by_minute"])),
+            ),
             (
                 "answers by status",
                 " ".join(f"{s}:{n}" for s, n in sorted(results.statuses.items())),

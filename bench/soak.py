@@ -25,6 +25,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -482,6 +483,7 @@ def _report(
             ("fake Slack CPU (s)", f"{report['cpu']:.1f}"),
             ("'database is locked' in the log", str(text.count("database is locked"))),
             ("tracebacks in the log", str(text.count("Traceback"))),
+            *slow_transactions(text),
         ],
     )
     grown = figures["memory"]["end"] / figures["memory"].get("mark", float("nan")) - 1
@@ -491,6 +493,18 @@ def _report(
         f"p99 < 100 ms: {'met' if p99 < 100 else 'NOT met'}; no error responses: "
         f"{'met' if errors == 0 else 'NOT met'}; every delivery once: {'met' if report['repeats'] == 0 else 'NOT met'}"
     )
+
+
+def slow_transactions(text: str) -> list[tuple[str, str]]:
+    """Transactions the app logged as slow (storage/db.py), by where they were opened:
+    a writing one holds SQLite's write lock, so every request waits behind it."""
+    found: dict[str, list[float]] = {}
+    for match in re.finditer(r"slow (\w+) transaction: ([\d.]+) s in (.+)", text):
+        found.setdefault(f"{match[1]} {match[3]}", []).append(float(match[2]))
+    rows = [("slow transactions (over 1 s) logged", str(sum(len(v) for v in found.values())))]
+    for where, took in sorted(found.items(), key=lambda item: -sum(item[1]))[:6]:
+        rows.append((f"  {where[:60]}", f"{len(took)}x max {max(took):.1f} s"))
+    return rows
 
 
 def stored(url: str) -> dict[str, int]:

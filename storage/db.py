@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +22,14 @@ CONCURRENT_THREADS = 64
 pool smaller than this makes threads queue for a connection (and time out) under load."""
 POOL_TIMEOUT_SECONDS = 30
 POSTGRES_POOL_SIZE = 10
+SQLITE_POOL_SIZE = 8
+"""SQLite connections kept open once returned; a burst opens more (a file's connection opens in
+well under a millisecond) and closes them as they come back. Each kept connection grows its
+own page cache and prepared statements (several MB), so keeping every connection a burst
+ever needed made the soak's workers grow by 4 MB a minute, to 30 connections each."""
+SLOW_TRANSACTION_SECONDS = 1.0
+
+logger = logging.getLogger("aplauso.storage")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -53,8 +64,8 @@ def make_engine(database_url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             # no pre-ping: a file's connection does not go stale (and a SELECT 1 per
             # transaction was 3 % of a recorded kudos' CPU)
-            pool_size=CONCURRENT_THREADS,
-            max_overflow=0,
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=CONCURRENT_THREADS - SQLITE_POOL_SIZE,
             pool_timeout=POOL_TIMEOUT_SECONDS,
             # the most recently returned connection first: the few that a steady load needs
             # stay warm and the rest stay idle. First-in-first-out cycled all 64 in turn, and
@@ -130,6 +141,7 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     such as the App Home, whose reads grow with the month's kudos, would otherwise queue every
     kudos behind it (seen in the soak: answers 20 s late after half an hour)."""
     session = Session(engine, expire_on_commit=False, close_resets_only=False)
+    started = time.monotonic()
     outer_reading = getattr(_open_transactions, "reading", False)
     _open_transactions.depth = getattr(_open_transactions, "depth", 0) + 1
     _open_transactions.reading = reading
@@ -143,3 +155,20 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         _open_transactions.depth -= 1
         _open_transactions.reading = outer_reading
         session.close()
+        took = time.monotonic() - started
+        if took >= SLOW_TRANSACTION_SECONDS:
+            kind = "reading" if reading else "writing"
+            logger.warning("slow %s transaction: %.1f s in %s", kind, took, _caller())
+
+
+def _caller() -> str:
+    """The first frame outside storage/ and contextlib that opened the transaction: which
+    service held it (a writing one holds SQLite's write lock, and every writer waits)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = frame.f_code.co_filename
+        if "/storage/" not in path and "contextlib" not in path:
+            where = "/".join(path.rsplit("/", 2)[-2:])
+            return f"{where}:{frame.f_lineno} {frame.f_code.co_name}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "unknown"

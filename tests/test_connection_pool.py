@@ -1,4 +1,5 @@
-"""After a burst, a steady load keeps using the same few database connections.
+"""After a burst, a steady load keeps using the same few database connections, and the
+burst's extra ones are closed.
 
 Each pooled connection holds its own caches (SQLite's page cache, up to 2 MB each, and the
 prepared statements). Handing out the connection returned last keeps those few warm and leaves
@@ -12,6 +13,7 @@ from contextlib import ExitStack
 
 from sqlalchemy import text
 
+from storage.db import POSTGRES_POOL_SIZE, SQLITE_POOL_SIZE
 from storage.unit_of_work import Database
 
 BURST = 4
@@ -31,3 +33,13 @@ def test_a_steady_load_after_a_burst_reuses_one_connection(database: Database) -
     used = {_driver_connection_in_use(database) for _ in range(3 * BURST)}
 
     assert len(used) == 1
+
+
+def test_a_burst_s_extra_connections_are_closed_when_they_come_back(database: Database) -> None:
+    kept = SQLITE_POOL_SIZE if database.engine.dialect.name == "sqlite" else POSTGRES_POOL_SIZE
+    with ExitStack() as burst:
+        for _ in range(kept + 6):
+            burst.enter_context(database.engine.connect())
+        assert database.engine.pool.checkedout() == kept + 6  # type: ignore[attr-defined]
+
+    assert database.engine.pool.checkedin() == kept  # type: ignore[attr-defined]

@@ -55,7 +55,7 @@ from bench.support import (
     max_rss_mb,
     run_in_child,
 )
-from bench.workloads.digest_history import LAST_WEEK, Generated, Shape, generate
+from bench.workloads.digest_history import LAST_WEEK, NOW, Generated, Shape, generate
 from engagement.digest_week import TREND_WEEKS, week_digests
 from storage.db import make_engine
 from storage.unit_of_work import Database
@@ -173,7 +173,7 @@ def profile_once(database: Database) -> str:
     """A cProfile of one more run, top 25 by cumulative time: where the Python time goes."""
     profiler = cProfile.Profile()
     with database.unit_of_work() as uow:
-        profiler.runcall(week_digests, uow, LAST_WEEK)
+        profiler.runcall(week_digests, uow, LAST_WEEK, NOW)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
     return out.getvalue()
@@ -192,12 +192,12 @@ def measure(url: str, runs: int, *, profile: bool, explain: int) -> Measured:
         for _ in range(runs):
             started = time.perf_counter()
             with database.unit_of_work() as uow:
-                digests = week_digests(uow, LAST_WEEK).digests
+                digests = week_digests(uow, LAST_WEEK, NOW).digests
             seconds.append(time.perf_counter() - started)
         log.enabled = True
         started = time.perf_counter()
         with database.unit_of_work() as uow:
-            digests = week_digests(uow, LAST_WEEK).digests
+            digests = week_digests(uow, LAST_WEEK, NOW).digests
         ended = time.perf_counter()
         log.enabled = False
         log.close(ended)

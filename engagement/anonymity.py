@@ -41,7 +41,7 @@ from datetime import date
 from typing import NamedTuple
 
 from engagement.digest_model import Enps, FeedbackSummary, ServiceRatingSummary
-from engagement.isolation import Atoms, Group, exposes_someone
+from engagement.isolation import Atoms, Group, bits, exposes_someone
 
 THRESHOLD = "threshold"
 OVERLAP = "overlap"
@@ -234,17 +234,23 @@ class _Routing:
         self.atoms, self.k = Atoms(groups), k
         size = {team: len(group.members) for team, group in groups.items()}
         self.order = {
-            atom: sorted(
-                (t for i, t in enumerate(self.atoms.teams) if atom >> i & 1),
-                key=lambda t: (size[t], t),
-            )
+            atom: sorted((self.atoms.teams[i] for i in bits(atom)), key=lambda t: (size[t], t))
             for atom in self.atoms.cap
         }
-        self.home: dict[int, int | None] = {a: teams[0] for a, teams in self.order.items()}
+        self.home: dict[int, int | None] = {}
+        self._homed: dict[int | None, set[int]] = defaultdict(set)  # home -> its atoms
+        for atom, teams in self.order.items():
+            self.move(atom, teams[0])
         self.closed: set[int] = set()
 
+    def move(self, atom: int, team: int | None) -> None:
+        if atom in self.home:
+            self._homed[self.home[atom]].discard(atom)
+        self.home[atom] = team
+        self._homed[team].add(atom)
+
     def authors(self, team: int) -> frozenset[int]:
-        return frozenset(a for a, h in self.home.items() if h == team)
+        return frozenset(self._homed.get(team, ()))
 
     def safe(self, atoms: frozenset[int]) -> bool:
         return not atoms or self.atoms.lower(atoms) >= self.k
@@ -259,8 +265,8 @@ class _Routing:
             if not self._pull(unsafe[0]):
                 self.closed.add(unsafe[0])
                 for atom in self.authors(unsafe[0]):
-                    self.home[atom] = next(
-                        (t for t in self.order[atom] if t not in self.closed), None
+                    self.move(
+                        atom, next((t for t in self.order[atom] if t not in self.closed), None)
                     )
         return False
 
@@ -275,7 +281,7 @@ class _Routing:
             if self.safe(self.authors(team) | {atom}) and (
                 current is None or self.safe(self.authors(current) - {atom})
             ):
-                self.home[atom] = team
+                self.move(atom, team)
                 return True
         return False
 

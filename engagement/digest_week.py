@@ -2,7 +2,9 @@
 
 Everything is gathered once for all teams (the number of statements does not grow with them),
 then cut per team; every figure reaches a `DigestData` through `engagement.anonymity`, and
-pulse figures through the week's results as judged once (`engagement.digest_pulse`).
+pulse figures through the week's results as judged once (`engagement.digest_pulse`). The
+trend's closed older weeks come from their roll-ups (`engagement.digest_rollups`), so a run
+reads and judges only the newest week from its raw rows.
 """
 
 from __future__ import annotations

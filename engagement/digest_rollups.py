@@ -9,10 +9,15 @@ kudos given and received, counted. No person, no comment, no figure of a hidden 
 The judgement itself is `engagement.anonymity`'s, unchanged: a week is rolled up from its
 live results once it is closed (every count final, nothing waiting in the ballot box), and
 a roll-up is used only while its `basis` still matches everything else that judgement
-depended on: k, the week's frozen record and figures, and who was in each team. A change
-that could alter a closed week's data otherwise (a kudos withdrawn, someone's data deleted,
-people filed late into a week) drops its roll-ups in the same transaction
-(`storage.repositories.rollups.drop_rollups`), and the next digest rolls it up again.
+depended on: k, the week's frozen record and figures, and who was in each team (today's
+teams, for a week from before memberships were frozen). What else could alter a closed week
+drops its roll-ups in the same transaction (`storage.repositories.rollups.drop_rollups`), and
+the next digest rolls it up again: a kudos withdrawn (a deleted message, weeks later) and
+someone's data deleted (their received kudos, their frozen memberships). A closed week's
+answers cannot change (an answer is refused once its week has closed, and a week with ballots
+still waiting is not rolled up), nor can its frozen membership otherwise (a pulse, which files
+people, goes out only in an open week), nor its kudos counts otherwise (a kudos is dated
+when it is given; a reworded one keeps its teams).
 """
 
 from __future__ import annotations

@@ -75,7 +75,8 @@ def pulse_results(
     for figure in uow.digest.frozen_figures(list(frozen)) if frozen else []:
         kept[figure.week_start][(figure.team_id, figure.question_key)] = figure
     waiting = {(g.week_start, g.team_id, g.question_key) for g in uow.pulse.waiting_groups(weeks)}
-    idle = {w for w in weeks if w < weeks[-1] and now >= closes_at(w)} - {w for w, _, _ in waiting}
+    over = digest_rollups.settled(now)
+    idle = {w for w in weeks if w < weeks[-1] and over >= closes_at(w)} - {w for w, _, _ in waiting}
     ready = digest_rollups.Ready(uow, weeks, idle)
 
     def basis(week: date, record: FrozenWeek | None, shown: Iterable[Figure]) -> str:

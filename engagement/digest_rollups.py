@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from engagement import anonymity
+from engagement.clock import system_clock
 from storage.repositories.digest import Membership
 from storage.repositories.rollups import KUDOS, PULSE, RolledFigure, RolledKudos
 from storage.repositories.team_weeks import Figure, FrozenWeek
@@ -120,6 +121,15 @@ def write_once(
     uow.digest.write_rollup(week, part, basis, now, rows)
 
 
+def settled(now: datetime) -> datetime:
+    """Up to when weeks may be rolled up: `now`, never later than the real clock.
+
+    `aplauso jobs run --at` may pin a moment ahead of it; a week closed only at that pinned
+    moment is still open in the world, where answers and kudos still arrive, so rolling it up
+    then would freeze figures that are not final."""
+    return min(now, system_clock())
+
+
 def week_begins(week: date) -> datetime:
     return datetime.combine(week, time(0), UTC)
 
@@ -129,7 +139,7 @@ def kudos_by_week(
 ) -> dict[tuple[int, str], list[int]]:
     """Kudos per team and role in each of the consecutive `weeks`: the weeks over by `now`
     (but the newest) from their roll-ups, the rest counted live and rolled up."""
-    over = [w for w in weeks[:-1] if week_begins(w) + timedelta(weeks=1) <= now]
+    over = [w for w in weeks[:-1] if week_begins(w) + timedelta(weeks=1) <= settled(now)]
     headers = uow.digest.rollups(over) if over else {}
     rolled = [w for w in over if (w, KUDOS) in headers]
     live = [w for w in weeks if w not in rolled]

@@ -199,3 +199,14 @@ def test_a_roll_up_holds_counts_and_sums_of_shown_groups_only(history: Database)
     assert any(r.answers < k for r in hidden)
     assert all((r.score_sum, r.promoters, r.passives, r.detractors) == (0, 0, 0, 0) for r in hidden)
     assert any(r.score_sum for r in rows if r.shown and r.answers >= k)
+
+
+def test_weeks_closed_only_at_a_pinned_moment_ahead_of_the_real_clock_are_not_rolled_up(
+    history: Database,
+) -> None:
+    """`jobs run digest --at` a year ahead: the trend's weeks are still open in the world."""
+    ahead = timedelta(weeks=52)
+    with history.unit_of_work() as uow:
+        pinned = week_digests(uow, LAST_WEEK + ahead, NOW + ahead).digests
+    assert pinned  # the teams' digests were made, read live
+    assert headers(history) == []

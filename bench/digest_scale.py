@@ -5,8 +5,11 @@ Why: `week_digests` builds every team's digest in one go (the digest job, the ad
 company report), over twelve weeks of pulse answers, kudos, deliveries, service ratings and
 feedback. If it aggregated per team in Python, or issued a query per team, a workspace with
 1,000 teams and a year of history would take minutes and hold the database meanwhile. The
-issue asks for at most 10 s on SQLite and on PostgreSQL with 10,000 people, 1,000 teams and
-52 weeks of data, and for a statement count that does not grow with the number of teams.
+first issue asked for at most 10 s on SQLite and on PostgreSQL with 10,000 people, 1,000 teams
+and 52 weeks of data, and for a statement count that does not grow with the number of teams;
+issue #13 asks for 0.5 s, with the trend's eleven closed older weeks read from their roll-ups
+(`engagement/digest_rollups.py`). The first run after loading reads every week live and writes
+those roll-ups: it is timed and counted apart, before the timed runs.
 
 The script writes that history straight into a fresh, migrated database with bulk Core
 inserts (the services would take hours to produce it one answer at a time), in a child
@@ -55,12 +58,12 @@ from bench.support import (
     max_rss_mb,
     run_in_child,
 )
-from bench.workloads.digest_history import LAST_WEEK, Generated, Shape, generate
+from bench.workloads.digest_history import LAST_WEEK, NOW, Generated, Shape, generate
 from engagement.digest_week import TREND_WEEKS, week_digests
 from storage.db import make_engine
 from storage.unit_of_work import Database
 
-TARGET_SECONDS = 10.0
+TARGET_SECONDS = 0.5  # issue #13: the trend's closed weeks read from their roll-ups
 GENERATION_TIMEOUT_SECONDS = 1800.0
 SQL_SHOWN_CHARS = 160
 PLAN_LINE_CHARS = 200  # a plan repeats the digest's 12-branch CASE in full on several lines
@@ -127,6 +130,8 @@ class Measured:
 
     kind: str
     teams: int
+    first: float  # the first run after loading: it reads every week live and rolls them up
+    first_statements: int
     seconds: list[float]
     statements: list[Statement]
     counted_wall: float
@@ -173,7 +178,7 @@ def profile_once(database: Database) -> str:
     """A cProfile of one more run, top 25 by cumulative time: where the Python time goes."""
     profiler = cProfile.Profile()
     with database.unit_of_work() as uow:
-        profiler.runcall(week_digests, uow, LAST_WEEK)
+        profiler.runcall(week_digests, uow, LAST_WEEK, NOW)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
     return out.getvalue()
@@ -188,16 +193,23 @@ def measure(url: str, runs: int, *, profile: bool, explain: int) -> Measured:
     log.attach(engine)
     try:
         kind = describe(database_kind(engine))
+        log.enabled = True
+        started = time.perf_counter()
+        with database.unit_of_work() as uow:
+            week_digests(uow, LAST_WEEK, NOW)
+        first = time.perf_counter() - started
+        log.enabled = False
+        first_statements, log.statements = len(log.statements), []
         seconds = []
         for _ in range(runs):
             started = time.perf_counter()
             with database.unit_of_work() as uow:
-                digests = week_digests(uow, LAST_WEEK).digests
+                digests = week_digests(uow, LAST_WEEK, NOW).digests
             seconds.append(time.perf_counter() - started)
         log.enabled = True
         started = time.perf_counter()
         with database.unit_of_work() as uow:
-            digests = week_digests(uow, LAST_WEEK).digests
+            digests = week_digests(uow, LAST_WEEK, NOW).digests
         ended = time.perf_counter()
         log.enabled = False
         log.close(ended)
@@ -208,6 +220,8 @@ def measure(url: str, runs: int, *, profile: bool, explain: int) -> Measured:
     return Measured(
         kind=kind,
         teams=len(digests),
+        first=first,
+        first_statements=first_statements,
         seconds=seconds,
         statements=log.statements,
         counted_wall=ended - started,
@@ -275,6 +289,10 @@ def report(measured: Measured, slowest: int) -> None:
     times = sorted(measured.seconds)
     verdict = "within" if times[0] <= TARGET_SECONDS else "OVER"
     print(f"database: {measured.kind}")
+    print(
+        f"first run after loading (every week live, the {TREND_WEEKS - 1} closed older weeks "
+        f"rolled up): {measured.first:.2f} s, {measured.first_statements} statements"
+    )
     print(
         f"week_digests({LAST_WEEK}, {TREND_WEEKS}-week trend) for {measured.digests} teams: "
         f"min {times[0]:.2f} s, median {statistics.median(times):.2f} s, max {times[-1]:.2f} s "

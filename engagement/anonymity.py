@@ -35,13 +35,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from engagement.digest_model import Enps, FeedbackSummary, ServiceRatingSummary
-from engagement.isolation import Atoms, Group, clusters, exposes_someone
+from engagement.isolation import Atoms, Group, bits, exposes_someone
 
 THRESHOLD = "threshold"
 OVERLAP = "overlap"
@@ -71,9 +71,41 @@ class PulseWeek:
     def questions(self) -> set[str]:
         return {question for _, question in self.counts}
 
+    def answers_of(self, team: int) -> Mapping[str, int]:
+        """The team's counts by question."""
+        return self._by_team.get(team, {})
+
     def respondents(self, team: int) -> int:
         """The team's head count for the week: the most answers any question had."""
-        return max((n for (t, _), n in self.counts.items() if t == team), default=0)
+        return max(self.answers_of(team).values(), default=0)
+
+    def linked(self, start: int, among: Container[int]) -> set[int]:
+        """`start` and the teams of `among` linked to it through people they share
+        (`isolation.clusters` of those teams' groups), found from `start`'s people outwards
+        rather than from every team of `among`: a workspace has a thousand teams."""
+        found, todo = {start}, [start]
+        while todo:
+            for person in self.members.get(todo.pop(), ()):
+                for other in self._teams_of[person]:
+                    if other not in found and other in among:
+                        found.add(other)
+                        todo.append(other)
+        return found
+
+    @functools.cached_property
+    def _by_team(self) -> dict[int, dict[str, int]]:
+        found: dict[int, dict[str, int]] = defaultdict(dict)
+        for (team, question), n in self.counts.items():
+            found[team][question] = n
+        return dict(found)
+
+    @functools.cached_property
+    def _teams_of(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = defaultdict(list)
+        for team, people in self.members.items():
+            for person in people:
+                found[person].append(team)
+        return dict(found)
 
     def group(self, team: int, question: str) -> Group:
         return Group(self.members.get(team, frozenset()), self.counts.get((team, question), 0))
@@ -114,11 +146,10 @@ def shown_groups(week: PulseWeek, k: int, already: Iterable[tuple[int, str]] = (
 
 
 def _still_safe(week: PulseWeek, showing: set[int], team: int, question: str, k: int) -> bool:
-    groups = {t: week.group(t, question) for t in showing | {team}}
-    linked = clusters(groups, team)
-    if len(linked) == 1:
-        return len(week.members.get(team, ())) >= groups[team].respondents  # stands alone
-    return not exposes_someone({t: groups[t] for t in linked}, k)
+    linked = week.linked(team, showing)
+    if len(linked) == 1:  # stands alone
+        return len(week.members.get(team, ())) >= week.counts.get((team, question), 0)
+    return not exposes_someone({t: week.group(t, question) for t in linked}, k)
 
 
 def week_visibility(week: PulseWeek, k: int, shown: Shown) -> dict[int, str | None]:
@@ -127,7 +158,7 @@ def week_visibility(week: PulseWeek, k: int, shown: Shown) -> dict[int, str | No
     answers than its frozen membership holds."""
     reasons: dict[int, str | None] = {}
     for team in week.teams():
-        mine = [q for (t, q) in week.counts if t == team and week.counts[(t, q)] >= k]
+        mine = [q for q, n in week.answers_of(team).items() if n >= k]
         if any((team, q) in shown for q in mine):
             reasons[team] = None
         elif week.respondents(team) < k:
@@ -203,17 +234,23 @@ class _Routing:
         self.atoms, self.k = Atoms(groups), k
         size = {team: len(group.members) for team, group in groups.items()}
         self.order = {
-            atom: sorted(
-                (t for i, t in enumerate(self.atoms.teams) if atom >> i & 1),
-                key=lambda t: (size[t], t),
-            )
+            atom: sorted((self.atoms.teams[i] for i in bits(atom)), key=lambda t: (size[t], t))
             for atom in self.atoms.cap
         }
-        self.home: dict[int, int | None] = {a: teams[0] for a, teams in self.order.items()}
+        self.home: dict[int, int | None] = {}
+        self._homed: dict[int | None, set[int]] = defaultdict(set)  # home -> its atoms
+        for atom, teams in self.order.items():
+            self.move(atom, teams[0])
         self.closed: set[int] = set()
 
+    def move(self, atom: int, team: int | None) -> None:
+        if atom in self.home:
+            self._homed[self.home[atom]].discard(atom)
+        self.home[atom] = team
+        self._homed[team].add(atom)
+
     def authors(self, team: int) -> frozenset[int]:
-        return frozenset(a for a, h in self.home.items() if h == team)
+        return frozenset(self._homed.get(team, ()))
 
     def safe(self, atoms: frozenset[int]) -> bool:
         return not atoms or self.atoms.lower(atoms) >= self.k
@@ -228,8 +265,8 @@ class _Routing:
             if not self._pull(unsafe[0]):
                 self.closed.add(unsafe[0])
                 for atom in self.authors(unsafe[0]):
-                    self.home[atom] = next(
-                        (t for t in self.order[atom] if t not in self.closed), None
+                    self.move(
+                        atom, next((t for t in self.order[atom] if t not in self.closed), None)
                     )
         return False
 
@@ -244,7 +281,7 @@ class _Routing:
             if self.safe(self.authors(team) | {atom}) and (
                 current is None or self.safe(self.authors(current) - {atom})
             ):
-                self.home[atom] = team
+                self.move(atom, team)
                 return True
         return False
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from engagement import anonymity
+from engagement import anonymity, digest_rollups
 from engagement.anonymity import THRESHOLD, Comment, PulseWeek, Shown
 from engagement.periods import closes_at
 from engagement.pulse_bank import ENPS_QUESTION_KEY
+from storage.repositories.rollups import RolledFigure
 from storage.repositories.team_weeks import Figure, FrozenWeek
 from storage.unit_of_work import UnitOfWork
 
@@ -59,7 +60,11 @@ def pulse_results(
     uow: UnitOfWork, weeks: Sequence[date], k: int, now: datetime, *, freeze: bool
 ) -> dict[date, WeekResults]:
     """Each week's results. With `freeze` (a digest is being sent) each week is locked first,
-    so two runs never add groups apart, and the groups shown are then frozen."""
+    so two runs never add groups apart, and the groups shown are then frozen.
+
+    A closed week older than the newest is read from its roll-up when one matches what its
+    judgement depends on (`_basis`); otherwise it is judged live like the newest, and a
+    closed one is rolled up for the next run (`engagement.digest_rollups`)."""
     if freeze:  # in date order, so two runs lock in the same order
         frozen = {
             w: uow.digest.lock_week(w, FrozenWeek(k, secrets.token_hex(16)), now) for w in weeks
@@ -69,13 +74,31 @@ def pulse_results(
     kept: dict[date, dict[tuple[int, str], Figure]] = defaultdict(dict)
     for figure in uow.digest.frozen_figures(list(frozen)) if frozen else []:
         kept[figure.week_start][(figure.team_id, figure.question_key)] = figure
-    live: dict[date, dict[tuple[int, str], Figure]] = defaultdict(dict)
-    for figure in uow.digest.figures(weeks, ENPS_QUESTION_KEY):
-        live[figure.week_start][(figure.team_id, figure.question_key)] = figure
-    members = _members(uow, weeks)
     waiting = {(g.week_start, g.team_id, g.question_key) for g in uow.pulse.waiting_groups(weeks)}
-    results = {}
-    for week in weeks:
+    over = digest_rollups.settled(now)
+    idle = {w for w in weeks if w < weeks[-1] and over >= closes_at(w)} - {w for w, _, _ in waiting}
+    ready = digest_rollups.Ready(uow, weeks, idle)
+
+    def basis(week: date, record: FrozenWeek | None, shown: Iterable[Figure]) -> str:
+        return digest_rollups.pulse_basis(k, record, shown, ready.members_token(week))
+
+    rolled = ready.rolled(
+        {
+            w: basis(w, frozen.get(w), kept[w].values())
+            for w in idle
+            if not freeze or (w in frozen and frozen[w].sealed)  # nothing left to freeze
+        }
+    )
+    live_weeks = [w for w in weeks if w not in rolled]
+    rolling = [w for w in live_weeks if w in idle]
+    if rolling:
+        ready.lock()  # the data a roll-up is written from is read after this
+    live: dict[date, dict[tuple[int, str], Figure]] = defaultdict(dict)
+    for figure in uow.digest.figures(live_weeks, ENPS_QUESTION_KEY):
+        live[figure.week_start][(figure.team_id, figure.question_key)] = figure
+    members = ready.members(live_weeks)
+    results = {week: _from_rollup(rows, k, frozen.get(week)) for week, rows in rolled.items()}
+    for week in live_weeks:
         figures = {**live[week], **kept[week]}
         counts = {group: f.answers for group, f in figures.items()}
         final = _final(uow, week, now, counts, {(t, q) for w, t, q in waiting if w == week})
@@ -85,8 +108,9 @@ def pulse_results(
             shown = frozenset(kept[week])
         else:
             shown = anonymity.shown_groups(pulse, k, kept[week])
+        added = [figures[g] for g in shown - kept[week].keys()] if freeze else []
         if freeze:
-            uow.digest.freeze_figures([figures[g] for g in shown - kept[week].keys()])
+            uow.digest.freeze_figures(added)
             if final is None:
                 uow.digest.seal_week(week)
         by_team: dict[int, list[Figure]] = defaultdict(list)
@@ -100,7 +124,53 @@ def pulse_results(
             record.salt if record else "",
             by_team,
         )
-    return results
+        if week in rolling:
+            if freeze and record is not None:  # as the week now stands: frozen, sealed
+                record = record._replace(sealed=record.sealed or final is None)
+            rows = _rollup_rows(week, results[week])
+            ready.roll_up(week, basis(week, record, [*kept[week].values(), *added]), rows, now)
+    return {week: results[week] for week in weeks}
+
+
+def _rollup_rows(week: date, results: WeekResults) -> list[RolledFigure]:
+    """What a closed week's results keep: every group's count and its team's reason, and
+    sums only for the groups the digest shows (`WeekResults.shown_figures`)."""
+    rows = []
+    for team, figures in results.figures.items():
+        shown = {f.question_key for f in results.shown_figures(team)}
+        reason = results.reasons.get(team, THRESHOLD)
+        for f in figures:
+            kept = f.question_key in shown
+            sums = (f.score_sum, f.promoters, f.passives, f.detractors) if kept else (0, 0, 0, 0)
+            rows.append(RolledFigure(week, team, f.question_key, f.answers, kept, reason, *sums))
+    return rows
+
+
+def _from_rollup(rows: Sequence[RolledFigure], k: int, record: FrozenWeek | None) -> WeekResults:
+    """A rolled-up week's results: its counts, what is shown, the reasons; no membership
+    (nothing is judged again: the basis matched)."""
+    by_team: dict[int, list[Figure]] = defaultdict(list)
+    for r in rows:
+        by_team[r.team_id].append(
+            Figure(
+                r.week_start,
+                r.team_id,
+                r.question_key,
+                r.answers,
+                r.score_sum,
+                r.promoters,
+                r.passives,
+                r.detractors,
+            )
+        )
+    return WeekResults(
+        PulseWeek({}, {(r.team_id, r.question_key): r.answers for r in rows}),
+        frozenset((r.team_id, r.question_key) for r in rows if r.shown),
+        {r.team_id: r.reason for r in rows},
+        max(k, record.k) if record else k,
+        record.salt if record else "",
+        by_team,
+    )
 
 
 def _final(
@@ -121,19 +191,6 @@ def _final(
         for team, q in counts
         if (team, q) not in waiting and (team, q) not in open_groups and team not in unsent_teams
     )
-
-
-def _members(uow: UnitOfWork, weeks: Sequence[date]) -> dict[date, dict[int, frozenset[str]]]:
-    """Each week's frozen membership; the teams as they stand now for a week from before
-    memberships were frozen."""
-    pairs: dict[date, list[tuple[int, str]]] = defaultdict(list)
-    for row in uow.digest.week_members(weeks):
-        pairs[row.week_start].append((row.team_id, row.user_id))
-    missing = [week for week in weeks if week not in pairs]
-    current = anonymity.members_by_team(uow.digest.memberships()) if missing else {}
-    return {
-        week: anonymity.members_by_team(pairs[week]) if week in pairs else current for week in weeks
-    }
 
 
 def invited(uow: UnitOfWork, weeks: Sequence[date]) -> dict[tuple[int, date], int]:

@@ -2,15 +2,17 @@
 
 Everything is gathered once for all teams (the number of statements does not grow with them),
 then cut per team; every figure reaches a `DigestData` through `engagement.anonymity`, and
-pulse figures through the week's results as judged once (`engagement.digest_pulse`).
+pulse figures through the week's results as judged once (`engagement.digest_pulse`). The
+trend's closed older weeks come from their roll-ups (`engagement.digest_rollups`), so a run
+reads and judges only the newest week from its raw rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from engagement import anonymity, digest_pulse
+from engagement import anonymity, digest_pulse, digest_rollups
 from engagement.anonymity import OpenThread, ThreadCount
 from engagement.digest_model import DigestData, DriverScore, Suggestion, TeamFlow
 from engagement.digest_pulse import WeekResults
@@ -90,7 +92,7 @@ def week_digests(
         managers={team.id: team.manager_id for team in teams if team.id is not None},
     )
     _gather_pulse(uow, gathered, now, freeze)
-    _gather_kudos(uow, gathered)
+    _gather_kudos(uow, gathered, now)
     _gather_service(uow, gathered)
     _gather_feedback(uow, gathered)
     values = tuple(
@@ -114,11 +116,10 @@ def _gather_pulse(uow: UnitOfWork, g: _Gathered, now: datetime, freeze: bool) ->
     g.comments = digest_pulse.comments(uow, g.pulse[g.week], g.week)
 
 
-def _gather_kudos(uow: UnitOfWork, g: _Gathered) -> None:
+def _gather_kudos(uow: UnitOfWork, g: _Gathered, now: datetime) -> None:
     """Kudos per team and role over the trend; values received and flows between teams."""
-    starts = [datetime.combine(w, time(0), UTC) for w in g.weeks]
-    for team_id, role, bucket, count in uow.digest.kudos_by_week(starts):
-        g.kudos.setdefault((team_id, role), [0] * TREND_WEEKS)[bucket] = count
+    g.kudos = digest_rollups.kudos_by_week(uow, g.weeks, now)
+    starts = [digest_rollups.week_begins(g.week)]
     begin, end = starts[-1], starts[-1] + timedelta(weeks=1)
     for team_id, value_key, count in uow.digest.values_received(begin, end):
         g.values.setdefault(team_id, []).append((value_key, count))
@@ -198,22 +199,25 @@ def _most(flows: list[TeamFlow]) -> tuple[TeamFlow, ...]:
 
 
 def _driver_scores(g: _Gathered, team_id: int) -> tuple[DriverScore, ...]:
-    def average(week: date, driver: str) -> float | None:
-        results = g.pulse[week]
-        figures = [
-            (f.answers, f.score_sum)
-            for f in results.shown_figures(team_id)
-            if g.drivers.get(f.question_key) == driver
-        ]
-        return anonymity.driver_average(figures, results.k)
+    by_week: list[dict[str, list[tuple[int, int]]]] = []
+    for week in g.weeks:  # each week's shown figures by driver, read once
+        figures: dict[str, list[tuple[int, int]]] = {}
+        for f in g.pulse[week].shown_figures(team_id):
+            driver = g.drivers.get(f.question_key)
+            if driver is not None:
+                figures.setdefault(driver, []).append((f.answers, f.score_sum))
+        by_week.append(figures)
+
+    def average(index: int, driver: str) -> float | None:
+        return anonymity.driver_average(by_week[index].get(driver, []), g.pulse[g.weeks[index]].k)
 
     scores = []
     for driver in Driver:
         if driver is Driver.ENPS:
             continue
-        now = average(g.week, driver.value)
+        now = average(len(g.weeks) - 1, driver.value)
         if now is not None:
-            trend = tuple(average(week, driver.value) for week in g.weeks)
+            trend = tuple(average(index, driver.value) for index in range(len(g.weeks)))
             scores.append(DriverScore(driver.value, now, trend[-2], trend))
     return tuple(scores)
 

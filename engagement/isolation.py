@@ -41,7 +41,7 @@ class Group:
     respondents: int
 
 
-def _bits(mask: int) -> Iterator[int]:
+def bits(mask: int) -> Iterator[int]:
     while mask:
         low = mask & -mask
         yield low.bit_length() - 1
@@ -62,9 +62,11 @@ class Atoms:
         self.cap: dict[int, int] = {}
         for mask in signature.values():
             self.cap[mask] = self.cap.get(mask, 0) + 1
-        self.of_team = [
-            frozenset(a for a in self.cap if a >> i & 1) for i in range(len(self.teams))
-        ]
+        members: list[list[int]] = [[] for _ in self.teams]
+        for atom in self.cap:  # each atom under the groups of its bits, not every group tried
+            for i in bits(atom):
+                members[i].append(atom)
+        self.of_team = [frozenset(atoms) for atoms in members]
         self._lower: dict[frozenset[int], int] = {}
         self._ub: dict[frozenset[int], int] = {}
 
@@ -74,7 +76,7 @@ class Atoms:
         if atoms in self._ub:
             return self._ub[atoms]
         bound = sum(self.cap[a] for a in atoms)
-        for i in _bits(reduce(lambda x, y: x & y, atoms)):
+        for i in bits(reduce(lambda x, y: x & y, atoms)):
             bound = min(bound, self.n[i])
         self._ub[atoms] = bound
         return bound
@@ -85,7 +87,8 @@ class Atoms:
         if atoms in self._lower:
             return self._lower[atoms]
         found = []
-        for i, own in enumerate(self.of_team):
+        for i in bits(reduce(lambda x, y: x | y, atoms, 0)):  # the groups overlapping them
+            own = self.of_team[i]
             inside = own & atoms
             if inside:
                 found.append((self.n[i] - self._ub0(own - atoms), inside))
@@ -100,7 +103,7 @@ class Atoms:
         """At most this many answerers among `atoms` (0 when the counts force them to none)."""
         bound = self._ub0(atoms)
         if atoms:
-            for i in _bits(reduce(lambda x, y: x & y, atoms)):
+            for i in bits(reduce(lambda x, y: x & y, atoms)):
                 bound = min(bound, self.n[i] - self.lower(self.of_team[i] - atoms))
         return bound
 

@@ -18,6 +18,7 @@ from engagement.teams import TeamSpec, set_team
 from schedules.jobs import JOBS
 from storage.models import Attempt, ClaimStatus
 from tests.support.app_harness import RunningApp, running_app
+from tests.support.cli_runner import ROOT
 
 WEEK = date(2026, 11, 23)  # the reported week (Monday)
 TUESDAY = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
@@ -289,6 +290,7 @@ def test_a_kill_9_in_the_middle_of_a_run_then_a_restart_leaves_exactly_one_diges
             "SLACK_API_URL": fake.api_url,
             "DATABASE_URL": database_url,
             "APLAUSO_SECRET_KEY": Fernet.generate_key().decode(),
+            "PYTHONPATH": str(ROOT),  # the code under test, wherever the interpreter is installed
         }
 
         def digests() -> list[dict[str, Any]]:

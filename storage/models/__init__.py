@@ -9,6 +9,9 @@ and anonymous feedback must never hold a person id (see DESIGN.md, Anonymity).
 from __future__ import annotations
 
 from storage.models.digest import DigestClaim as DigestClaim
+from storage.models.digest import DigestRollup as DigestRollup
+from storage.models.digest import DigestRollupFigure as DigestRollupFigure
+from storage.models.digest import DigestRollupKudos as DigestRollupKudos
 from storage.models.feedback import FeedbackDailyCount as FeedbackDailyCount
 from storage.models.feedback import FeedbackMessage as FeedbackMessage
 from storage.models.feedback import FeedbackThread as FeedbackThread

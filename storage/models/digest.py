@@ -75,3 +75,52 @@ class DigestWeekFigure(SQLModel, table=True):
     promoters: int = Field(default=0)
     passives: int = Field(default=0)
     detractors: int = Field(default=0)
+
+
+class DigestRollup(SQLModel, table=True):
+    """One part ("pulse" or "kudos") of a closed week, rolled up for the digest's trend: its
+    rows below are what a live read of that week would give the digest, as long as `basis`
+    (a digest of everything else the week's judgement depended on: k, the frozen record and
+    figures, the membership) still matches. Written once (the key), dropped when the
+    week's data changes (a kudos withdrawn, someone's data deleted)."""
+
+    __tablename__ = "digest_rollups"
+
+    week_start: date = Field(primary_key=True)
+    part: str = Field(primary_key=True, max_length=8)
+    basis: str = Field(max_length=64)
+    rolled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class DigestRollupFigure(SQLModel, table=True):
+    """A team's answers to one question in a rolled-up week: how many (a head count, shown
+    at any size), and only for a group the week's judgement shows, their sum and eNPS
+    categories. A hidden group keeps zeros: nothing below k, no person, no comment."""
+
+    __tablename__ = "digest_rollup_figures"
+
+    week_start: date = Field(primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    )
+    question_key: str = Field(primary_key=True, max_length=40)
+    answers: int
+    shown: bool
+    reason: str | None = Field(default=None, max_length=16)  # the team's, as judged that week
+    score_sum: int = Field(default=0)
+    promoters: int = Field(default=0)
+    passives: int = Field(default=0)
+    detractors: int = Field(default=0)
+
+
+class DigestRollupKudos(SQLModel, table=True):
+    """Kudos a team gave or received in a rolled-up week (live, not withdrawn), counted."""
+
+    __tablename__ = "digest_rollup_kudos"
+
+    week_start: date = Field(primary_key=True)
+    team_id: int = Field(
+        sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(primary_key=True, max_length=16)
+    kudos: int

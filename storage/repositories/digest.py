@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import case, func, update
@@ -18,6 +18,7 @@ from storage.models.pulse import Attempt, ClaimStatus, PulseAnswer, PulseDeliver
 from storage.repositories._sql import insert_ignoring_duplicates
 from storage.repositories.claims import SendClaims
 from storage.repositories.kudos import kudos_between
+from storage.repositories.rollups import RollupQueries
 from storage.repositories.team_weeks import TeamWeekQueries
 
 
@@ -71,7 +72,7 @@ class Membership(NamedTuple):
     user_id: str
 
 
-class DigestRepository(TeamWeekQueries):
+class DigestRepository(TeamWeekQueries, RollupQueries):
     """Aggregates for every team at once: the number of statements does not grow with teams."""
 
     def __init__(self, session: Session) -> None:
@@ -174,7 +175,7 @@ class DigestRepository(TeamWeekQueries):
             *[
                 ((col(Kudos.created_at) >= start) & (col(Kudos.created_at) < end), index)
                 for index, (start, end) in enumerate(
-                    zip(starts, [*starts[1:], starts[-1] + (starts[-1] - starts[-2])], strict=True)
+                    zip(starts, [*starts[1:], starts[-1] + timedelta(weeks=1)], strict=True)
                 )
             ],
             else_=-1,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Table, bindparam, func, update
@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from storage.models.kudos import Kudos, KudosReceiver, KudosTeamLink, LinkRole, SelfReaction
 from storage.models.people import Team
 from storage.repositories._sql import ignoring_duplicates, insert_ignoring_duplicates
+from storage.repositories.rollups import KUDOS, drop_rollups
 
 _KUDOS: Table = Kudos.__table__  # type: ignore[attr-defined]
 _KUDOS_COLUMNS = tuple(column.name for column in _KUDOS.columns if column.name != "id")
@@ -217,6 +218,9 @@ class KudosRepository:
         )
         taken = bool(self._session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
         self._session.refresh(kudos)
+        if taken:  # the digest's count of its week, if rolled up, no longer holds
+            day = kudos.created_at.astimezone(UTC).date()
+            drop_rollups(self._session, KUDOS, day - timedelta(days=6), day)
         return taken
 
     def record_celebration(self, kudos_id: int, channel_id: str, ts: str) -> None:

@@ -32,6 +32,7 @@ from storage.models.digest import TeamWeekMember
 from storage.models.kudos import SelfReaction
 from storage.models.welcome import KudosDmPreference, KudosSummaryClaim, Welcome
 from storage.repositories._sql import insert_ignoring_duplicates
+from storage.repositories.rollups import KUDOS, PULSE, drop_rollups
 
 Row = dict[str, Any]
 
@@ -135,6 +136,10 @@ class PrivacyRepository:
             .values(writer_id=former_id)
         )
         counts["profile"] = self._tombstone(user_id, now)
+        if counts["kudos_received"]:  # team counts of their weeks changed
+            drop_rollups(self._session, KUDOS)
+        if counts[TeamWeekMember.__tablename__]:  # weeks judged with them in a team
+            drop_rollups(self._session, PULSE)
         return counts
 
     def _rowcount(self, statement: Any) -> int:

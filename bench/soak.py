@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -382,6 +383,9 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
             if server.returncode != 0:
                 print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
         _report(figures, log, {**fake.ask("report"), **stored(url)}, minutes, rate)
+        kept = Path(tempfile.gettempdir()) / "aplauso-soak-serve.log"
+        shutil.copyfile(log, kept)
+        print(f"the log of serve and the jobs: {kept}")
 
 
 def _measure(fake: FakeSlackProcess, env: dict[str, str], server: subprocess.Popen[bytes],
@@ -499,10 +503,10 @@ def slow_transactions(text: str) -> list[tuple[str, str]]:
     """Transactions the app logged as slow (storage/db.py), by where they were opened:
     a writing one holds SQLite's write lock, so every request waits behind it."""
     found: dict[str, list[float]] = {}
-    for match in re.finditer(r"slow (\w+) transaction: ([\d.]+) s in (.+)", text):
+    for match in re.finditer(r"slow (\w+) transaction: held ([\d.]+) s .*? in (.+)", text):
         found.setdefault(f"{match[1]} {match[3]}", []).append(float(match[2]))
-    rows = [("slow transactions (over 1 s) logged", str(sum(len(v) for v in found.values())))]
-    for where, took in sorted(found.items(), key=lambda item: -sum(item[1]))[:6]:
+    rows = [("slow transactions (held over 1 s) logged", str(sum(len(v) for v in found.values())))]
+    for where, took in sorted(found.items(), key=lambda item: -max(item[1]))[:8]:
         rows.append((f"  {where[:60]}", f"{len(took)}x max {max(took):.1f} s"))
     return rows
 

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file: `bench` importable
 
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.strategies import SearchStrategy
 
 from bench.support import argument_parser, fresh_database, print_table
 from engagement.clock import ManualClock
@@ -45,7 +46,11 @@ class Tally(logging.Handler):
 
 
 def _fuzz(
-    app: RunningApp, examples: int, strategy: object, statuses: Counter[str], kind: str
+    app: RunningApp,
+    examples: int,
+    strategy: SearchStrategy[Request],
+    statuses: Counter[str],
+    kind: str,
 ) -> None:
     @settings(
         max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
@@ -82,7 +87,7 @@ def main() -> int:
             _fuzz(app, args.examples, signed_requests(response_url), statuses, "signed")
     server_errors = sum(n for key, n in statuses.items() if key.split()[1].startswith("5"))
     print(f"fuzz: {sum(statuses.values())} requests in {time.monotonic() - started:.0f} s")
-    rows = [(key, n) for key, n in sorted(statuses.items())]
+    rows: list[tuple[str, object]] = [(key, n) for key, n in sorted(statuses.items())]
     rows += [("5xx answers", server_errors), ("failures logged", tally.failures)]
     rows += [("malformed half left the database unchanged", "yes" if unchanged else "NO")]
     print_table([("answer", "<44"), ("count", ">8")], rows)

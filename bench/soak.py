@@ -84,6 +84,10 @@ class Results:
     slow_by_minute: Counter[int] = field(default_factory=Counter)
     by_minute: dict[int, list[float]] = field(default_factory=dict)
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    send_lags: list[float] = field(default_factory=list)
+    raw: list[tuple[float, str, float, float | None, float | None, int]] = field(
+        default_factory=list
+    )
 
     def add(self, kind: str, status: int, seconds: float, minute: int) -> None:
         self.statuses[status] += 1
@@ -327,7 +331,12 @@ def background(
                 weeks += 1
                 for job, at in (("pulse", moment), ("digest", moment + timedelta(days=6))):
                     command = [sys.executable, "-m", "bot", "jobs", "run", job, "--at", at.isoformat()]  # fmt: skip
+                    began = time.time()
                     subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=out, stderr=out, timeout=300, check=False)  # fmt: skip
+                    out.write(
+                        f"soak: jobs run {job} from {began:.1f} to {time.time():.1f}\n".encode()
+                    )
+                    out.flush()
     return weeks
 
 
@@ -348,16 +357,20 @@ def traffic(
             if start + per_chunk < total:
                 upcoming = builder.submit(ask, start + per_chunk)
             plan = LoadPlan(port, SECRET, built["bodies"], rate, SENDERS, 30.0, 30.0)
+            began = time.time()
             samples = run_loadgen(plan, workdir)
             for kind, (sched, sent, done, status, _error) in zip(
                 built["kinds"], samples, strict=True
             ):
                 latency = (done - sched) if sent is not None and status else float("inf")
                 results.add(kind, status, latency, minute)
+                results.raw.append((began, kind, sched, sent, done, status))
+                if sent is not None:
+                    results.send_lags.append(sent - sched)
     return results
 
 
-def run(minutes: float, rate: float, database_url: str | None) -> None:
+def run(minutes: float, rate: float, database_url: str | None, samples_path: str | None) -> None:
     key = Fernet.generate_key().decode()
     with (
         fresh_database(database_url) as url,
@@ -383,6 +396,8 @@ def run(minutes: float, rate: float, database_url: str | None) -> None:
             if server.returncode != 0:
                 print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
         _report(figures, log, {**fake.ask("report"), **stored(url)}, minutes, rate)
+        if samples_path:
+            Path(samples_path).write_text(json.dumps(figures["results"].raw))
         kept = Path(tempfile.gettempdir()) / "aplauso-soak-serve.log"
         shutil.copyfile(log, kept)
         print(f"the log of serve and the jobs: {kept}")
@@ -457,6 +472,10 @@ def _report(
             ("error responses (5xx or none)", str(errors)),
             ("latency p50 (ms, from the due time)", f"{percentile(ordered, 0.50) * 1000:.1f}"),
             ("latency p99 (ms, from the due time)", f"{percentile(ordered, 0.99) * 1000:.1f}"),
+            (
+                "  of it waited before sending (24 senders), p99 ms",
+                f"{percentile(sorted(results.send_lags), 0.99) * 1000:.1f}",
+            ),
             (
                 "answers slower than 1 s, by minute",
                 " ".join(f"{m}:{n}" for m, n in sorted(results.slow_by_minute.items())) or "none",
@@ -538,8 +557,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30.0, help="how long (default 30)")
     parser.add_argument("--rate", type=float, default=50.0, help="requests per second (default 50)")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--samples",
+        help="also write every request's [wall start of its minute, kind, due, sent, done, status] here",
+    )
     args = parser.parse_args()
-    run(args.minutes, args.rate, args.database_url)
+    run(args.minutes, args.rate, args.database_url, args.samples)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from bot.gunicorn_app import AppWorker, JobsSeat, Seat, available_cores, in_back
 from bot.health import HealthCheck, serve_checks
 from bot.http_server import AplausoWSGI
 from bot.logging_setup import configure_logging
+from bot.malloc_arenas import limit_malloc_arenas
 from bot.slack_checks import require_ready
 from bot.slack_client import SlackCallInsideTransaction, make_web_client
 from bot.slack_throttle import SlackThrottle
@@ -194,6 +195,7 @@ def serve(
     Over HTTP, gunicorn runs `workers` processes (default: one per core); Socket Mode stays
     one process, whose waitress only answers /healthz."""
     settings.require_for_serve()
+    limit_malloc_arenas()  # before any thread or fork, so every worker has the cap
     database = open_database(settings)
     runtime = build_runtime(settings, database)
     require_ready(runtime.client)  # a refused token or a missing scope: one line, no start

@@ -151,18 +151,7 @@ def _from_rollup(rows: Sequence[RolledFigure], k: int, record: FrozenWeek | None
     (nothing is judged again: the basis matched)."""
     by_team: dict[int, list[Figure]] = defaultdict(list)
     for r in rows:
-        by_team[r.team_id].append(
-            Figure(
-                r.week_start,
-                r.team_id,
-                r.question_key,
-                r.answers,
-                r.score_sum,
-                r.promoters,
-                r.passives,
-                r.detractors,
-            )
-        )
+        by_team[r.team_id].append(Figure.of(r))
     return WeekResults(
         PulseWeek({}, {(r.team_id, r.question_key): r.answers for r in rows}),
         frozenset((r.team_id, r.question_key) for r in rows if r.shown),

@@ -237,7 +237,7 @@ class FeedbackService:
             messages = claim_messages(uow, self._sealer, now, carded)
             news = claim_news(uow, self._sealer, now)
             forgotten = uow.feedback.forget_writers(now.date() - FORGET_WRITER_AFTER)
-            if self._sealer is not None:
+            if self._sealer is not None:  # cheap unless an older key is still configured
                 reseal_tokens(uow, self._sealer)
         posted = self._deliver_threads([*cards, *messages])
         _random.shuffle(news)

@@ -29,7 +29,7 @@ from engagement.feedback_model import (
 )
 from engagement.feedback_rules import check_daily_limit, choose_recipient, next_slot, role_of
 from engagement.local_time import local_now
-from engagement.sealing import Sealer
+from engagement.sealing import SEAL_MARK, Sealer
 from engagement.teams_model import TeamRef
 from storage.models import FeedbackMessage, FeedbackThread, Team
 from storage.unit_of_work import UnitOfWork
@@ -376,10 +376,10 @@ def reseal_tokens(uow: UnitOfWork, sealer: Sealer) -> int:
     the current key, so backups made from now on need only the current key, and an old key
     can be retired."""
     resealed = 0
-    for thread in uow.feedback.with_tokens():
-        token = thread.writer_token or ""
-        data = sealer.unseal(token)
-        if data is not None and data.get("u") and not sealer.is_current(token):
+    legacy_only = not sealer.has_older_keys  # AES tokens are then all the current key's
+    for thread in uow.feedback.with_tokens(lacking_prefix=SEAL_MARK if legacy_only else None):
+        data = sealer.stale_payload(thread.writer_token or "")
+        if data is not None and data.get("u"):
             thread.writer_token = sealer.seal({"u": data["u"]})  # no old DM thread either
             uow.feedback.save(thread)
             resealed += 1

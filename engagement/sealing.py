@@ -8,7 +8,7 @@ comment was, say), and has its own key (derived from the secret with HKDF) and a
 data, so what was sealed for one purpose never opens as another.
 
 Older keys may follow the current one: they still open what they sealed (and tokens of the
-Fernet era), so the secret can be rotated; `is_current` tells the jobs what to seal again.
+Fernet era), so the secret can be rotated; `stale_payload` tells the jobs what to seal again.
 """
 
 from __future__ import annotations
@@ -103,10 +103,17 @@ class Sealer:
         opened = self._unseal(token)
         return opened[0] if opened else None
 
-    def is_current(self, token: str) -> bool:
-        """Sealed with AES-GCM under the current key (else it should be sealed again)."""
+    @property
+    def has_older_keys(self) -> bool:
+        """Whether a key other than the current one may have sealed a token: if not, only
+        tokens of the Fernet era (they lack `SEAL_MARK`) can need sealing again."""
+        return len(self._ciphers[ROUTE]) > 1
+
+    def stale_payload(self, token: str) -> dict[str, Any] | None:
+        """What the token holds if an older key (or Fernet) sealed it, to be sealed anew;
+        None if the current key sealed it or no key opens it. One decryption per key tried."""
         opened = self._unseal(token)
-        return opened is not None and opened[1] == 0
+        return opened[0] if opened is not None and opened[1] != 0 else None
 
     def _unseal(self, token: str | None) -> tuple[dict[str, Any], int] | None:
         if not token:

@@ -121,8 +121,11 @@ class World:
     clock: ManualClock
     team_id: int
     sealer: Sealer | None
+    sealer_secret: str = ""
 
-    def submit(self, text: str = "Las urgencias nos queman.", *, team_id: int = -1) -> str:
+    def submit(
+        self, text: str = "Las urgencias nos queman.", *, team_id: int = -1, view: str = "V1"
+    ) -> str:
         request = FeedbackRequest(
             writer_id=WRITER,
             team_id=self.team_id if team_id < 0 else team_id,
@@ -130,7 +133,7 @@ class World:
             text=text,
             anonymous=True,
             delay=True,
-            source_key="view:V1",
+            source_key=f"view:{view}",
         )
         return self.service.submit(request, accepted=lambda: None).thread.thread_id
 
@@ -160,9 +163,10 @@ def make_world(database: Database, clock: ManualClock, *, secret: bool = True) -
     team = teams.set_team(TeamSpec("Logistics", MANAGER, [WRITER, OTHER])).team
     assert team.id is not None
     courier = Courier()
-    sealer = Sealer(Fernet.generate_key().decode()) if secret else None
+    secret_key = Fernet.generate_key().decode()
+    sealer = Sealer(secret_key) if secret else None
     service = FeedbackService(store, people, courier, clock, sealer=sealer)
-    return World(service, store, courier, directory, teams, clock, team.id, sealer)
+    return World(service, store, courier, directory, teams, clock, team.id, sealer, secret_key)
 
 
 @pytest.fixture
@@ -440,3 +444,51 @@ def test_tokens_carry_no_time_and_the_job_seals_old_ones_anew_under_the_current_
     later = Sealer(new)
     clock.set(clock() + timedelta(days=40))
     assert len(later.seal({"u": WRITER})) == len(token)  # nothing in it grows with time
+
+
+def test_with_one_key_the_job_seals_only_fernet_era_tokens_anew_and_leaves_current_ones(
+    world: World, database: Database, clock: ManualClock
+) -> None:
+    """The common case (no older key): current tokens are not even opened again, so the job
+    costs nothing as feedback piles up; a Fernet-era token of the same secret is still found."""
+    assert world.sealer is not None
+    current_id, fernet_id = world.submit(), world.submit("Otra idea.", view="V2")
+    secret = world.sealer_secret
+    fernet_era = Fernet(secret.encode()).encrypt(f'{{"u":"{WRITER}"}}'.encode()).decode()
+    with database.unit_of_work() as uow:
+        current, legacy = uow.feedback.get(current_id), uow.feedback.get(fernet_id)
+        assert current is not None
+        assert legacy is not None
+        current_token = current.writer_token
+        legacy.writer_token = fernet_era
+        uow.feedback.save(legacy)
+    world.service.deliver_due(clock())
+    with database.unit_of_work() as uow:
+        current, legacy = uow.feedback.get(current_id), uow.feedback.get(fernet_id)
+        assert current is not None
+        assert legacy is not None
+        assert current.writer_token == current_token
+        assert (legacy.writer_token or "").startswith("a1.")
+        assert world.sealer.unseal(legacy.writer_token) == {"u": WRITER}
+
+
+def test_after_a_rotation_the_job_seals_an_older_keys_tokens_under_the_new_key(
+    world: World, database: Database, clock: ManualClock
+) -> None:
+    old = world.sealer_secret
+    thread_id = world.submit()
+    new = Fernet.generate_key().decode()
+    rotated = FeedbackService(
+        world.store,
+        PeopleService(database, world.directory, clock),
+        world.courier,
+        clock,
+        sealer=Sealer(new, old),
+    )
+    rotated.deliver_due(clock())
+    with database.unit_of_work() as uow:
+        thread = uow.feedback.get(thread_id)
+        assert thread is not None
+        token = thread.writer_token or ""
+    assert Sealer(new).unseal(token) == {"u": WRITER}
+    assert Sealer(old).unseal(token) is None

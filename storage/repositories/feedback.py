@@ -107,8 +107,12 @@ class FeedbackRepository:
         )
         return list(self._session.exec(query.order_by(col(FeedbackThread.created_on))))
 
-    def with_tokens(self) -> list[FeedbackThread]:
+    def with_tokens(self, lacking_prefix: str | None = None) -> list[FeedbackThread]:
+        """Threads whose writer can still be reached; with `lacking_prefix`, only those whose
+        token does not start with it (tokens of an older format)."""
         query = select(FeedbackThread).where(col(FeedbackThread.writer_token).is_not(None))
+        if lacking_prefix is not None:
+            query = query.where(col(FeedbackThread.writer_token).not_like(f"{lacking_prefix}%"))
         return list(self._session.exec(query))
 
     def undelivered(self, due_by: datetime) -> list[FeedbackThread]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, case, func, literal, update
 from sqlalchemy import select as sa_select
@@ -27,6 +27,27 @@ class WeekMember(NamedTuple):
     user_id: str
 
 
+class FigureRow(Protocol):
+    """Whatever stores a team's figures for a week: a frozen figure, a rolled-up group."""
+
+    @property
+    def week_start(self) -> date: ...
+    @property
+    def team_id(self) -> int: ...
+    @property
+    def question_key(self) -> str: ...
+    @property
+    def answers(self) -> int: ...
+    @property
+    def score_sum(self) -> int: ...
+    @property
+    def promoters(self) -> int: ...
+    @property
+    def passives(self) -> int: ...
+    @property
+    def detractors(self) -> int: ...
+
+
 class Figure(NamedTuple):
     """A team's answers to one question in one week: how many, their sum, eNPS categories."""
 
@@ -38,6 +59,19 @@ class Figure(NamedTuple):
     promoters: int = 0
     passives: int = 0
     detractors: int = 0
+
+    @classmethod
+    def of(cls, row: FigureRow) -> Figure:
+        return cls(
+            row.week_start,
+            row.team_id,
+            row.question_key,
+            row.answers,
+            row.score_sum,
+            row.promoters,
+            row.passives,
+            row.detractors,
+        )
 
 
 class FrozenWeek(NamedTuple):
@@ -175,19 +209,7 @@ class TeamWeekQueries:
 
     def frozen_figures(self, weeks: Sequence[date]) -> list[Figure]:
         query = select(DigestWeekFigure).where(col(DigestWeekFigure.week_start).in_(list(weeks)))
-        return [
-            Figure(
-                r.week_start,
-                r.team_id,
-                r.question_key,
-                r.answers,
-                r.score_sum,
-                r.promoters,
-                r.passives,
-                r.detractors,
-            )
-            for r in self._session.exec(query)
-        ]
+        return [Figure.of(r) for r in self._session.exec(query)]
 
     def freeze_figures(self, figures: Sequence[Figure]) -> None:
         """Records groups a digest is about to show (under the week's lock)."""

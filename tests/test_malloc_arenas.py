@@ -1,0 +1,58 @@
+"""The server caps glibc's malloc arenas, so a threaded worker's memory levels off."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+THREADS_ALLOCATING_AT_ONCE = textwrap.dedent(
+    """
+    import ctypes, sys, threading
+    from bot.malloc_arenas import limit_malloc_arenas
+
+    capped = limit_malloc_arenas() if sys.argv[1] == "cap" else False
+    start, done = threading.Barrier(12), threading.Barrier(12)
+
+    def allocate():
+        start.wait()
+        kept = [bytearray(100_000) for _ in range(20)]  # malloc'd by this thread
+        done.wait()
+
+    threads = [threading.Thread(target=allocate) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("capped" if capped else "not capped", flush=True)
+    ctypes.CDLL(None).malloc_stats()  # one "Arena N:" block per arena, on stderr
+    """
+)
+
+
+def arenas_used(mode: str, **env: str) -> tuple[str, int]:
+    environment = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS_ALLOCATING_AT_ONCE, mode],
+        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    arenas = sum(line.startswith("Arena ") for line in done.stderr.splitlines())
+    return done.stdout.strip(), arenas
+
+
+def test_twelve_threads_allocating_at_once_share_two_arenas_once_capped() -> None:
+    assert arenas_used("cap") == ("capped", 2)
+
+
+def test_without_the_cap_each_thread_gets_its_own_arena() -> None:
+    outcome, arenas = arenas_used("none")
+    assert outcome == "not capped"
+    assert arenas > 2
+
+
+def test_an_admins_malloc_arena_max_is_left_to_glibc() -> None:
+    assert arenas_used("cap", MALLOC_ARENA_MAX="4") == ("not capped", 4)

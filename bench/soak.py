@@ -381,7 +381,7 @@ def run(minutes: float, rate: float, database_url: str | None, samples_path: str
         port = _free_port()
         env = environment(url, fake, key, port)
         log = Path(tmp) / "serve.log"
-        with log.open("wb") as out:
+        with log.open("ab") as out:  # append: the jobs write to it too, never over it
             server = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=tmp, stdout=out, stderr=out)  # fmt: skip
         try:
             wait_ready(port, server)
@@ -526,6 +526,12 @@ def slow_transactions(text: str) -> list[tuple[str, str]]:
         found.setdefault(f"{match[1]} {match[3]}", []).append(float(match[2]))
     rows = [("slow transactions (held over 1 s) logged", str(sum(len(v) for v in found.values())))]
     for where, took in sorted(found.items(), key=lambda item: -max(item[1]))[:8]:
+        rows.append((f"  {where[:60]}", f"{len(took)}x max {max(took):.1f} s"))
+    waits: dict[str, list[float]] = {}
+    for match in re.finditer(r"waited ([\d.]+) s for the write lock .*? in (.+)", text):
+        waits.setdefault(match[2], []).append(float(match[1]))
+    rows.append(("waits over 1 s for the write lock", str(sum(len(v) for v in waits.values()))))
+    for where, took in sorted(waits.items(), key=lambda item: -max(item[1]))[:8]:
         rows.append((f"  {where[:60]}", f"{len(took)}x max {max(took):.1f} s"))
     return rows
 

@@ -120,6 +120,11 @@ def check_database(engine: Engine) -> str | None:
 
 
 _open_transactions = threading.local()
+_sqlite_writers = threading.RLock()
+"""A process's SQLite writers take turns here before BEGIN IMMEDIATE. SQLite's own busy wait
+polls with sleeps growing to 100 ms, so under steady writing (every request stores its
+signature) an unlucky writer kept missing the lock and waited seconds; a lock in the process
+wakes the next writer at once, and only one thread per process still polls SQLite."""
 
 
 def transaction_open() -> bool:
@@ -143,6 +148,8 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     kudos behind it (seen in the soak: answers 20 s late after half an hour)."""
     session = Session(engine, expire_on_commit=False, close_resets_only=False)
     started = time.monotonic()
+    queued = not reading and engine.dialect.name == "sqlite"
+    in_line = queued and _sqlite_writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     _open_transactions.began = None
     outer_reading = getattr(_open_transactions, "reading", False)
     _open_transactions.depth = getattr(_open_transactions, "depth", 0) + 1
@@ -157,6 +164,8 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         _open_transactions.depth -= 1
         _open_transactions.reading = outer_reading
         session.close()
+        if in_line:
+            _sqlite_writers.release()
         _log_if_slow(started, getattr(_open_transactions, "began", None), reading)
 
 
@@ -166,9 +175,14 @@ def _log_if_slow(started: float, began: float | None, reading: bool) -> None:
     only wait for it (their wait is shown apart, so the one holding it stands out)."""
     ended = time.monotonic()
     held = ended - (began or started)
+    waited = (began or started) - started
+    if waited >= SLOW_TRANSACTION_SECONDS and held < SLOW_TRANSACTION_SECONDS:
+        logger.warning(
+            "slow writing transaction: waited %.2f s for the write lock (then held it %.2f s) in %s",
+            waited, held, _caller(),
+        )  # fmt: skip
     if held >= SLOW_TRANSACTION_SECONDS:
         kind = "reading" if reading else "writing"
-        waited = (began or started) - started
         logger.warning(
             "slow %s transaction: held %.2f s (after waiting %.2f s) in %s",
             kind, held, waited, _caller(),

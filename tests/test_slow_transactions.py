@@ -4,11 +4,16 @@ on SQLite a writing one holds the only write lock, and every kudos waits behind 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from storage import db
 from storage.db import SLOW_TRANSACTION_SECONDS
 from storage.unit_of_work import Database
 
@@ -67,3 +72,30 @@ def test_a_writer_kept_waiting_is_logged_apart_from_the_one_holding_the_lock(
         assert "_write_once" in wait
     else:
         assert waits == []
+
+
+def test_a_writer_held_out_by_another_process_past_the_busy_timeout_gets_database_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite only: the writer tries again every millisecond instead of SQLite's growing
+    sleeps, still gives up after the busy timeout with SQLAlchemy's usual error, and its
+    connection works again once the other writer is done."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    path = tmp_path / "aplauso.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with db.session_scope(engine) as session:
+        session.execute(text("CREATE TABLE said (word TEXT)"))
+    other_process = sqlite3.connect(path, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    with (
+        pytest.raises(OperationalError, match="database is locked"),
+        db.session_scope(engine) as session,
+    ):
+        session.execute(text("INSERT INTO said VALUES ('first')"))
+    other_process.execute("ROLLBACK")
+    with db.session_scope(engine) as session:
+        session.execute(text("INSERT INTO said VALUES ('again')"))
+    with db.session_scope(engine, reading=True) as session:
+        assert session.execute(text("SELECT word FROM said")).scalars().all() == ["again"]
+    other_process.close()
+    engine.dispose()

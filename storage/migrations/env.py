@@ -21,6 +21,9 @@ def run_migrations() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            # SQLite's DDL is transactional too: one transaction for the whole run, so an
+            # instance starting beside another waits for all of it, never between two steps
+            transactional_ddl=True,
             compare_type=True,
         )
         with context.begin_transaction():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from bot.gunicorn_app import AppWorker, JobsSeat, Seat, available_cores, in_back
 from bot.health import HealthCheck, serve_checks
 from bot.http_server import AplausoWSGI
 from bot.logging_setup import configure_logging
-from bot.malloc_arenas import limit_malloc_arenas
+from bot.malloc_tuning import keep_trimming, limit_malloc_arenas
 from bot.slack_checks import require_ready
 from bot.slack_client import SlackCallInsideTransaction, make_web_client
 from bot.slack_throttle import SlackThrottle
@@ -72,6 +73,11 @@ from storage.unit_of_work import Database
 logger = logging.getLogger("aplauso")
 
 SERVER_THREADS = 16
+SWITCH_INTERVAL_SECONDS = 0.001
+"""How long a thread may keep the interpreter lock while others want it (Python's default is
+5 ms). A thread inside a SQLite write transaction gives the lock up at every statement and
+must get it back to go on; behind 5 ms turns of busy threads, a transaction of twenty
+statements held the write lock 100 ms or more, and every writer queued behind it."""
 
 
 @dataclass
@@ -182,6 +188,7 @@ def serve_workers(settings: Settings, *, port: int, workers: int, with_scheduler
             )
         wsgi = runtime.wsgi(serve_checks(settings, jobs, None))
         in_background("warm-up", lambda: people.warm_up(crawl=False))
+        keep_trimming()
         return AppWorker(wsgi, runtime.executor, database.dispose, jobs.start() if jobs else None)
 
     return run_workers(make_worker, port=port, workers=workers, threads=SERVER_THREADS)
@@ -196,6 +203,7 @@ def serve(
     one process, whose waitress only answers /healthz."""
     settings.require_for_serve()
     limit_malloc_arenas()  # before any thread or fork, so every worker has the cap
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)  # inherited by the workers
     database = open_database(settings)
     runtime = build_runtime(settings, database)
     require_ready(runtime.client)  # a refused token or a missing scope: one line, no start
@@ -213,6 +221,7 @@ def serve_socket_mode(runtime: Runtime, *, port: int, with_scheduler: bool) -> i
     token stops `serve` with one line; the jobs start once the socket is up."""
     settings = runtime.settings
     scheduler = build_scheduler(runtime.services, runtime.clock) if with_scheduler else None
+    keep_trimming()
     supervisor = socket_mode(settings, runtime.bolt_app, runtime.client)
     server: Any = None
     stopping = threading.Event()

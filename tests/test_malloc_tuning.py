@@ -13,7 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 THREADS_ALLOCATING_AT_ONCE = textwrap.dedent(
     """
     import ctypes, sys, threading
-    from bot.malloc_arenas import limit_malloc_arenas
+    from bot.malloc_tuning import limit_malloc_arenas
 
     capped = limit_malloc_arenas() if sys.argv[1] == "cap" else False
     start, done = threading.Barrier(12), threading.Barrier(12)
@@ -56,3 +56,33 @@ def test_without_the_cap_each_thread_gets_its_own_arena() -> None:
 
 def test_an_admins_malloc_arena_max_is_left_to_glibc() -> None:
     assert arenas_used("cap", MALLOC_ARENA_MAX="4") == ("not capped", 4)
+
+
+FREED_IN_THE_MIDDLE_OF_THE_HEAP = textwrap.dedent(
+    """
+    from bot.malloc_tuning import trim_now
+
+    def resident_mb():
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith("RssAnon:"))
+        return int(line.split()[1]) // 1024
+
+    blocks = [bytearray(100_000) for _ in range(1000)]  # 100 MB from the heap
+    pinned = bytearray(100_000)  # above them: glibc cannot give back the heap's top
+    del blocks
+    before = resident_mb()
+    trimmed = trim_now()
+    print(trimmed, before, resident_mb())
+    """
+)
+
+
+def test_a_trim_hands_memory_freed_in_the_middle_of_the_heap_back_to_the_system() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FREED_IN_THE_MIDDLE_OF_THE_HEAP],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    trimmed, before, after = done.stdout.split()
+    assert trimmed == "True"
+    assert int(before) >= 100
+    assert int(after) < int(before) - 80

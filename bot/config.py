@@ -65,6 +65,8 @@ class Settings:
     Slack without limits: `APLAUSO_SLACK_THROTTLE=off`)."""
     language: str = "en"
     """The language the command line answers in, from the shell's locale (LANG and friends)."""
+    malloc_arenas_chosen: bool = False
+    """`MALLOC_ARENA_MAX` is set: glibc follows it, and `serve` leaves its own cap aside."""
 
     @property
     def socket_mode(self) -> bool:
@@ -206,6 +208,7 @@ def settings_from_mapping(env: Mapping[str, str | None]) -> Settings:
         ),
         slack_throttle=_parse_switch(_clean(env.get("APLAUSO_SLACK_THROTTLE")), "slack_throttle"),
         language=interface_language(env),
+        malloc_arenas_chosen=bool(_clean(env.get("MALLOC_ARENA_MAX"))),
     )
 
 

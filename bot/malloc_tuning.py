@@ -13,7 +13,6 @@ is set.
 from __future__ import annotations
 
 import ctypes
-import os
 import sys
 import threading
 
@@ -22,11 +21,12 @@ SERVER_ARENAS = 2
 TRIM_EVERY_SECONDS = 60.0
 
 
-def limit_malloc_arenas(arenas: int = SERVER_ARENAS) -> bool:
+def limit_malloc_arenas(*, chosen: bool, arenas: int = SERVER_ARENAS) -> bool:
     """Caps the arenas glibc creates from now on; True if it did. Called before the server
     forks or starts threads, so every worker inherits the cap. Elsewhere (macOS, musl
-    without `mallopt`) or when the admin set `MALLOC_ARENA_MAX`, nothing changes."""
-    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+    without `mallopt`) or when the admin chose a number (`MALLOC_ARENA_MAX`), nothing
+    changes."""
+    if not sys.platform.startswith("linux") or chosen:
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the C library this process already runs on

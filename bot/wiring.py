@@ -202,7 +202,7 @@ def serve(
     Over HTTP, gunicorn runs `workers` processes (default: one per core); Socket Mode stays
     one process, whose waitress only answers /healthz."""
     settings.require_for_serve()
-    limit_malloc_arenas()  # before any thread or fork, so every worker has the cap
+    limit_malloc_arenas(chosen=settings.malloc_arenas_chosen)  # before threads and the fork
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)  # inherited by the workers
     database = open_database(settings)
     runtime = build_runtime(settings, database)

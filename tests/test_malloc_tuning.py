@@ -12,10 +12,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 THREADS_ALLOCATING_AT_ONCE = textwrap.dedent(
     """
-    import ctypes, sys, threading
+    import ctypes, os, sys, threading
+    from bot.config import settings_from_mapping
     from bot.malloc_tuning import limit_malloc_arenas
 
-    capped = limit_malloc_arenas() if sys.argv[1] == "cap" else False
+    chosen = settings_from_mapping(os.environ).malloc_arenas_chosen
+    capped = limit_malloc_arenas(chosen=chosen) if sys.argv[1] == "cap" else False
     start, done = threading.Barrier(12), threading.Barrier(12)
 
     def allocate():

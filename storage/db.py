@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 import sys
 import threading
@@ -80,7 +82,9 @@ def _begin_immediate(sqlite: sqlite3.Connection) -> None:
     waiting seconds: in the soak, requests waited 1.3-1.8 s while no transaction held the
     lock even 0.1 s. The busy timeout stays for every other statement.
     """
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    deadline = getattr(_open_transactions, "deadline", None)  # the scope's, from its start
+    if deadline is None:
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     sqlite.execute("PRAGMA busy_timeout=0")
     try:
         while True:
@@ -92,7 +96,8 @@ def _begin_immediate(sqlite: sqlite3.Connection) -> None:
                     raise
             time.sleep(SQLITE_RETRY_SECONDS)
     finally:
-        sqlite.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        with contextlib.suppress(sqlite3.Error):  # a broken connection: its own error wins
+            sqlite.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def make_engine(database_url: str) -> Engine:
@@ -165,6 +170,16 @@ signature) an unlucky writer kept missing the lock and waited seconds; a lock in
 wakes the next writer at once, and only one thread per process still polls SQLite."""
 
 
+def _new_line_after_fork() -> None:
+    """A forked worker starts with its own, free line (a thread of the parent holding the
+    line at the fork would never release it in the child)."""
+    global _sqlite_writers
+    _sqlite_writers = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_new_line_after_fork)
+
+
 def transaction_open() -> bool:
     """Whether this thread is inside a unit of work right now.
 
@@ -187,7 +202,12 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     session = Session(engine, expire_on_commit=False, close_resets_only=False)
     started = time.monotonic()
     queued = not reading and engine.dialect.name == "sqlite"
-    in_line = queued and _sqlite_writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    outer_deadline = getattr(_open_transactions, "deadline", None)
+    _open_transactions.deadline = started + SQLITE_BUSY_TIMEOUT_MS / 1000  # one wait in all
+    if queued and not _sqlite_writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        _open_transactions.deadline = outer_deadline
+        locked = sqlite3.OperationalError("database is locked")
+        raise exc.OperationalError("BEGIN IMMEDIATE", None, locked)
     outer_began = getattr(_open_transactions, "began", None)  # a scope inside another's
     _open_transactions.began = None
     outer_reading = getattr(_open_transactions, "reading", False)
@@ -202,9 +222,12 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     finally:
         _open_transactions.depth -= 1
         _open_transactions.reading = outer_reading
-        session.close()
-        if in_line:
-            _sqlite_writers.release()
+        _open_transactions.deadline = outer_deadline
+        try:
+            session.close()
+        finally:
+            if queued:
+                _sqlite_writers.release()
         _log_if_slow(started, getattr(_open_transactions, "began", None), reading)
         _open_transactions.began = outer_began
 
@@ -216,7 +239,7 @@ def _log_if_slow(started: float, began: float | None, reading: bool) -> None:
     ended = time.monotonic()
     held = ended - (began or started)
     waited = (began or started) - started
-    if waited >= SLOW_TRANSACTION_SECONDS and held < SLOW_TRANSACTION_SECONDS:
+    if not reading and waited >= SLOW_TRANSACTION_SECONDS and held < SLOW_TRANSACTION_SECONDS:
         logger.warning(
             "slow writing transaction: waited %.2f s for the write lock (then held it %.2f s) in %s",
             waited, held, _caller(),

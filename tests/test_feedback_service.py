@@ -143,6 +143,12 @@ class World:
         report = self.service.deliver_due(self.clock())
         return report.sent, report.failed
 
+    def service_with_keys(self, current: str, *older: str) -> FeedbackService:
+        """The same app after an admin rotated APLAUSO_SECRET_KEY (older keys still open)."""
+        people = PeopleService(self.store, self.directory, self.clock)
+        sealer = Sealer(current, *older)
+        return FeedbackService(self.store, people, self.courier, self.clock, sealer=sealer)
+
     def thread_of(self, note: FeedbackNote) -> str | None:
         assert self.sealer is not None
         handle = getattr(note, "handle", "")
@@ -425,13 +431,7 @@ def test_tokens_carry_no_time_and_the_job_seals_old_ones_anew_under_the_current_
         assert thread is not None
         thread.writer_token = fernet_era  # bytes 1-8 of a Fernet token are its creation time
         uow.feedback.save(thread)
-    rotated = FeedbackService(
-        world.store,
-        PeopleService(database, world.directory, clock),
-        world.courier,
-        clock,
-        sealer=Sealer(new, old),
-    )
+    rotated = world.service_with_keys(new, old)
     assert rotated.conversations(WRITER).as_writer  # the old token still opens
     rotated.deliver_due(clock())
     with database.unit_of_work() as uow:
@@ -478,13 +478,7 @@ def test_after_a_rotation_the_job_seals_an_older_keys_tokens_under_the_new_key(
     old = world.sealer_secret
     thread_id = world.submit()
     new = Fernet.generate_key().decode()
-    rotated = FeedbackService(
-        world.store,
-        PeopleService(database, world.directory, clock),
-        world.courier,
-        clock,
-        sealer=Sealer(new, old),
-    )
+    rotated = world.service_with_keys(new, old)
     rotated.deliver_due(clock())
     with database.unit_of_work() as uow:
         thread = uow.feedback.get(thread_id)

@@ -184,13 +184,26 @@ def reroute_team(uow: UnitOfWork, team: Team) -> int:
     return moved
 
 
-def _routed(uow: UnitOfWork, thread: FeedbackThread) -> FeedbackThread:
-    """The thread after handing it to whoever receives its team's feedback now."""
-    team = uow.teams.get(thread.team_id)
-    if team is not None:
-        with contextlib.suppress(DomainError):  # nobody to hand over to: keep the recipient
-            reroute_team(uow, team)
-    return require_thread(uow, thread.id)
+def _routed(
+    uow: UnitOfWork, thread: FeedbackThread, recipients: dict[int, str | None] | None = None
+) -> FeedbackThread:
+    """The thread after handing it to whoever receives its team's feedback now.
+
+    Only this thread: rerouting all the team's open threads for each one delivered made a
+    slot's claims grow with the square of the feedback (the 30-minute soak's job held the
+    write lock 140 s). `recipients` keeps each team's recipient for one run."""
+    known = {} if recipients is None else recipients
+    if thread.team_id not in known:
+        team = uow.teams.get(thread.team_id)
+        known[thread.team_id] = None
+        if team is not None:
+            with contextlib.suppress(DomainError):  # nobody to hand over to: keep the recipient
+                known[thread.team_id] = recipient_for(uow, team)[0]
+    recipient = known[thread.team_id]
+    if recipient is not None and thread.manager_id != recipient:
+        thread.manager_id, thread.manager_channel, thread.manager_ts = recipient, None, None
+        uow.feedback.save(thread)
+    return thread
 
 
 # ---- writes -----------------------------------------------------------------------------
@@ -319,9 +332,10 @@ def add_reply(
 
 def claim_cards(uow: UnitOfWork, sealer: Sealer | None, now: datetime) -> list[Delivery]:
     """Cards due at this slot, marked delivered before anything is posted."""
-    due = []
+    due: list[Delivery] = []
+    recipients: dict[int, str | None] = {}
     for waiting in uow.feedback.undelivered(now):
-        thread = _routed(uow, waiting)
+        thread = _routed(uow, waiting, recipients)
         thread.delivered = True
         uow.feedback.save(thread)
         writer = writer_destination(uow, sealer, thread)
@@ -334,9 +348,10 @@ def claim_messages(
 ) -> list[Delivery]:
     """Writers' later messages due at this slot, each marked delivered before it is posted;
     one whose card has not gone out yet waits for it, or follows it in this run (`carded`)."""
-    due = []
+    due: list[Delivery] = []
+    recipients: dict[int, str | None] = {}
     for row in uow.feedback.undelivered_messages(now):
-        thread = _routed(uow, require_thread(uow, row.thread_id))
+        thread = _routed(uow, require_thread(uow, row.thread_id), recipients)
         if not thread.delivered and thread.deliver_after is not None:
             continue  # its card leaves at a later slot: the message follows it
         uow.feedback.mark_delivered(row)

@@ -15,10 +15,24 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
+from typing import Any
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
 SERVER_ARENAS = 2
 TRIM_EVERY_SECONDS = 60.0
+
+
+def _libc(name: str, argtypes: list[Any]) -> Any | None:
+    """The C library's function `name` in this process (glibc's, on Linux), or None where
+    there is none (other systems, a libc without it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = getattr(ctypes.CDLL(None), name)  # the C library this process runs on
+    except (OSError, AttributeError):
+        return None
+    function.argtypes, function.restype = argtypes, ctypes.c_int
+    return function
 
 
 def limit_malloc_arenas(*, chosen: bool, arenas: int = SERVER_ARENAS) -> bool:
@@ -26,28 +40,16 @@ def limit_malloc_arenas(*, chosen: bool, arenas: int = SERVER_ARENAS) -> bool:
     forks or starts threads, so every worker inherits the cap. Elsewhere (macOS, musl
     without `mallopt`) or when the admin chose a number (`MALLOC_ARENA_MAX`), nothing
     changes."""
-    if not sys.platform.startswith("linux") or chosen:
-        return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt  # the C library this process already runs on
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return bool(mallopt(M_ARENA_MAX, arenas))
+    mallopt = None if chosen else _libc("mallopt", [ctypes.c_int, ctypes.c_int])
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, arenas))
 
 
 def trim_now() -> bool:
     """Hands the heap's free pages back to the system (glibc's `malloc_trim`); True if any
     were. glibc gives back only the top of the main heap by itself, so pages freed in the
     middle of a heap stay resident until something asks."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        malloc_trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return False
-    malloc_trim.argtypes, malloc_trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return bool(malloc_trim(0))
+    malloc_trim = _libc("malloc_trim", [ctypes.c_size_t])
+    return malloc_trim is not None and bool(malloc_trim(0))
 
 
 def keep_trimming(

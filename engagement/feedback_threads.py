@@ -175,13 +175,17 @@ def reroute_team(uow: UnitOfWork, team: Team) -> int:
     if not threads:
         return 0
     recipient, _ = recipient_for(uow, team)
-    moved = 0
-    for thread in threads:
-        if thread.manager_id != recipient:
-            thread.manager_id, thread.manager_channel, thread.manager_ts = recipient, None, None
-            uow.feedback.save(thread)
-            moved += 1
-    return moved
+    return sum(_hand_to(uow, thread, recipient) for thread in threads)
+
+
+def _hand_to(uow: UnitOfWork, thread: FeedbackThread, recipient: str) -> bool:
+    """Moves the thread to `recipient`; True if it moved. The new recipient has no card in
+    their DM yet, so the channel and timestamp are cleared for the next message to post one."""
+    if thread.manager_id == recipient:
+        return False
+    thread.manager_id, thread.manager_channel, thread.manager_ts = recipient, None, None
+    uow.feedback.save(thread)
+    return True
 
 
 def _routed(
@@ -200,9 +204,8 @@ def _routed(
             with contextlib.suppress(DomainError):  # nobody to hand over to: keep the recipient
                 known[thread.team_id] = recipient_for(uow, team)[0]
     recipient = known[thread.team_id]
-    if recipient is not None and thread.manager_id != recipient:
-        thread.manager_id, thread.manager_channel, thread.manager_ts = recipient, None, None
-        uow.feedback.save(thread)
+    if recipient is not None:
+        _hand_to(uow, thread, recipient)
     return thread
 
 

@@ -67,11 +67,16 @@ def _configure_sqlite(engine: Engine) -> None:
         else:
             try:
                 _begin_immediate(connection.connection.driver_connection)
-            except sqlite3.Error as error:  # as SQLAlchemy reports it for any other statement
-                raise exc.DBAPIError.instance(
-                    "BEGIN IMMEDIATE", None, error, sqlite3.Error
-                ) from None
+            except sqlite3.Error as error:
+                _open_transactions.gave_up = True
+                raise _begin_failed(error) from None
         _open_transactions.began = time.monotonic()  # the write lock is held from here
+
+
+def _begin_failed(error: sqlite3.Error) -> exc.StatementError:
+    """SQLite's refusal at BEGIN as SQLAlchemy reports it for any other statement (an
+    `OperationalError` for "database is locked"), so callers catch one kind of error."""
+    return exc.DBAPIError.instance("BEGIN IMMEDIATE", None, error, sqlite3.Error)
 
 
 def _begin_immediate(sqlite: sqlite3.Connection) -> None:
@@ -206,10 +211,11 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     _open_transactions.deadline = started + SQLITE_BUSY_TIMEOUT_MS / 1000  # one wait in all
     if queued and not _sqlite_writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         _open_transactions.deadline = outer_deadline
-        locked = sqlite3.OperationalError("database is locked")
-        raise exc.OperationalError("BEGIN IMMEDIATE", None, locked)
+        _log_gave_up(started)
+        raise _begin_failed(sqlite3.OperationalError("database is locked"))
     outer_began = getattr(_open_transactions, "began", None)  # a scope inside another's
     _open_transactions.began = None
+    _open_transactions.gave_up = False
     outer_reading = getattr(_open_transactions, "reading", False)
     _open_transactions.depth = getattr(_open_transactions, "depth", 0) + 1
     _open_transactions.reading = reading
@@ -228,8 +234,12 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         finally:
             if queued:
                 _sqlite_writers.release()
-        _log_if_slow(started, getattr(_open_transactions, "began", None), reading)
+        if getattr(_open_transactions, "gave_up", False):
+            _log_gave_up(started)
+        else:
+            _log_if_slow(started, getattr(_open_transactions, "began", None), reading)
         _open_transactions.began = outer_began
+        _open_transactions.gave_up = False
 
 
 def _log_if_slow(started: float, began: float | None, reading: bool) -> None:
@@ -250,6 +260,15 @@ def _log_if_slow(started: float, began: float | None, reading: bool) -> None:
             "slow %s transaction: held %.2f s (after waiting %.2f s) in %s",
             kind, held, waited, _caller(),
         )  # fmt: skip
+
+
+def _log_gave_up(started: float) -> None:
+    """A writer that never got SQLite's write lock: it held nothing, so the line says how
+    long it waited (a slow-transaction line would blame it for the time)."""
+    logger.warning(
+        "writing transaction gave up: waited %.2f s for the write lock in %s",
+        time.monotonic() - started, _caller(),
+    )  # fmt: skip
 
 
 def _caller() -> str:

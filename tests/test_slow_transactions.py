@@ -75,11 +75,12 @@ def test_a_writer_kept_waiting_is_logged_apart_from_the_one_holding_the_lock(
 
 
 def test_a_writer_held_out_by_another_process_past_the_busy_timeout_gets_database_locked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """SQLite only: the writer tries again every millisecond instead of SQLite's growing
-    sleeps, still gives up after the busy timeout with SQLAlchemy's usual error, and its
-    connection works again once the other writer is done."""
+    sleeps, still gives up after the busy timeout with SQLAlchemy's usual error (logged as
+    a wait that gave up, not as a transaction that held the lock), and its connection works
+    again once the other writer is done."""
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)
     path = tmp_path / "aplauso.db"
     engine = db.make_engine(f"sqlite:///{path}")
@@ -88,14 +89,49 @@ def test_a_writer_held_out_by_another_process_past_the_busy_timeout_gets_databas
     other_process = sqlite3.connect(path, isolation_level=None)
     other_process.execute("BEGIN IMMEDIATE")
     with (
+        caplog.at_level(logging.WARNING, logger="aplauso.storage"),
         pytest.raises(OperationalError, match="database is locked"),
         db.session_scope(engine) as session,
     ):
         session.execute(text("INSERT INTO said VALUES ('first')"))
+    [line] = caplog.messages
+    assert line.startswith("writing transaction gave up: waited 0.3")
+    assert "transaction: held" not in line
     other_process.execute("ROLLBACK")
     with db.session_scope(engine) as session:
         session.execute(text("INSERT INTO said VALUES ('again')"))
     with db.session_scope(engine, reading=True) as session:
         assert session.execute(text("SELECT word FROM said")).scalars().all() == ["again"]
     other_process.close()
+    engine.dispose()
+
+
+def test_a_writer_queued_in_the_process_past_the_busy_timeout_gets_database_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite only: a writer of this process that never reaches the front of the process's
+    line gets the same error, and the log says it gave up waiting."""
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'aplauso.db'}")
+    holding, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db.session_scope(engine) as session:
+            session.execute(text("SELECT 1"))
+            holding.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(10)
+    with (
+        caplog.at_level(logging.WARNING, logger="aplauso.storage"),
+        pytest.raises(OperationalError, match="database is locked"),
+        db.session_scope(engine) as session,
+    ):
+        session.execute(text("SELECT 1"))
+    done.set()
+    holder.join()
+    [line] = caplog.messages
+    assert line.startswith("writing transaction gave up: waited 0.3")
     engine.dispose()

@@ -28,11 +28,17 @@ def question_info(question: PulseQuestion) -> QuestionInfo:
 
 
 def plan_week(uow: UnitOfWork, week_start: date) -> tuple[QuestionInfo, ...]:
-    """The week's questions, fixed the first time they are needed, the same for everyone."""
-    active = [question_info(q) for q in uow.pulse.questions()]
-    chosen = week_questions(week_number(week_start), active, include_enps=is_enps_week(week_start))
-    keys = uow.pulse.week_plan(week_start, [q.key for q in chosen])
-    questions = {q.key: q for q in uow.pulse.questions(include_retired=True)}
+    """The week's questions, fixed the first time they are needed, the same for everyone.
+
+    Every pulse click redraws the DM from here, so a week already planned reads its plan
+    and only its few questions, not the whole bank twice."""
+    keys = uow.pulse.planned_keys(week_start)
+    if keys is None:
+        active = [question_info(q) for q in uow.pulse.questions()]
+        number, enps = week_number(week_start), is_enps_week(week_start)
+        chosen = week_questions(number, active, include_enps=enps)
+        keys = uow.pulse.week_plan(week_start, [q.key for q in chosen])
+    questions = {q.key: q for q in uow.pulse.questions_with_keys(keys)}
     return tuple(question_info(questions[key]) for key in keys if key in questions)
 
 
@@ -56,7 +62,7 @@ def invite_as_it_stands(
     """The person's pulse with what they have answered so far, in their cached language:
     for redrawing the DM after a click, a reminder, or a send resumed after a crash."""
     questions = person_questions(uow, user_id, week_start, now)
-    settings = uow.settings.get()
+    settings = uow.settings.snapshot().settings  # for the DM's language and wording only
     pending = set(uow.pulse.pending_keys(user_id, week_start))
     return PulseInvite(
         user_id,

@@ -91,6 +91,14 @@ class PulseRepository(BallotQueries):
             query = query.where(col(PulseQuestion.retired).is_(False))
         return list(self._session.exec(query))
 
+    def questions_with_keys(self, keys: Sequence[str]) -> list[PulseQuestion]:
+        """These questions, retired ones too (a week keeps the questions it was planned with)."""
+        if not keys:
+            return []
+        return list(
+            self._session.exec(select(PulseQuestion).where(col(PulseQuestion.key).in_(keys)))
+        )
+
     def question(self, key: str) -> PulseQuestion | None:
         return self._session.get(PulseQuestion, key)
 
@@ -123,6 +131,12 @@ class PulseRepository(BallotQueries):
         self._session.add_all(copies)
         self._session.flush()
         return len(copies)
+
+    def planned_keys(self, week_start: date) -> list[str] | None:
+        """The week's questions if some caller has fixed them already."""
+        query = select(PulseWeek.question_keys).where(col(PulseWeek.week_start) == week_start)
+        keys = self._session.exec(query).first()
+        return None if keys is None else list(keys)
 
     def week_plan(self, week_start: date, keys: Sequence[str]) -> list[str]:
         """The week's questions: the first caller fixes them, every later caller reads them."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from bot.demo import run_demo
 from bot.demo_output import RECORD_NAME, NotTheDemosFile, claim_output, write_calls
 from tests.support.cli_runner import aplauso, one_line_failure
+from tests.support.played_demo import THEIRS, PlayedDemo
 
 
 class Call:
@@ -20,26 +20,24 @@ class Call:
         self.ok, self.response = True, {"ok": True}
 
 
-def test_the_demo_leaves_every_file_it_did_not_write(tmp_path: Path) -> None:
-    (tmp_path / "charts").mkdir()
-    theirs = {
-        tmp_path / "charts" / "q3-sales.txt": "quarterly numbers",
-        tmp_path / "slack-calls" / "notes.md": "keep me",
-        tmp_path / "README.md": "my own folder",
-    }
-    for path, text in theirs.items():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text)
-    assert run_demo(out=tmp_path, stream=io.StringIO()) == 0
+def test_the_demo_leaves_every_file_it_did_not_write(
+    played_demo: PlayedDemo, tmp_path: Path
+) -> None:
+    """The shared demo played into a folder holding someone else's files (`THEIRS`); a copy
+    of that folder is claimed here as the next run would claim it."""
+    shutil.copytree(played_demo.out, tmp_path, dirs_exist_ok=True)
+    for name, text in THEIRS.items():
+        assert (tmp_path / name).read_text() == text  # the demo played around them
     record = json.loads((tmp_path / RECORD_NAME).read_text())
     assert "transcript.txt" in record
     assert any(name.startswith("charts/") for name in record)
     assert any(name.startswith("slack-calls/") for name in record)
+    assert not set(THEIRS) & set(record)
     claim_output(tmp_path)  # what the next run does first: clears exactly its own files
-    left = {p for p in tmp_path.rglob("*") if p.is_file() and p.name != RECORD_NAME}
-    assert left == set(theirs)
-    for path, text in theirs.items():
-        assert path.read_text() == text
+    left = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert left - {RECORD_NAME} == set(THEIRS)
+    for name, text in THEIRS.items():
+        assert (tmp_path / name).read_text() == text
 
 
 def test_a_rerun_replaces_its_own_files(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Running `aplauso` as outside tests and admins do: a real process, a clean environment."""
+"""Running `aplauso` as outside tests and admins do: a process of its own, a clean environment."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 
 from sandbox import demo_workspace
 from sandbox.fake_slack import FakeSlack
+from tests.support import cli_forkserver
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SIGNING_SECRET = "cli-test-secret"
@@ -27,11 +28,17 @@ SECRET_KEY = Fernet.generate_key().decode()
 def aplauso(
     *args: str, env: dict[str, str], timeout: float = 60, prefix: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m bot ARGS` in the environment's folder (no .env there, unless a test puts one)."""
+    """`python -m bot ARGS` in the environment's folder (no .env there, unless a test puts one).
+
+    A process of its own, forked from one that has imported the app already
+    (`cli_forkserver`); under a `prefix` (a wrapper command), a fresh interpreter."""
+    cwd = env.get("APLAUSO_TEST_CWD", str(ROOT))
+    if not prefix:
+        return cli_forkserver.run(list(args), env=env, cwd=cwd, timeout=timeout)
     return subprocess.run(
         [*prefix, sys.executable, "-m", "bot", *args],
         env=env,
-        cwd=env.get("APLAUSO_TEST_CWD", str(ROOT)),
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,

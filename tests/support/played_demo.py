@@ -2,9 +2,9 @@
 
 A demo run takes half a minute; the tests that read its transcript, Slack calls and digests
 share one run. With pytest-xdist the first worker that needs it plays it into the run's shared
-temporary folder while the others wait on a file lock, then all read the same files. A test
-that needs its own folder, such as the one about files the demo did not write, still runs the
-demo itself.
+temporary folder while the others wait on a file lock, then all read the same files. The folder
+already holds someone else's files (`THEIRS`) when the demo plays into it, for the test that the
+demo never touches what it did not write.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ from typing import Any, NamedTuple
 import pytest
 
 from bot.demo import run_demo
+
+#: Files that were in the folder before the demo played into it, and their text.
+THEIRS = {
+    "charts/q3-sales.txt": "quarterly numbers",
+    "slack-calls/notes.md": "keep me",
+    "README.md": "my own folder",
+}
 
 
 class PlayedDemo(NamedTuple):
@@ -43,6 +50,9 @@ def played_demo(tmp_path_factory: pytest.TempPathFactory) -> PlayedDemo:
     with (shared / "played-demo.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not printed.exists():
+            for name, text in THEIRS.items():
+                (out / name).parent.mkdir(parents=True, exist_ok=True)
+                (out / name).write_text(text)
             stream = io.StringIO()
             assert run_demo(out=out, stream=stream) == 0
             printed.write_text(stream.getvalue())

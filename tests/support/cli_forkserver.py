@@ -65,7 +65,8 @@ def _address() -> str:
             cwd=Path(__file__).resolve().parent.parent.parent,
         )
         _server = (server, address)
-        atexit.register(server.kill)
+        atexit.register(Path(address).unlink, missing_ok=True)
+        atexit.register(server.kill)  # first: handlers run last registered first
         for _ in range(600):
             if os.path.exists(address):
                 break

@@ -533,6 +533,11 @@ def slow_transactions(text: str) -> list[tuple[str, str]]:
     rows.append(("waits over 1 s for the write lock", str(sum(len(v) for v in waits.values()))))
     for where, took in sorted(waits.items(), key=lambda item: -max(item[1]))[:8]:
         rows.append((f"  {where[:60]}", f"{len(took)}x max {max(took):.1f} s"))
+    gave_up: dict[str, int] = {}
+    for match in re.finditer(r"gave up: waited [\d.]+ s for the write lock in (.+)", text):
+        gave_up[match[1]] = gave_up.get(match[1], 0) + 1
+    rows.append(("writers that gave up waiting (refused)", str(sum(gave_up.values()))))
+    rows += [(f"  {where[:60]}", f"{n}x") for where, n in sorted(gave_up.items())[:8]]
     return rows
 
 

@@ -67,9 +67,10 @@ def _configure_sqlite(engine: Engine) -> None:
         else:
             try:
                 _begin_immediate(connection.connection.driver_connection)
-            except sqlite3.Error as error:
-                _open_transactions.gave_up = True
+            except sqlite3.Error as error:  # a timeout is logged as one; others as the error
+                _open_transactions.gave_up = "locked" in str(error)
                 raise _begin_failed(error) from None
+            _open_transactions.gave_up = False
         _open_transactions.began = time.monotonic()  # the write lock is held from here
 
 
@@ -214,6 +215,7 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         _log_gave_up(started)
         raise _begin_failed(sqlite3.OperationalError("database is locked"))
     outer_began = getattr(_open_transactions, "began", None)  # a scope inside another's
+    outer_gave_up = getattr(_open_transactions, "gave_up", False)
     _open_transactions.began = None
     _open_transactions.gave_up = False
     outer_reading = getattr(_open_transactions, "reading", False)
@@ -239,7 +241,7 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         else:
             _log_if_slow(started, getattr(_open_transactions, "began", None), reading)
         _open_transactions.began = outer_began
-        _open_transactions.gave_up = False
+        _open_transactions.gave_up = outer_gave_up
 
 
 def _log_if_slow(started: float, began: float | None, reading: bool) -> None:

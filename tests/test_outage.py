@@ -215,6 +215,8 @@ def test_every_action_is_recorded_once_or_its_person_is_told(
         outcomes = [(a.kind, a.person, _recorded(app, a), _told(app, a)) for a in actions]
         statuses = {r.status for a in actions for r in a.responses}
     wrong = [o for o in outcomes if not ((o[2] == 1 and not o[3]) or (o[2] == 0 and o[3]))]
+    recorded, told = sum(o[2] == 1 for o in outcomes), sum(o[3] for o in outcomes)
+    print(f"outage: {len(outcomes)} actions, {recorded} recorded once, {told} told to try again")
     assert wrong == [], wrong
     assert any(told for *_, told in outcomes), "the outage never met a request"
     assert any(recorded for *_, recorded, _ in outcomes)

@@ -31,9 +31,10 @@ def aplauso(
     """`python -m bot ARGS` in the environment's folder (no .env there, unless a test puts one).
 
     A process of its own, forked from one that has imported the app already
-    (`cli_forkserver`); under a `prefix` (a wrapper command), a fresh interpreter."""
+    (`cli_forkserver`); under a `prefix` (a wrapper command), or with variables only a fresh
+    interpreter reads, a fresh interpreter."""
     cwd = env.get("APLAUSO_TEST_CWD", str(ROOT))
-    if not prefix:
+    if not prefix and cli_forkserver.can_fork_for(env):
         return cli_forkserver.run(list(args), env=env, cwd=cwd, timeout=timeout)
     return subprocess.run(
         [*prefix, sys.executable, "-m", "bot", *args],

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc, text
@@ -62,16 +63,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if getattr(_open_transactions, "reading", False):
+        scope = _current_scope()
+        if scope is not None and scope.reading:
             connection.exec_driver_sql("BEGIN")
         else:
+            deadline = scope.deadline if scope else time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
             try:
-                _begin_immediate(connection.connection.driver_connection)
+                _begin_immediate(connection.connection.driver_connection, deadline)
             except sqlite3.Error as error:  # a timeout is logged as one; others as the error
-                _open_transactions.gave_up = "locked" in str(error)
+                if scope is not None:
+                    scope.gave_up = _is_locked(error)
                 raise _begin_failed(error) from None
-            _open_transactions.gave_up = False
-        _open_transactions.began = time.monotonic()  # the write lock is held from here
+        if scope is not None:  # the write lock is held from here
+            scope.began, scope.gave_up = time.monotonic(), False
 
 
 def _begin_failed(error: sqlite3.Error) -> exc.StatementError:
@@ -80,7 +84,12 @@ def _begin_failed(error: sqlite3.Error) -> exc.StatementError:
     return exc.DBAPIError.instance("BEGIN IMMEDIATE", None, error, sqlite3.Error)
 
 
-def _begin_immediate(sqlite: sqlite3.Connection) -> None:
+def _is_locked(error: sqlite3.Error) -> bool:
+    """Another writer holds the lock ("database is locked"), as opposed to a broken file."""
+    return "locked" in str(error)
+
+
+def _begin_immediate(sqlite: sqlite3.Connection, deadline: float) -> None:
     """BEGIN IMMEDIATE, tried again every millisecond while another process writes.
 
     SQLite's own busy wait sleeps ever longer between tries (up to 100 ms), so a writer of
@@ -88,9 +97,6 @@ def _begin_immediate(sqlite: sqlite3.Connection) -> None:
     waiting seconds: in the soak, requests waited 1.3-1.8 s while no transaction held the
     lock even 0.1 s. The busy timeout stays for every other statement.
     """
-    deadline = getattr(_open_transactions, "deadline", None)  # the scope's, from its start
-    if deadline is None:
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     sqlite.execute("PRAGMA busy_timeout=0")
     try:
         while True:
@@ -98,7 +104,7 @@ def _begin_immediate(sqlite: sqlite3.Connection) -> None:
                 sqlite.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
+                if not _is_locked(error) or time.monotonic() > deadline:
                     raise
             time.sleep(SQLITE_RETRY_SECONDS)
     finally:
@@ -168,7 +174,26 @@ def check_database(engine: Engine) -> str | None:
     return HealthProbe(engine)()
 
 
-_open_transactions = threading.local()
+_open_transactions = threading.local()  # `scope`: this thread's innermost open _Scope
+
+
+@dataclass
+class _Scope:
+    """One `session_scope` as its BEGIN hook sees it: whether it only reads, when its wait for
+    SQLite's write lock must end (one deadline for the line in the process and the retries),
+    and what the hook reports back for the log: when BEGIN returned, or that it gave up."""
+
+    reading: bool
+    deadline: float
+    began: float | None = None
+    gave_up: bool = False
+
+
+def _current_scope() -> _Scope | None:
+    scope: _Scope | None = getattr(_open_transactions, "scope", None)
+    return scope
+
+
 _sqlite_writers = threading.RLock()
 """A process's SQLite writers take turns here before BEGIN IMMEDIATE. SQLite's own busy wait
 polls with sleeps growing to 100 ms, so under steady writing (every request stores its
@@ -192,7 +217,7 @@ def transaction_open() -> bool:
     The Slack client asks before every Web API call: a slow Slack must never hold a database
     lock, so calling it inside a transaction is a bug, not a slowness.
     """
-    return bool(getattr(_open_transactions, "depth", 0))
+    return _current_scope() is not None
 
 
 @contextmanager
@@ -208,19 +233,11 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     session = Session(engine, expire_on_commit=False, close_resets_only=False)
     started = time.monotonic()
     queued = not reading and engine.dialect.name == "sqlite"
-    outer_deadline = getattr(_open_transactions, "deadline", None)
-    _open_transactions.deadline = started + SQLITE_BUSY_TIMEOUT_MS / 1000  # one wait in all
+    scope = _Scope(reading, deadline=started + SQLITE_BUSY_TIMEOUT_MS / 1000)
     if queued and not _sqlite_writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-        _open_transactions.deadline = outer_deadline
         _log_gave_up(started)
         raise _begin_failed(sqlite3.OperationalError("database is locked"))
-    outer_began = getattr(_open_transactions, "began", None)  # a scope inside another's
-    outer_gave_up = getattr(_open_transactions, "gave_up", False)
-    _open_transactions.began = None
-    _open_transactions.gave_up = False
-    outer_reading = getattr(_open_transactions, "reading", False)
-    _open_transactions.depth = getattr(_open_transactions, "depth", 0) + 1
-    _open_transactions.reading = reading
+    outer, _open_transactions.scope = _current_scope(), scope  # a scope inside another's
     try:
         yield session
         session.commit()
@@ -228,20 +245,16 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         session.rollback()
         raise
     finally:
-        _open_transactions.depth -= 1
-        _open_transactions.reading = outer_reading
-        _open_transactions.deadline = outer_deadline
+        _open_transactions.scope = outer
         try:
             session.close()
         finally:
             if queued:
                 _sqlite_writers.release()
-        if getattr(_open_transactions, "gave_up", False):
+        if scope.gave_up:
             _log_gave_up(started)
         else:
-            _log_if_slow(started, getattr(_open_transactions, "began", None), reading)
-        _open_transactions.began = outer_began
-        _open_transactions.gave_up = outer_gave_up
+            _log_if_slow(started, scope.began, reading)
 
 
 def _log_if_slow(started: float, began: float | None, reading: bool) -> None:

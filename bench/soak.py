@@ -145,11 +145,13 @@ def prepare_database(url: str, api_url: str, bot_token: str, key: str) -> tuple[
 
 
 def environment(url: str, fake: FakeSlackProcess, key: str, port: int) -> dict[str, str]:
+    """INFO: the server's log then times each answer and each run of its scheduler's jobs,
+    so a slow minute can be matched with what ran in it."""
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "APLAUSO_"))}
     return {
         **keep, "DATABASE_URL": url, "SLACK_BOT_TOKEN": fake.bot_token,
         "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "APLAUSO_SECRET_KEY": key, "PORT": str(port), "APLAUSO_LOG_LEVEL": "WARNING",
+        "APLAUSO_SECRET_KEY": key, "PORT": str(port), "APLAUSO_LOG_LEVEL": "INFO",
         "APLAUSO_SLACK_THROTTLE": "off",  # the fake has no limits: 429s come as faults
     }  # fmt: skip
 

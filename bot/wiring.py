@@ -100,7 +100,7 @@ class Runtime:
             HealthProbe(self.database.engine),
             self.settings.slack_signing_secret,
             health_checks,
-            replay_cache=DatabaseReplayCache(self.database.engine),
+            replay_cache=DatabaseReplayCache(self.database.replay_engine),
         )
 
     def run_job(self, name: str, moment: datetime) -> RunReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -16,9 +17,10 @@ logger = logging.getLogger("aplauso.scheduler")
 
 
 def _run_job(job: Job, services: Services, clock: Clock) -> None:
+    started = time.monotonic()
     try:
         report = job.run(services, clock())
-        logger.info("%s", report.summary(job.name))
+        logger.info("%s (%.2f s)", report.summary(job.name), time.monotonic() - started)
     except Exception as error:  # one failed run must not stop the schedule
         logger.error("job %s failed: %s", job.name, type(error).__name__)
 

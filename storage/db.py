@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, exc, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
@@ -112,7 +112,7 @@ def _begin_immediate(sqlite: sqlite3.Connection, deadline: float) -> None:
             sqlite.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str | URL) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -194,21 +194,33 @@ def _current_scope() -> _Scope | None:
     return scope
 
 
-_sqlite_writers = threading.RLock()
-"""A process's SQLite writers take turns here before BEGIN IMMEDIATE. SQLite's own busy wait
-polls with sleeps growing to 100 ms, so under steady writing (every request stores its
-signature) an unlucky writer kept missing the lock and waited seconds; a lock in the process
-wakes the next writer at once, and only one thread per process still polls SQLite."""
+_lines_lock = threading.Lock()
+_sqlite_writers: dict[str, threading.RLock] = {}
+"""Per SQLite file, the line in which this process's writers take turns before BEGIN
+IMMEDIATE. SQLite's own busy wait polls with sleeps growing to 100 ms, so under steady writing
+an unlucky writer kept missing the lock and waited seconds; a lock in the process wakes the
+next writer at once, and only one thread per process still polls SQLite. One line per file:
+each file has its own write lock (the replay cache's file is not the main one's)."""
 
 
-def _new_line_after_fork() -> None:
-    """A forked worker starts with its own, free line (a thread of the parent holding the
-    line at the fork would never release it in the child)."""
-    global _sqlite_writers
-    _sqlite_writers = threading.RLock()
+def _writers_of(engine: Engine) -> threading.RLock:
+    key = str(engine.url.database)
+    line = _sqlite_writers.get(key)
+    if line is None:
+        with _lines_lock:
+            line = _sqlite_writers.setdefault(key, threading.RLock())
+    return line
 
 
-os.register_at_fork(after_in_child=_new_line_after_fork)
+def _new_lines_after_fork() -> None:
+    """A forked worker starts with its own, free lines (a thread of the parent holding a line
+    at the fork would never release it in the child)."""
+    global _lines_lock
+    _lines_lock = threading.Lock()
+    _sqlite_writers.clear()
+
+
+os.register_at_fork(after_in_child=_new_lines_after_fork)
 
 
 def transaction_open() -> bool:
@@ -232,9 +244,9 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
     kudos behind it (seen in the soak: answers 20 s late after half an hour)."""
     session = Session(engine, expire_on_commit=False, close_resets_only=False)
     started = time.monotonic()
-    queued = not reading and engine.dialect.name == "sqlite"
+    line = _writers_of(engine) if not reading and engine.dialect.name == "sqlite" else None
     scope = _Scope(reading, deadline=started + SQLITE_BUSY_TIMEOUT_MS / 1000)
-    if queued and not _sqlite_writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+    if line is not None and not line.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
         _log_gave_up(started)
         raise _begin_failed(sqlite3.OperationalError("database is locked"))
     outer, _open_transactions.scope = _current_scope(), scope  # a scope inside another's
@@ -249,8 +261,8 @@ def session_scope(engine: Engine, *, reading: bool = False) -> Iterator[Session]
         try:
             session.close()
         finally:
-            if queued:
-                _sqlite_writers.release()
+            if line is not None:
+                line.release()
         if scope.gave_up:
             _log_gave_up(started)
         else:

@@ -2,6 +2,13 @@
 
 Shared by every worker process and every instance that uses the same database, which a
 per-process memory could not be. Expired keys are deleted now and then by whoever inserts.
+
+On a SQLite file the cache lives in a file of its own beside the database (`<file>-replay`).
+SQLite has one write lock per file, and every request stores its signature: in the main file
+that was a second write per kudos, and in the 30-minute soak at 50 requests a second the
+line for the one lock filled up and answers waited seconds. Keys live five minutes, so the
+file needs no backup and no migrations; its one table is created where missing. PostgreSQL
+locks rows, not the database, so there the table stays in the main schema.
 """
 
 from __future__ import annotations
@@ -9,13 +16,30 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import Engine, delete
+from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import col
 
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
 from storage.models.replay import SeenRequest
 from storage.repositories._sql import insert_ignoring_duplicates
 
 PURGE_EVERY_SECONDS = 60.0
+REPLAY_FILE_SUFFIX = "-replay"
+
+
+def replay_engine_beside(engine: Engine) -> Engine:
+    """The engine the replay cache writes to: a file of its own beside a SQLite file, else
+    `engine` itself (PostgreSQL, or SQLite in memory, whose tables the migrations made)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return engine
+    replay = make_engine(url.set(database=f"{url.database}{REPLAY_FILE_SUFFIX}"))
+    table = SeenRequest.__table__  # type: ignore[attr-defined]
+    with replay.begin() as connection:  # IF NOT EXISTS: workers starting at once all succeed
+        connection.execute(CreateTable(table, if_not_exists=True))
+        for index in table.indexes:
+            connection.execute(CreateIndex(index, if_not_exists=True))
+    return replay
 
 
 class DatabaseReplayCache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -11,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from storage.db import session_scope
+from storage.replay_cache import replay_engine_beside
 from storage.repositories import (
     AdminRepository,
     DigestRepository,
@@ -79,5 +81,14 @@ class Database:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
+    @functools.cached_property
+    def replay_engine(self) -> Engine:
+        """Where the door remembers signatures (see `storage/replay_cache.py`): made on first
+        use, so commands that never serve requests leave no file for it."""
+        return replay_engine_beside(self.engine)
+
     def dispose(self) -> None:
         self.engine.dispose()
+        replay = self.__dict__.get("replay_engine")
+        if replay is not None and replay is not self.engine:
+            replay.dispose()

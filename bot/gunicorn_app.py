@@ -27,6 +27,8 @@ from typing import Any, Protocol
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
+from bot.gc_tuning import freeze_what_is_built
+
 logger = logging.getLogger("aplauso")
 
 SEAT_RETRY_SECONDS = 15.0
@@ -212,6 +214,7 @@ class AplausoServer(BaseApplication):
     def load(self) -> Callable[..., Any]:
         """Called in each worker after the fork: the worker's own app."""
         self._worker = self._make_worker()
+        freeze_what_is_built()  # the worker's app lives as long as the worker
         return self._worker.wsgi()
 
     def _worker_exit(self, _server: Any, _worker: Any) -> None:
@@ -228,6 +231,7 @@ def run_workers(make_worker: Callable[[], Worker], *, port: int, workers: int, t
     with socket.create_server(("0.0.0.0", port)):
         pass
     logger.info("listening on port %s with %s worker processes", port, workers)
+    freeze_what_is_built()  # before the fork: the workers share these pages untouched
     try:
         AplausoServer(make_worker, port=port, workers=workers, threads=threads).run()
     except SystemExit as ending:

@@ -33,6 +33,7 @@ from bot.app import create_app
 from bot.background_server import close_server, serve_until
 from bot.config import Settings
 from bot.executor import TrackingExecutor
+from bot.gc_tuning import freeze_what_is_built
 from bot.gunicorn_app import AppWorker, JobsSeat, Seat, available_cores, in_background, run_workers
 from bot.health import HealthCheck, serve_checks
 from bot.http_server import AplausoWSGI
@@ -187,6 +188,7 @@ def serve_workers(settings: Settings, *, port: int, workers: int, with_scheduler
                 on_taken=lambda: in_background("directory", lambda: people.warm_up(crawl=True)),
             )
         wsgi = runtime.wsgi(serve_checks(settings, jobs, None))
+        database.checkpoint_in_background()
         in_background("warm-up", lambda: people.warm_up(crawl=False))
         keep_trimming()
         return AppWorker(wsgi, runtime.executor, database.dispose, jobs.start() if jobs else None)
@@ -222,6 +224,8 @@ def serve_socket_mode(runtime: Runtime, *, port: int, with_scheduler: bool) -> i
     settings = runtime.settings
     scheduler = build_scheduler(runtime.services, runtime.clock) if with_scheduler else None
     keep_trimming()
+    runtime.database.checkpoint_in_background()
+    freeze_what_is_built()
     supervisor = socket_mode(settings, runtime.bolt_app, runtime.client)
     server: Any = None
     stopping = threading.Event()

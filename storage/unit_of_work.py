@@ -27,6 +27,7 @@ from storage.repositories import (
 )
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.welcome import QuietKudosRepository, WelcomeRepository
+from storage.wal_checkpoints import WalCheckpointer, checkpoint_in_background
 
 
 class UnitOfWork:
@@ -55,6 +56,7 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._checkpointers: list[WalCheckpointer] = []
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
@@ -87,7 +89,18 @@ class Database:
         use, so commands that never serve requests leave no file for it."""
         return replay_engine_beside(self.engine)
 
+    def checkpoint_in_background(self) -> None:
+        """For a long-running server on SQLite: its files' logs are checkpointed by threads of
+        their own, never by a request's commit (see `storage/wal_checkpoints.py`)."""
+        for engine in dict.fromkeys([self.engine, self.replay_engine]):
+            checkpointer = checkpoint_in_background(engine)
+            if checkpointer is not None:
+                self._checkpointers.append(checkpointer)
+
     def dispose(self) -> None:
+        for checkpointer in self._checkpointers:
+            checkpointer.stop()
+        self._checkpointers.clear()
         self.engine.dispose()
         replay = self.__dict__.get("replay_engine")
         if replay is not None and replay is not self.engine:

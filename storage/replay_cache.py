@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, Table, bindparam, delete
 from sqlalchemy.schema import CreateIndex, CreateTable
-from sqlmodel import col
 
-from storage.db import make_engine, session_scope
+from storage.db import connection_scope, make_engine
 from storage.models.replay import SeenRequest
-from storage.repositories._sql import insert_ignoring_duplicates
+from storage.repositories._sql import ignoring_duplicates
 
 PURGE_EVERY_SECONDS = 60.0
 REPLAY_FILE_SUFFIX = "-replay"
+TABLE: Table = SeenRequest.__table__  # type: ignore[attr-defined]
+EXPIRED = delete(TABLE).where(TABLE.c.expires_at <= bindparam("now"))
 
 
 def replay_engine_beside(engine: Engine) -> Engine:
@@ -34,10 +35,9 @@ def replay_engine_beside(engine: Engine) -> Engine:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return engine
     replay = make_engine(url.set(database=f"{url.database}{REPLAY_FILE_SUFFIX}"))
-    table = SeenRequest.__table__  # type: ignore[attr-defined]
     with replay.begin() as connection:  # IF NOT EXISTS: workers starting at once all succeed
-        connection.execute(CreateTable(table, if_not_exists=True))
-        for index in table.indexes:
+        connection.execute(CreateTable(TABLE, if_not_exists=True))
+        for index in TABLE.indexes:
             connection.execute(CreateIndex(index, if_not_exists=True))
     return replay
 
@@ -45,16 +45,17 @@ def replay_engine_beside(engine: Engine) -> Engine:
 class DatabaseReplayCache:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._insert = ignoring_duplicates(engine.dialect.name, TABLE)
         self._lock = threading.Lock()
         self._purged_at = 0.0
 
     def first_sight(self, key: str, now: float, ttl: float) -> bool:
         """True the first time `key` is stored; False while an unexpired copy is there."""
-        with session_scope(self._engine) as session:
+        with connection_scope(self._engine) as connection:
             if self._purge_due(now):
-                session.execute(delete(SeenRequest).where(col(SeenRequest.expires_at) <= int(now)))
+                connection.execute(EXPIRED, {"now": int(now)})
             values = {"key": key, "expires_at": int(now + ttl)}
-            return insert_ignoring_duplicates(session, SeenRequest, values)
+            return connection.execute(self._insert, values).first() is not None
 
     def _purge_due(self, now: float) -> bool:
         with self._lock:

@@ -35,13 +35,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from engagement.digest_model import Enps, FeedbackSummary, ServiceRatingSummary
-from engagement.isolation import Atoms, Group, bits, exposes_someone
+from engagement.isolation import Atoms, Group, bits, exposes_someone, too_many
 
 THRESHOLD = "threshold"
 OVERLAP = "overlap"
@@ -53,6 +53,7 @@ ROUTING_ROUNDS = 50
 
 Shown = frozenset[tuple[int, str]]
 """The groups of a week whose figures are shown: (team, question) pairs."""
+Key = TypeVar("Key")
 
 
 @dataclass(frozen=True)
@@ -79,18 +80,9 @@ class PulseWeek:
         """The team's head count for the week: the most answers any question had."""
         return max(self.answers_of(team).values(), default=0)
 
-    def linked(self, start: int, among: Container[int]) -> set[int]:
-        """`start` and the teams of `among` linked to it through people they share
-        (`isolation.clusters` of those teams' groups), found from `start`'s people outwards
-        rather than from every team of `among`: a workspace has a thousand teams."""
-        found, todo = {start}, [start]
-        while todo:
-            for person in self.members.get(todo.pop(), ()):
-                for other in self._teams_of[person]:
-                    if other not in found and other in among:
-                        found.add(other)
-                        todo.append(other)
-        return found
+    def neighbours(self, team: int) -> frozenset[int]:
+        """The other teams `team` shares someone with."""
+        return self._neighbours.get(team, frozenset())
 
     @functools.cached_property
     def _by_team(self) -> dict[int, dict[str, int]]:
@@ -106,6 +98,15 @@ class PulseWeek:
             for person in people:
                 found[person].append(team)
         return dict(found)
+
+    @functools.cached_property
+    def _neighbours(self) -> dict[int, frozenset[int]]:
+        found: dict[int, set[int]] = defaultdict(set)
+        for teams in self._teams_of.values():
+            if len(teams) > 1:
+                for team in teams:
+                    found[team].update(teams)
+        return {team: frozenset(others - {team}) for team, others in found.items()}
 
     def group(self, team: int, question: str) -> Group:
         return Group(self.members.get(team, frozenset()), self.counts.get((team, question), 0))
@@ -133,22 +134,65 @@ def shown_groups(week: PulseWeek, k: int, already: Iterable[tuple[int, str]] = (
         week.teams(), key=lambda t: (-week.respondents(t), -len(week.members.get(t, ())), t)
     )
     for question in sorted(week.questions()):
-        showing = {t for t, q in shown if q == question}
+        showing = _Showing(week, (t for t, q in shown if q == question))
         for team in order:
             if team in showing or not week.is_final(team, question):
                 continue
             if week.counts.get((team, question), 0) >= k and _still_safe(
-                week, showing, team, question, k
+                week, showing.linked(team), team, question, k
             ):
                 showing.add(team)
                 shown.add((team, question))
     return frozenset(shown)
 
 
-def _still_safe(week: PulseWeek, showing: set[int], team: int, question: str, k: int) -> bool:
-    linked = week.linked(team, showing)
+class _Showing:
+    """The teams shown so far for one question, kept in clusters of teams linked through
+    people they share (`isolation.clusters`), so the cluster a team would join is its
+    neighbours' clusters put together, not a walk through every linked team's people for
+    each team tried: in a workspace of a hundred big teams, one cluster holds them all."""
+
+    def __init__(self, week: PulseWeek, teams: Iterable[int]) -> None:
+        self._week = week
+        self._cluster: dict[int, set[int]] = {}  # each shown team's cluster, shared by all in it
+        for team in teams:
+            self.add(team)
+
+    def __contains__(self, team: int) -> bool:
+        return team in self._cluster
+
+    def _joined(self, team: int) -> list[set[int]]:
+        """The distinct clusters of the shown teams `team` shares someone with."""
+        found: dict[int, set[int]] = {}
+        for other in self._week.neighbours(team):
+            cluster = self._cluster.get(other)
+            if cluster is not None:
+                found[id(cluster)] = cluster
+        return list(found.values())
+
+    def linked(self, team: int) -> set[int]:
+        """`team` and the shown teams linked to it through people they share."""
+        found = {team}
+        for cluster in self._joined(team):
+            found |= cluster
+        return found
+
+    def add(self, team: int) -> None:
+        joined = sorted(self._joined(team), key=len, reverse=True)
+        merged = joined[0] if joined else set()
+        for cluster in joined[1:]:  # the smaller into the largest
+            merged |= cluster
+            for other in cluster:
+                self._cluster[other] = merged
+        merged.add(team)
+        self._cluster[team] = merged
+
+
+def _still_safe(week: PulseWeek, linked: set[int], team: int, question: str, k: int) -> bool:
     if len(linked) == 1:  # stands alone
         return len(week.members.get(team, ())) >= week.counts.get((team, question), 0)
+    if too_many(len(linked)):  # as exposes_someone would say, without gathering them
+        return False
     return not exposes_someone({t: week.group(t, question) for t in linked}, k)
 
 
@@ -289,11 +333,19 @@ class _Routing:
 def driver_average(questions: Iterable[tuple[int, int]], k: int) -> float | None:
     """A driver's average over its questions (answers, sum of scores) that k or more answered,
     to the one decimal the digest shows; None when no question reached k."""
-    counted = [(answers, total) for answers, total in questions if answers >= k]
-    answers = sum(n for n, _ in counted)
-    if not answers:
-        return None
-    return round(sum(total for _, total in counted) / answers, SHOWN_DECIMALS)
+    return driver_averages(((None, answers, total) for answers, total in questions), k).get(None)
+
+
+def driver_averages(questions: Iterable[tuple[Key, int, int]], k: int) -> dict[Key, float]:
+    """`driver_average` for many drivers at once: questions as (key, answers, sum of scores),
+    say (team, driver); a key none of whose questions reached k has no average."""
+    totals: dict[Key, list[int]] = {}
+    for key, answers, total in questions:
+        if answers >= k:
+            found = totals.setdefault(key, [0, 0])
+            found[0] += answers
+            found[1] += total
+    return {key: round(total / n, SHOWN_DECIMALS) for key, (n, total) in totals.items() if n}
 
 
 def weakest(scores: Mapping[str, float]) -> str | None:

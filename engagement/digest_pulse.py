@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,7 +25,7 @@ from engagement.anonymity import THRESHOLD, Comment, PulseWeek, Shown
 from engagement.periods import closes_at
 from engagement.pulse_bank import ENPS_QUESTION_KEY
 from storage.repositories.rollups import RolledFigure
-from storage.repositories.team_weeks import Figure, FrozenWeek
+from storage.repositories.team_weeks import Figure, FigureRow, FrozenWeek
 from storage.unit_of_work import UnitOfWork
 
 
@@ -39,17 +39,22 @@ class WeekResults:
     reasons: dict[int, str | None]
     k: int
     salt: str
-    figures: dict[int, list[Figure]] = field(default_factory=dict)  # by team
+    figures: dict[int, list[FigureRow]] = field(default_factory=dict)  # by team
 
     def reason(self, team: int) -> str | None:
         return self.reasons.get(team, THRESHOLD)
 
-    def shown_figures(self, team: int) -> list[Figure]:
+    def shown_figures(self, team: int) -> list[FigureRow]:
         return [
             f
             for f in self.figures.get(team, [])
             if (team, f.question_key) in self.shown and f.answers >= self.k
         ]
+
+    def every_shown_figure(self) -> Iterator[FigureRow]:
+        """`shown_figures` of every team."""
+        for team in self.figures:
+            yield from self.shown_figures(team)
 
     def enps(self, team: int) -> tuple[int, int, int] | None:
         found = [f for f in self.shown_figures(team) if f.question_key == ENPS_QUESTION_KEY]
@@ -57,14 +62,23 @@ class WeekResults:
 
 
 def pulse_results(
-    uow: UnitOfWork, weeks: Sequence[date], k: int, now: datetime, *, freeze: bool
+    uow: UnitOfWork,
+    weeks: Sequence[date],
+    k: int,
+    now: datetime,
+    drivers: Mapping[str, str],
+    *,
+    freeze: bool,
 ) -> dict[date, WeekResults]:
     """Each week's results. With `freeze` (a digest is being sent) each week is locked first,
     so two runs never add groups apart, and the groups shown are then frozen.
 
     A closed week older than the newest is read from its roll-up when one matches what its
     judgement depends on (`_basis`); otherwise it is judged live like the newest, and a
-    closed one is rolled up for the next run (`engagement.digest_rollups`)."""
+    closed one is rolled up for the next run (`engagement.digest_rollups`). Of a rolled-up
+    week older than the one before the newest only what a trend shows is read: the shown
+    groups of questions whose driver (`drivers`: question key -> driver) the newest week
+    asked about. A driver the newest week did not ask has no score, hence no trend."""
     if freeze:  # in date order, so two runs lock in the same order
         frozen = {
             w: uow.digest.lock_week(w, FrozenWeek(k, secrets.token_hex(16)), now) for w in weeks
@@ -82,20 +96,26 @@ def pulse_results(
     def basis(week: date, record: FrozenWeek | None, shown: Iterable[Figure]) -> str:
         return digest_rollups.pulse_basis(k, record, shown, ready.members_token(week))
 
-    rolled = ready.rolled(
+    matching = ready.matching(
         {
             w: basis(w, frozen.get(w), kept[w].values())
             for w in idle
             if not freeze or (w in frozen and frozen[w].sealed)  # nothing left to freeze
         }
     )
-    live_weeks = [w for w in weeks if w not in rolled]
+    live_weeks = [w for w in weeks if w not in matching]
     rolling = [w for w in live_weeks if w in idle]
     if rolling:
         ready.lock()  # the data a roll-up is written from is read after this
     live: dict[date, dict[tuple[int, str], Figure]] = defaultdict(dict)
     for figure in uow.digest.figures(live_weeks, ENPS_QUESTION_KEY):
         live[figure.week_start][(figure.team_id, figure.question_key)] = figure
+    asked = {drivers.get(q) for _, q in [*live[weeks[-1]], *kept[weeks[-1]]]}
+    rolled = ready.rolled(
+        whole=[w for w in weeks[-2:] if w in matching],
+        trend=[w for w in weeks[:-2] if w in matching],
+        questions=sorted(q for q, driver in drivers.items() if driver in asked),
+    )
     members = ready.members(live_weeks)
     results = {week: _from_rollup(rows, k, frozen.get(week)) for week, rows in rolled.items()}
     for week in live_weeks:
@@ -113,7 +133,7 @@ def pulse_results(
             uow.digest.freeze_figures(added)
             if final is None:
                 uow.digest.seal_week(week)
-        by_team: dict[int, list[Figure]] = defaultdict(list)
+        by_team: dict[int, list[FigureRow]] = defaultdict(list)
         for (team, _), figure in figures.items():
             by_team[team].append(figure)
         results[week] = WeekResults(
@@ -149,13 +169,21 @@ def _rollup_rows(week: date, results: WeekResults) -> list[RolledFigure]:
 def _from_rollup(rows: Sequence[RolledFigure], k: int, record: FrozenWeek | None) -> WeekResults:
     """A rolled-up week's results: its counts, what is shown, the reasons; no membership
     (nothing is judged again: the basis matched)."""
-    by_team: dict[int, list[Figure]] = defaultdict(list)
+    by_team: dict[int, list[FigureRow]] = defaultdict(list)
+    counts: dict[tuple[int, str], int] = {}
+    shown: set[tuple[int, str]] = set()
+    reasons: dict[int, str | None] = {}
     for r in rows:
-        by_team[r.team_id].append(Figure.of(r))
+        by_team[r.team_id].append(r)  # a rolled group reads as a figure: no copy
+        group = (r.team_id, r.question_key)
+        counts[group] = r.answers
+        if r.shown:
+            shown.add(group)
+        reasons[r.team_id] = r.reason
     return WeekResults(
-        PulseWeek({}, {(r.team_id, r.question_key): r.answers for r in rows}),
-        frozenset((r.team_id, r.question_key) for r in rows if r.shown),
-        {r.team_id: r.reason for r in rows},
+        PulseWeek({}, counts),
+        frozenset(shown),
+        reasons,
         max(k, record.k) if record else k,
         record.salt if record else "",
         by_team,

@@ -35,6 +35,7 @@ from storage.repositories.team_weeks import Figure, FrozenWeek
 from storage.unit_of_work import UnitOfWork
 
 FILED = "filed"  # the week's own frozen membership: changing it drops the roll-up
+RECEIVED = "receiver"  # a kudos team link's role (storage.models.kudos.LinkRole)
 
 
 def pulse_basis(
@@ -75,11 +76,17 @@ class Ready:
     def members_token(self, week: date) -> str:
         return FILED if week in self._filed else self._token
 
-    def rolled(self, bases: dict[date, str]) -> dict[date, list[RolledFigure]]:
-        """The roll-ups whose basis matches, by week."""
-        good = sorted(w for w, basis in bases.items() if self._headers.get((w, PULSE)) == basis)
-        rows: dict[date, list[RolledFigure]] = {week: [] for week in good}
-        for row in self._uow.digest.rolled_figures(good):
+    def matching(self, bases: dict[date, str]) -> set[date]:
+        """The weeks whose roll-up's basis matches."""
+        return {w for w, basis in bases.items() if self._headers.get((w, PULSE)) == basis}
+
+    def rolled(
+        self, whole: Sequence[date], trend: Sequence[date], questions: Sequence[str]
+    ) -> dict[date, list[RolledFigure]]:
+        """The roll-ups of the `whole` weeks, and of the `trend` weeks only their shown
+        groups of `questions`, by week."""
+        rows: dict[date, list[RolledFigure]] = {week: [] for week in sorted([*whole, *trend])}
+        for row in self._uow.digest.rolled_figures(whole, trend, questions):
             rows[row.week_start].append(row)
         return rows
 
@@ -138,7 +145,9 @@ def kudos_by_week(
     uow: UnitOfWork, weeks: Sequence[date], now: datetime
 ) -> dict[tuple[int, str], list[int]]:
     """Kudos per team and role in each of the consecutive `weeks`: the weeks over by `now`
-    (but the newest) from their roll-ups, the rest counted live and rolled up."""
+    (but the newest) from their roll-ups, the rest counted live and rolled up. Of a rolled-up
+    week only kudos received are read (its given ones read 0): the digest shows given kudos
+    of the newest week only."""
     over = [w for w in weeks[:-1] if week_begins(w) + timedelta(weeks=1) <= settled(now)]
     headers = uow.digest.rollups(over) if over else {}
     rolled = [w for w in over if (w, KUDOS) in headers]
@@ -147,19 +156,19 @@ def kudos_by_week(
     if rolling:
         uow.digest.lock_rollups()
     first = weeks.index(live[0])
-    found: dict[tuple[int, str], list[int]] = {}
     by_week: dict[date, list[RolledKudos]] = defaultdict(list)
     starts = [week_begins(w) for w in weeks[first:]]
     for team_id, role, bucket, count in uow.digest.kudos_by_week(starts):
         week = weeks[first + bucket]
         if week in live:
             by_week[week].append(RolledKudos(week, team_id, role, count))
-    for row in uow.digest.rolled_kudos(rolled):
-        by_week[row.week_start].append(row)
     index = {week: n for n, week in enumerate(weeks)}
+    found: dict[tuple[int, str], list[int]] = {}
     for week, rows in by_week.items():
         for row in rows:
             found.setdefault((row.team_id, row.role), [0] * len(weeks))[index[week]] = row.kudos
+    for week, team_id, count in uow.digest.rolled_kudos(rolled, RECEIVED):
+        found.setdefault((team_id, RECEIVED), [0] * len(weeks))[index[week]] = count
     for week in rolling:
         write_once(uow, week, KUDOS, KUDOS, by_week.get(week, []), now)
     return found

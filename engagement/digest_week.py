@@ -23,6 +23,7 @@ from storage.unit_of_work import UnitOfWork
 
 TREND_WEEKS = 12
 TOP_SHOWN = 3
+SCORED = tuple(driver.value for driver in Driver if driver is not Driver.ENPS)  # in this order
 REMEDY_FOR = {
     Driver.RECOGNITION.value: "recognize",
     Driver.COMMUNICATION.value: "channels",
@@ -56,12 +57,13 @@ class _Gathered:
     managers: dict[int, str]
     drivers: dict[str, str] = field(default_factory=dict)  # question key -> driver
     pulse: dict[date, WeekResults] = field(default_factory=dict)
+    averages: list[dict[tuple[int, str], float]] = field(default_factory=list)  # by week
     invited: dict[tuple[int, date], int] = field(default_factory=dict)
     comments: dict[int, tuple[str, ...]] = field(default_factory=dict)
     kudos: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     values: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
-    flows_in: dict[int, list[TeamFlow]] = field(default_factory=dict)
-    flows_out: dict[int, list[TeamFlow]] = field(default_factory=dict)
+    flows_in: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # (team, kudos)
+    flows_out: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     service: dict[tuple[int, date], tuple[int, float]] = field(default_factory=dict)
     service_comments: dict[int, list[str]] = field(default_factory=dict)
     threads: dict[int, list[ThreadCount]] = field(default_factory=dict)
@@ -111,9 +113,10 @@ def week_digests(
 def _gather_pulse(uow: UnitOfWork, g: _Gathered, now: datetime, freeze: bool) -> None:
     """Each trend week's results; who was invited; the week's comments."""
     g.drivers = {q.key: q.driver for q in uow.pulse.questions(include_retired=True)}
-    g.pulse = digest_pulse.pulse_results(uow, g.weeks, g.k, now, freeze=freeze)
+    g.pulse = digest_pulse.pulse_results(uow, g.weeks, g.k, now, g.drivers, freeze=freeze)
     g.invited = digest_pulse.invited(uow, g.weeks[-2:])
     g.comments = digest_pulse.comments(uow, g.pulse[g.week], g.week)
+    g.averages = _averages(g)
 
 
 def _gather_kudos(uow: UnitOfWork, g: _Gathered, now: datetime) -> None:
@@ -123,10 +126,10 @@ def _gather_kudos(uow: UnitOfWork, g: _Gathered, now: datetime) -> None:
     begin, end = starts[-1], starts[-1] + timedelta(weeks=1)
     for team_id, value_key, count in uow.digest.values_received(begin, end):
         g.values.setdefault(team_id, []).append((value_key, count))
-    for giving, thanked, count in uow.kudos.team_flows(begin, end):
+    for giving, thanked, count in uow.digest.team_flows(begin, end):
         if giving in g.names and thanked in g.names:
-            g.flows_in.setdefault(thanked, []).append(TeamFlow(g.names[giving], count))
-            g.flows_out.setdefault(giving, []).append(TeamFlow(g.names[thanked], count))
+            g.flows_in.setdefault(thanked, []).append((giving, count))
+            g.flows_out.setdefault(giving, []).append((thanked, count))
 
 
 def _gather_service(uow: UnitOfWork, g: _Gathered) -> None:
@@ -179,8 +182,8 @@ def _digest(g: _Gathered, team_id: int) -> DigestData:
         kudos_received=received[-1],
         kudos_given=g.kudos.get((team_id, "giver"), [0] * TREND_WEEKS)[-1],
         top_values=tuple(sorted(g.values.get(team_id, []), key=lambda v: -v[1])[:TOP_SHOWN]),
-        thanked_by=_most(g.flows_in.get(team_id, [])),
-        thanked=_most(g.flows_out.get(team_id, [])),
+        thanked_by=_most(g, g.flows_in.get(team_id, [])),
+        thanked=_most(g, g.flows_out.get(team_id, [])),
         service=service,
         service_raters_short=short,
         feedback=anonymity.feedback_summary(
@@ -194,32 +197,36 @@ def _digest(g: _Gathered, team_id: int) -> DigestData:
     )
 
 
-def _most(flows: list[TeamFlow]) -> tuple[TeamFlow, ...]:
-    return tuple(sorted(flows, key=lambda f: -f.kudos)[:TOP_SHOWN])
+def _most(g: _Gathered, flows: list[tuple[int, int]]) -> tuple[TeamFlow, ...]:
+    """The other teams with most kudos (the first found among equals), named: only the ones
+    shown are made flows."""
+    top = sorted(flows, key=lambda f: -f[1])[:TOP_SHOWN]
+    return tuple(TeamFlow(g.names[team], kudos) for team, kudos in top)
 
 
 def _driver_scores(g: _Gathered, team_id: int) -> tuple[DriverScore, ...]:
-    by_week: list[dict[str, list[tuple[int, int]]]] = []
-    for week in g.weeks:  # each week's shown figures by driver, read once
-        figures: dict[str, list[tuple[int, int]]] = {}
-        for f in g.pulse[week].shown_figures(team_id):
-            driver = g.drivers.get(f.question_key)
-            if driver is not None:
-                figures.setdefault(driver, []).append((f.answers, f.score_sum))
-        by_week.append(figures)
-
-    def average(index: int, driver: str) -> float | None:
-        return anonymity.driver_average(by_week[index].get(driver, []), g.pulse[g.weeks[index]].k)
-
     scores = []
-    for driver in Driver:
-        if driver is Driver.ENPS:
-            continue
-        now = average(len(g.weeks) - 1, driver.value)
+    for driver in SCORED:
+        now = g.averages[-1].get((team_id, driver))
         if now is not None:
-            trend = tuple(average(index, driver.value) for index in range(len(g.weeks)))
-            scores.append(DriverScore(driver.value, now, trend[-2], trend))
+            trend = tuple(week.get((team_id, driver)) for week in g.averages)
+            scores.append(DriverScore(driver, now, trend[-2], trend))
     return tuple(scores)
+
+
+def _averages(g: _Gathered) -> list[dict[tuple[int, str], float]]:
+    """Each trend week's driver averages by (team, driver): every team's in one pass over
+    the week's shown figures, instead of a pass per team."""
+    found = []
+    for week in g.weeks:
+        results = g.pulse[week]
+        questions = (
+            ((f.team_id, driver), f.answers, f.score_sum)
+            for f in results.every_shown_figure()
+            if (driver := g.drivers.get(f.question_key)) is not None
+        )
+        found.append(anonymity.driver_averages(questions, results.k))
+    return found
 
 
 def _suggestion(scores: tuple[DriverScore, ...] | None) -> Suggestion | None:

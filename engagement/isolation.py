@@ -116,6 +116,11 @@ class Atoms:
         return frozenset({1 << i} & self.cap.keys())
 
 
+def too_many(groups: int) -> bool:
+    """More groups linked together than are looked at one by one: judged unsafe."""
+    return groups > GROUPS_MAX
+
+
 def exposes_someone(groups: Mapping[int, Group], k: int) -> bool:
     """Whether showing all `groups` together can single out 1 to k-1 people, for some answer
     pattern their counts allow. Conservative: True when unsure."""
@@ -127,7 +132,7 @@ def _exposes(items: tuple[tuple[int, Group], ...], k: int) -> bool:
     groups = dict(items)
     if not groups:
         return False
-    if len(groups) > GROUPS_MAX:
+    if too_many(len(groups)):
         return True
     atoms = Atoms(groups)
     if any(

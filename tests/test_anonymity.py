@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
-from engagement import anonymity
+from engagement import anonymity, isolation
 from engagement.anonymity import (
     OTHER,
     OVERLAP,
@@ -273,3 +274,26 @@ def test_feedback_counts_only_what_its_reader_has_received(
     counts: list[ThreadCount], waiting: list[OpenThread], expected: FeedbackSummary
 ) -> None:
     assert anonymity.feedback_summary(MANAGER, counts, waiting, MONDAY) == expected
+
+
+def test_the_teams_a_team_would_join_are_those_a_walk_through_shared_people_finds() -> None:
+    """`shown_groups` keeps the shown teams in clusters as it adds them; the cluster a team
+    would join must be exactly what walking from it through shared people finds
+    (`isolation.clusters`), or a group would be judged apart from one it can be combined with."""
+    rng = random.Random(13)
+    for _ in range(200):
+        everyone = [f"p{n}" for n in range(rng.randint(2, 60))]
+        teams = {
+            t: frozenset(rng.sample(everyone, rng.randint(1, min(8, len(everyone)))))
+            for t in range(1, 15)
+        }
+        pulse = week(teams, {t: 1 for t in teams})
+        order = list(teams)
+        rng.shuffle(order)
+        showing = anonymity._Showing(pulse, [])
+        for team in order:
+            shown = [t for t in teams if t in showing]
+            groups = {t: pulse.group(t, Q) for t in [*shown, team]}
+            assert showing.linked(team) == isolation.clusters(groups, team)
+            if rng.random() < 0.7:
+                showing.add(team)

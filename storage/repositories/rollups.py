@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, insert, text, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -83,11 +83,13 @@ class RollupQueries:
         query = select(DigestRollup).where(col(DigestRollup.week_start).in_(list(weeks)))
         return {(r.week_start, r.part): r.basis for r in self._session.exec(query)}
 
-    def rolled_figures(self, weeks: Sequence[date]) -> list[RolledFigure]:
-        if not weeks:
-            return []
+    def rolled_figures(
+        self, whole: Sequence[date], trend: Sequence[date], questions: Sequence[str]
+    ) -> list[RolledFigure]:
+        """Every group of the `whole` weeks; of the `trend` weeks, the shown groups of
+        `questions` only."""
         table = DigestRollupFigure
-        query = sa_select(
+        columns = [
             col(table.week_start),
             col(table.team_id),
             col(table.question_key),
@@ -98,21 +100,32 @@ class RollupQueries:
             col(table.promoters),
             col(table.passives),
             col(table.detractors),
-        ).where(col(table.week_start).in_(list(weeks)))
-        return [
-            RolledFigure(w, int(t), str(q), int(n), bool(s), r, int(a), int(p), int(m), int(d))
-            for w, t, q, n, s, r, a, p, m, d in self._session.execute(query)
         ]
+        week = col(table.week_start)
+        parts = [sa_select(*columns).where(week.in_(list(whole)))] if whole else []
+        if trend and questions:
+            parts.append(
+                sa_select(*columns).where(
+                    week.in_(list(trend)),
+                    col(table.question_key).in_(list(questions)),
+                    col(table.shown).is_(True),
+                )
+            )
+        if not parts:
+            return []
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        # Core rows, typed by their columns: thousands per digest, so no ORM loading
+        return [RolledFigure._make(row) for row in self._session.connection().execute(query).all()]
 
-    def rolled_kudos(self, weeks: Sequence[date]) -> list[RolledKudos]:
+    def rolled_kudos(self, weeks: Sequence[date], role: str) -> list[tuple[date, int, int]]:
+        """(week, team, kudos) in the `role` of each team."""
         if not weeks:
             return []
         table = DigestRollupKudos
-        query = sa_select(
-            col(table.week_start), col(table.team_id), col(table.role), col(table.kudos)
-        ).where(col(table.week_start).in_(list(weeks)))
-        rows = self._session.execute(query)
-        return [RolledKudos(w, int(t), str(r), int(n)) for w, t, r, n in rows]
+        query = sa_select(col(table.week_start), col(table.team_id), col(table.kudos)).where(
+            col(table.week_start).in_(list(weeks)), col(table.role) == role
+        )
+        return [(w, t, n) for w, t, n in self._session.connection().execute(query).all()]
 
     def lock_rollups(self) -> None:
         """Taken before reading the data a roll-up is written from (module docstring)."""

@@ -126,7 +126,7 @@ def _gather_kudos(uow: UnitOfWork, g: _Gathered, now: datetime) -> None:
     begin, end = starts[-1], starts[-1] + timedelta(weeks=1)
     for team_id, value_key, count in uow.digest.values_received(begin, end):
         g.values.setdefault(team_id, []).append((value_key, count))
-    for giving, thanked, count in uow.digest.team_flows(begin, end):
+    for giving, thanked, count in uow.kudos.team_flows(begin, end):
         if giving in g.names and thanked in g.names:
             g.flows_in.setdefault(thanked, []).append((giving, count))
             g.flows_out.setdefault(giving, []).append((thanked, count))

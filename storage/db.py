@@ -204,7 +204,7 @@ each file has its own write lock (the replay cache's file is not the main one's)
 
 
 def _writers_of(engine: Engine) -> threading.RLock:
-    key = str(engine.url.database)
+    key = os.path.realpath(engine.url.database or ":memory:")  # one file, however spelled
     line = _sqlite_writers.get(key)
     if line is None:
         with _lines_lock:

@@ -13,14 +13,18 @@ locks rows, not the database, so there the table stays in the main schema.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from sqlalchemy import Engine, Table, bindparam, delete
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from storage.db import connection_scope, make_engine
 from storage.models.replay import SeenRequest
 from storage.repositories._sql import ignoring_duplicates
+
+logger = logging.getLogger("aplauso.storage")
 
 PURGE_EVERY_SECONDS = 60.0
 REPLAY_FILE_SUFFIX = "-replay"
@@ -30,15 +34,30 @@ EXPIRED = delete(TABLE).where(TABLE.c.expires_at <= bindparam("now"))
 
 def replay_engine_beside(engine: Engine) -> Engine:
     """The engine the replay cache writes to: a file of its own beside a SQLite file, else
-    `engine` itself (PostgreSQL, or SQLite in memory, whose tables the migrations made)."""
+    `engine` itself (PostgreSQL, or SQLite in memory, whose tables the migrations made).
+
+    A replay file that cannot be made (a read-only folder, an odd URL) must not stop the
+    server: the main file's own table, which the migrations made, serves instead."""
     url = engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return engine
-    replay = make_engine(url.set(database=f"{url.database}{REPLAY_FILE_SUFFIX}"))
-    with replay.begin() as connection:  # IF NOT EXISTS: workers starting at once all succeed
-        connection.execute(CreateTable(TABLE, if_not_exists=True))
-        for index in TABLE.indexes:
-            connection.execute(CreateIndex(index, if_not_exists=True))
+    if url.query.get("mode") == "memory":
+        return engine
+    query = {name: value for name, value in url.query.items() if name != "mode"}
+    replay_url = url.set(database=f"{url.database}{REPLAY_FILE_SUFFIX}", query=query)
+    replay = make_engine(replay_url)
+    try:
+        with replay.begin() as connection:  # IF NOT EXISTS: workers starting together succeed
+            connection.execute(CreateTable(TABLE, if_not_exists=True))
+            for index in TABLE.indexes:
+                connection.execute(CreateIndex(index, if_not_exists=True))
+    except DBAPIError as error:
+        replay.dispose()
+        logger.warning(
+            "replay cache kept in the main database: %s beside it could not be opened (%s)",
+            REPLAY_FILE_SUFFIX, type(error.orig).__name__,
+        )  # fmt: skip
+        return engine
     return replay
 
 

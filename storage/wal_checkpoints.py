@@ -11,6 +11,7 @@ SQLite's automatic checkpoints (and the last connection to close checkpoints any
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import Any
@@ -42,32 +43,48 @@ class WalCheckpointer:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
+        if event.contains(self._engine, "connect", _no_checkpoint_on_commit):
+            event.remove(self._engine, "connect", _no_checkpoint_on_commit)  # SQLite's own again
 
     def _run(self) -> None:
-        connection = self._engine.raw_connection()  # kept while the thread lives
-        try:
-            while not self._stop.wait(self._every):
+        """Runs until stopped, whatever fails: while this thread lives, the engine's
+        connections leave checkpoints to it, so it must not end on a passing error."""
+        connection: Any = None
+        while not self._stop.wait(self._every):
+            try:
+                connection = connection or self._engine.raw_connection()
                 self.checkpoint(connection.driver_connection)
-        finally:
-            connection.close()
+            except Exception as error:  # the next second tries again, on a new connection
+                logger.warning("WAL checkpoint failed: %s", type(error).__name__)
+                _closed(connection)
+                connection = None
+        _closed(connection)
 
     @staticmethod
     def checkpoint(sqlite: Any) -> None:
-        try:
-            sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except Exception as error:  # a passing failure: the next second tries again
-            logger.warning("WAL checkpoint failed: %s", type(error).__name__)
+        sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
-def checkpoint_in_background(engine: Engine) -> WalCheckpointer | None:
+def _closed(connection: Any) -> None:
+    """Gives the connection back (None stays None); a broken one is simply dropped."""
+    if connection is not None:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+def checkpoint_in_background(
+    engine: Engine, every: float = CHECKPOINT_EVERY_SECONDS
+) -> WalCheckpointer | None:
     """For a SQLite file: this engine's connections stop checkpointing on commit and a thread
     does it instead. None for PostgreSQL and in-memory SQLite, which have no such log."""
     url = engine.url
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
+    if url.query.get("mode") == "memory":  # a shared in-memory database: no log, no dispose
+        return None
     event.listen(engine, "connect", _no_checkpoint_on_commit)
     engine.dispose()  # connections opened before keep checkpointing: open new ones
-    return WalCheckpointer(engine).start()
+    return WalCheckpointer(engine, every).start()
 
 
 def _no_checkpoint_on_commit(dbapi_connection: Any, _record: Any) -> None:

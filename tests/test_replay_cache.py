@@ -3,14 +3,17 @@ the database's write lock on SQLite (it lives in a file of its own beside the da
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.replay_cache import DatabaseReplayCache
+from storage.replay_cache import DatabaseReplayCache, replay_engine_beside
 from storage.unit_of_work import Database
 
 TTL = 300.0
@@ -73,3 +76,34 @@ def test_commands_that_serve_no_requests_make_no_replay_file(tmp_path: Path) -> 
         uow.settings.get()
     database.dispose()
     assert not (tmp_path / "aplauso.db-replay").exists()
+
+
+def test_a_database_url_with_an_open_mode_still_gets_its_replay_file(tmp_path: Path) -> None:
+    """`mode=rw` says the database must exist; the replay file is made, so it is not asked."""
+    path = tmp_path / "aplauso.db"
+    sqlite3.connect(path).close()
+    engine = make_engine(f"sqlite:///file:{path}?mode=rw&uri=true")
+    replay = replay_engine_beside(engine)
+    assert replay is not engine
+    assert DatabaseReplayCache(replay).first_sight("sig", time.time(), TTL)
+    assert (tmp_path / "aplauso.db-replay").exists()
+    replay.dispose()
+    engine.dispose()
+
+
+def test_a_replay_file_that_cannot_be_made_falls_back_to_the_database(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server still starts, and replays are still refused, from the main file's table."""
+    path = tmp_path / "aplauso.db"
+    (tmp_path / "aplauso.db-replay").mkdir()  # where the file should go, something else is
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with caplog.at_level(logging.WARNING, logger="aplauso.storage"):
+        replay = replay_engine_beside(engine)
+    assert replay is engine
+    assert "replay cache kept in the main database" in caplog.text
+    cache = DatabaseReplayCache(replay)
+    assert cache.first_sight("sig", time.time(), TTL)
+    assert not cache.first_sight("sig", time.time(), TTL)
+    engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import sqlite3
@@ -203,8 +204,14 @@ next writer at once, and only one thread per process still polls SQLite. One lin
 each file has its own write lock (the replay cache's file is not the main one's)."""
 
 
+@functools.lru_cache(maxsize=64)
+def _file_key(database: str | None) -> str:
+    """One file however its path is spelled; worked out once, not per transaction."""
+    return os.path.realpath(database or ":memory:")
+
+
 def _writers_of(engine: Engine) -> threading.RLock:
-    key = os.path.realpath(engine.url.database or ":memory:")  # one file, however spelled
+    key = _file_key(engine.url.database)
     line = _sqlite_writers.get(key)
     if line is None:
         with _lines_lock:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from engagement.clock import Clock
 from engagement.errors import DomainError
@@ -46,7 +48,9 @@ from engagement.feedback_model import (
 )
 from engagement.feedback_rules import is_small_team, require_recipient, validate_text
 from engagement.feedback_threads import (
+    CLAIM_PAGE,
     Delivery,
+    Page,
     Relay,
     add_reply,
     claim_cards,
@@ -69,6 +73,7 @@ from engagement.feedback_threads import (
 from engagement.people import PeopleService
 from engagement.ports import FeedbackCourier, FeedbackDeliveryFailed, Transactions
 from engagement.sealing import Sealer
+from storage.unit_of_work import UnitOfWork
 
 __all__ = ["FeedbackService", "reroute_team"]
 
@@ -76,7 +81,15 @@ logger = logging.getLogger(__name__)
 
 FORGET_WRITER_AFTER = timedelta(days=30)
 
+PAUSE_BETWEEN_PAGES_SECONDS = 0.005
+"""A job's breath between two of its transactions. Writers waiting for SQLite's lock (this
+process's threads in their line, other processes polling every millisecond) would otherwise
+find it taken again a microsecond after each commit, and wait for the whole run."""
+
 _random = secrets.SystemRandom()
+
+_Item = TypeVar("_Item")
+_Key = TypeVar("_Key", str, int)
 
 
 class FeedbackService:
@@ -229,26 +242,48 @@ class FeedbackService:
         long-resolved threads are forgotten, and tokens of an older key sealed anew.
 
         Each item is claimed in the transaction that finds it, so two runs at once never
-        post the same thing twice.
+        post the same thing twice; claims go a page at a time, so a slot with thousands due
+        never keeps SQLite's other writers waiting for more than a few milliseconds.
         """
+        sealer = self._sealer
+        cards = self._claim_all(lambda uow, after: claim_cards(uow, sealer, now, after), "")
+        carded = {d.thread.thread_id for d in cards}
+        messages = self._claim_all(
+            lambda uow, after: claim_messages(uow, sealer, now, carded, after), 0
+        )
+        news = self._claim_all(lambda uow, after: claim_news(uow, sealer, now, after), "")
         with self._store.unit_of_work() as uow:
-            cards = claim_cards(uow, self._sealer, now)
-            carded = {d.thread.thread_id for d in cards}
-            messages = claim_messages(uow, self._sealer, now, carded)
-            news = claim_news(uow, self._sealer, now)
             forgotten = uow.feedback.forget_writers(now.date() - FORGET_WRITER_AFTER)
-            if self._sealer is not None:  # cheap unless an older key is still configured
-                reseal_tokens(uow, self._sealer)
+            if sealer is not None:  # cheap unless an older key is still configured
+                reseal_tokens(uow, sealer)
         posted = self._deliver_threads([*cards, *messages])
         _random.shuffle(news)
         for writer, thread_id in news:
             self._post(writer, WriterNews(self._handle(thread_id)))
-        if posted:
+        landed = list(posted.items())
+        for start in range(0, len(landed), CLAIM_PAGE):
+            if start:
+                time.sleep(PAUSE_BETWEEN_PAGES_SECONDS)
             with self._store.unit_of_work() as uow:
-                for thread_id, card in posted.items():
+                for thread_id, card in landed[start : start + CLAIM_PAGE]:
                     record_card(uow, thread_id, card)
         sent = sum(card is not None for card in posted.values())
         return DeliveryReport(sent=sent, failed=len(posted) - sent, forgotten=forgotten)
+
+    def _claim_all(
+        self, claim: Callable[[UnitOfWork, _Key], Page[_Item, _Key]], first: _Key
+    ) -> list[_Item]:
+        """Every page `claim` finds, each in its own short transaction."""
+        claimed: list[_Item] = []
+        after: _Key | None = first
+        while after is not None:
+            if after != first:
+                time.sleep(PAUSE_BETWEEN_PAGES_SECONDS)
+            with self._store.unit_of_work() as uow:
+                page = claim(uow, after)
+            claimed.extend(page.items)
+            after = page.next_after
+        return claimed
 
     def _deliver_threads(self, due: list[Delivery]) -> dict[str, Posted | None]:
         """Thread by thread in random order (the order of arrival within a slot must not

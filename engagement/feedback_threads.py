@@ -11,6 +11,7 @@ import contextlib
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from engagement.directory import is_targetable, language_of
 from engagement.errors import DomainError
@@ -65,6 +66,28 @@ class Delivery:
     writer: Destination | None
     message: FeedbackMessageView | None = None
     card_first: bool = False
+
+
+CLAIM_PAGE = 25
+"""Items claimed per transaction. A claim costs about a millisecond an item, and on SQLite
+every writer waits while one is open: a slot with thousands due must hold the lock for a few
+milliseconds at a time, not for seconds."""
+
+_Item = TypeVar("_Item")
+_Key = TypeVar("_Key", str, int)
+
+
+@dataclass(frozen=True)
+class Page(Generic[_Item, _Key]):
+    """What one claim transaction took, and where the next one starts (None: nothing left)."""
+
+    items: list[_Item]
+    next_after: _Key | None
+
+
+def _next_after(rows: list[_Key]) -> _Key | None:
+    """The last key of a full page; None once a page comes back short."""
+    return rows[-1] if len(rows) == CLAIM_PAGE else None
 
 
 # ---- look-ups ---------------------------------------------------------------------------
@@ -333,27 +356,32 @@ def add_reply(
     )
 
 
-def claim_cards(uow: UnitOfWork, sealer: Sealer | None, now: datetime) -> list[Delivery]:
-    """Cards due at this slot, marked delivered before anything is posted."""
+def claim_cards(
+    uow: UnitOfWork, sealer: Sealer | None, now: datetime, after: str
+) -> Page[Delivery, str]:
+    """A page of the cards due at this slot, marked delivered before anything is posted."""
     due: list[Delivery] = []
     recipients: dict[int, str | None] = {}
-    for waiting in uow.feedback.undelivered(now):
-        thread = _routed(uow, waiting, recipients)
+    waiting = uow.feedback.undelivered(now, after=after, limit=CLAIM_PAGE)
+    for found in waiting:
+        thread = _routed(uow, found, recipients)
         thread.delivered = True
         uow.feedback.save(thread)
         writer = writer_destination(uow, sealer, thread)
         due.append(Delivery(view_of(uow, thread), _manager_at(uow, thread), writer))
-    return due
+    return Page(due, _next_after([t.id for t in waiting]))
 
 
 def claim_messages(
-    uow: UnitOfWork, sealer: Sealer | None, now: datetime, carded: set[str]
-) -> list[Delivery]:
-    """Writers' later messages due at this slot, each marked delivered before it is posted;
-    one whose card has not gone out yet waits for it, or follows it in this run (`carded`)."""
+    uow: UnitOfWork, sealer: Sealer | None, now: datetime, carded: set[str], after: int
+) -> Page[Delivery, int]:
+    """A page of the writers' later messages due at this slot, each marked delivered before
+    it is posted; one whose card has not gone out yet waits for it, or follows it in this run
+    (`carded`)."""
     due: list[Delivery] = []
     recipients: dict[int, str | None] = {}
-    for row in uow.feedback.undelivered_messages(now):
+    rows = uow.feedback.undelivered_messages(now, after=after, limit=CLAIM_PAGE)
+    for row in rows:
         thread = _routed(uow, require_thread(uow, row.thread_id), recipients)
         if not thread.delivered and thread.deliver_after is not None:
             continue  # its card leaves at a later slot: the message follows it
@@ -366,7 +394,7 @@ def claim_messages(
         message = _message_view(view, row)
         writer = writer_destination(uow, sealer, thread)
         due.append(Delivery(view, _manager_at(uow, thread), writer, message, card_first))
-    return due
+    return Page(due, _next_after([row.id for row in rows if row.id is not None]))
 
 
 def _message_view(view: FeedbackThreadView, row: FeedbackMessage) -> FeedbackMessageView:
@@ -376,17 +404,19 @@ def _message_view(view: FeedbackThreadView, row: FeedbackMessage) -> FeedbackMes
 
 
 def claim_news(
-    uow: UnitOfWork, sealer: Sealer | None, now: datetime
-) -> list[tuple[Destination, str]]:
-    """Writers to tell, at this slot, that one of their conversations has news: (DM, thread)."""
+    uow: UnitOfWork, sealer: Sealer | None, now: datetime, after: str
+) -> Page[tuple[Destination, str], str]:
+    """A page of the writers to tell, at this slot, that one of their conversations has news:
+    (DM, thread)."""
     due = []
-    for thread in uow.feedback.news_due(now):
+    threads = uow.feedback.news_due(now, after=after, limit=CLAIM_PAGE)
+    for thread in threads:
         thread.writer_news_after = None
         uow.feedback.save(thread)
         writer = writer_destination(uow, sealer, thread)
         if writer is not None:
             due.append((writer, thread.id))
-    return due
+    return Page(due, _next_after([t.id for t in threads]))
 
 
 def reseal_tokens(uow: UnitOfWork, sealer: Sealer) -> int:

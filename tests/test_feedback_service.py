@@ -34,6 +34,7 @@ from engagement.feedback_model import (
     WriterReceipt,
 )
 from engagement.feedback_rules import next_slot
+from engagement.feedback_threads import CLAIM_PAGE
 from engagement.people import PeopleService
 from engagement.ports import FeedbackDeliveryFailed
 from engagement.sealing import Sealer
@@ -320,7 +321,7 @@ def test_a_new_manager_takes_over_and_gets_the_card_before_the_next_message(worl
     reply = world.service.reply(thread_id, WRITER, "¿Alguna novedad?", "view:R4", lambda: None)
     world.counted()
     world.at_next_slot()
-    assert world.store.opened == 2  # the claims, then where the new card landed
+    assert world.store.opened == 5  # claims of cards, messages, news; upkeep; where it landed
     card = ManagerCard(replace(reply.thread, manager_id=NEW_MANAGER))
     assert world.courier.to(NEW_MANAGER) == [card, ThreadMessage(reply.message)]
     assert world.courier.posts[-1][0] == Destination(f"D{NEW_MANAGER}", "en", "1.000")
@@ -351,9 +352,28 @@ def test_nothing_leaves_before_its_slot_and_everything_leaves_once(world: World)
     assert world.courier.to(MANAGER) == []
     world.counted()
     assert world.at_next_slot() == (1, 0)
-    assert world.store.opened == 2  # the claims, then where the card landed
+    assert world.store.opened == 5  # claims of cards, messages, news; upkeep; where it landed
     assert world.service.deliver_due(world.clock() + timedelta(hours=7)).sent == 0
     assert [type(note) for note in world.courier.to(MANAGER)] == [ManagerCard]
+
+
+def test_a_slot_with_many_cards_due_claims_them_a_page_per_transaction_and_sends_each_once(
+    world: World, database: Database
+) -> None:
+    with database.unit_of_work() as uow:
+        settings = uow.settings.get()
+        settings.feedback_daily_limit = 1000
+        uow.settings.save(settings)
+    due = 2 * CLAIM_PAGE + 10
+    threads = {world.submit(f"Idea {n}", view=f"V{n}") for n in range(due)}
+    world.counted()
+    assert world.at_next_slot() == (due, 0)
+    cards = [note for note in world.courier.to(MANAGER) if isinstance(note, ManagerCard)]
+    assert sorted(card.thread.thread_id for card in cards) == sorted(threads)
+    # three pages of cards, one of messages, one of news, the upkeep, three pages of landings:
+    # no transaction holds the writers' lock for more than a page
+    assert world.store.opened == 3 + 1 + 1 + 1 + 3
+    assert world.at_next_slot() == (0, 0)
 
 
 @pytest.mark.parametrize(

@@ -76,21 +76,28 @@ class FeedbackRepository:
         )
         return list(self._session.exec(query))
 
-    def undelivered_messages(self, due_by: datetime) -> list[FeedbackMessage]:
-        query = _held_until(FeedbackMessage, due_by).order_by(col(FeedbackMessage.id))
-        return list(self._session.exec(query))
+    def undelivered_messages(
+        self, due_by: datetime, *, after: int = 0, limit: int | None = None
+    ) -> list[FeedbackMessage]:
+        """In order of id, from the first after `after` (a page of `limit`)."""
+        query = _held_until(FeedbackMessage, due_by).where(col(FeedbackMessage.id) > after)
+        return list(self._session.exec(query.order_by(col(FeedbackMessage.id)).limit(limit)))
 
     def mark_delivered(self, message: FeedbackMessage) -> None:
         message.delivered = True
         self._session.add(message)
         self._session.flush()
 
-    def news_due(self, due_by: datetime) -> list[FeedbackThread]:
+    def news_due(
+        self, due_by: datetime, *, after: str = "", limit: int | None = None
+    ) -> list[FeedbackThread]:
+        """In order of id, from the first after `after` (a page of `limit`)."""
         query = select(FeedbackThread).where(
             col(FeedbackThread.writer_news_after).is_not(None),
             col(FeedbackThread.writer_news_after) <= due_by,
+            col(FeedbackThread.id) > after,
         )
-        return list(self._session.exec(query))
+        return list(self._session.exec(query.order_by(col(FeedbackThread.id)).limit(limit)))
 
     def first_text(self, thread_id: str) -> str:
         query = (
@@ -115,8 +122,12 @@ class FeedbackRepository:
             query = query.where(col(FeedbackThread.writer_token).not_like(f"{lacking_prefix}%"))
         return list(self._session.exec(query))
 
-    def undelivered(self, due_by: datetime) -> list[FeedbackThread]:
-        return list(self._session.exec(_held_until(FeedbackThread, due_by)))
+    def undelivered(
+        self, due_by: datetime, *, after: str = "", limit: int | None = None
+    ) -> list[FeedbackThread]:
+        """In order of id, from the first after `after` (a page of `limit`)."""
+        query = _held_until(FeedbackThread, due_by).where(col(FeedbackThread.id) > after)
+        return list(self._session.exec(query.order_by(col(FeedbackThread.id)).limit(limit)))
 
     def open_for_team(self, team_id: int) -> list[FeedbackThread]:
         query = select(FeedbackThread).where(

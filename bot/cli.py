@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import commands
@@ -27,7 +26,7 @@ from bot.i18n import t
 from bot.logging_setup import configure_cli_logging
 from engagement.errors import DomainError
 from schedules.jobs import JOBS
-from storage.db import make_engine
+from storage.db import make_engine, sqlite_file
 from storage.migrate import alembic_config, upgrade
 
 logger = logging.getLogger("aplauso.cli")
@@ -153,9 +152,9 @@ def _db_upgrade(settings: Settings) -> int:
 
 def database_state(settings: Settings) -> DatabaseState:
     """For the doctor: never creates an SQLite file that is not there yet."""
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        path = Path(url.database).expanduser().absolute()
+    file = sqlite_file(settings.database_url)
+    if file is not None:
+        path = Path(file).expanduser().absolute()
         if not path.exists():
             return DatabaseState(
                 problem=t(settings.language, "cli.doctor.no_sqlite_file", path=path)

@@ -113,6 +113,18 @@ def _begin_immediate(sqlite: sqlite3.Connection, deadline: float) -> None:
             sqlite.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
+def sqlite_file(database_url: str | URL) -> str | None:
+    """The file a SQLite URL names; None for PostgreSQL and for SQLite in memory (plain, or
+    shared by name with `mode=memory`), which have no file, no log beside it and nothing to
+    find missing."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.query.get("mode") == "memory":
+        return None
+    return url.database
+
+
 def make_engine(database_url: str | URL) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -154,11 +166,10 @@ class HealthProbe:
         connect_args: dict[str, Any] = (
             {"timeout": 2} if url.get_backend_name() == "sqlite" else {"connect_timeout": 2}
         )
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = sqlite_file(url)
+        if path is not None:
             # mode=rw: never create an empty database file where the real one went missing
-            url = url.set(
-                database=f"file:{url.database}", query={**url.query, "mode": "rw", "uri": "true"}
-            )
+            url = url.set(database=f"file:{path}", query={**url.query, "mode": "rw", "uri": "true"})
         self._engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
 
     def __call__(self) -> str | None:

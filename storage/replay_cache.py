@@ -20,7 +20,7 @@ from sqlalchemy import Engine, Table, bindparam, delete
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from storage.db import connection_scope, make_engine
+from storage.db import connection_scope, make_engine, sqlite_file
 from storage.models.replay import SeenRequest
 from storage.repositories._sql import ignoring_duplicates
 
@@ -39,12 +39,11 @@ def replay_engine_beside(engine: Engine) -> Engine:
     A replay file that cannot be made (a read-only folder, an odd URL) must not stop the
     server: the main file's own table, which the migrations made, serves instead."""
     url = engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return engine
-    if url.query.get("mode") == "memory":
+    path = sqlite_file(url)
+    if path is None:
         return engine
     query = {name: value for name, value in url.query.items() if name != "mode"}
-    replay_url = url.set(database=f"{url.database}{REPLAY_FILE_SUFFIX}", query=query)
+    replay_url = url.set(database=f"{path}{REPLAY_FILE_SUFFIX}", query=query)
     replay = make_engine(replay_url)
     try:
         with replay.begin() as connection:  # IF NOT EXISTS: workers starting together succeed

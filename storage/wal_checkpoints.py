@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
+from storage.db import sqlite_file
+
 logger = logging.getLogger("aplauso.storage")
 
 CHECKPOINT_EVERY_SECONDS = 1.0
@@ -77,10 +79,7 @@ def checkpoint_in_background(
 ) -> WalCheckpointer | None:
     """For a SQLite file: this engine's connections stop checkpointing on commit and a thread
     does it instead. None for PostgreSQL and in-memory SQLite, which have no such log."""
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    if url.query.get("mode") == "memory":  # a shared in-memory database: no log, no dispose
+    if sqlite_file(engine.url) is None:
         return None
     event.listen(engine, "connect", _no_checkpoint_on_commit)
     engine.dispose()  # connections opened before keep checkpointing: open new ones

@@ -16,7 +16,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
-from storage.db import check_database, make_engine
+from storage.db import check_database, make_engine, sqlite_file
 from storage.migrate import MIGRATIONS_DIR, head_revision, upgrade
 from storage.models import Person
 from storage.unit_of_work import Database
@@ -139,3 +139,20 @@ def test_a_database_at_the_newest_revision_opens_without_loading_alembic(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("sqlite:///aplauso.db", "aplauso.db"),
+        ("sqlite:////var/lib/aplauso/aplauso.db?timeout=5", "/var/lib/aplauso/aplauso.db"),
+        ("sqlite://", None),
+        ("sqlite:///:memory:", None),
+        ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", None),
+        ("postgresql+psycopg://aplauso@db/aplauso", None),
+    ],
+)
+def test_only_a_sqlite_file_is_named_as_one(url: str, file: str | None) -> None:
+    """What gets a replay file, a checkpointer, a read-write health probe and the doctor's
+    "no such file" check: a file on disk, never memory or a server."""
+    assert sqlite_file(url) == file

@@ -25,6 +25,10 @@ class Kudos(SQLModel, table=True):
     __table_args__ = (
         # a giver's units today: read by every kudos, without reading the giver's whole history
         Index("ix_kudos_giver_id_created_at", "giver_id", "created_at"),
+        # a week's live kudos by date, with their value: the digest reads them from the index
+        Index(
+            "ix_kudos_created_at_withdrawn_at_value_key", "created_at", "withdrawn_at", "value_key"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,7 +48,7 @@ class Kudos(SQLModel, table=True):
     celebrate: bool = Field(default=True)
     celebration_channel: str | None = Field(default=None, max_length=32)
     celebration_ts: str | None = Field(default=None, max_length=32)
-    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     withdrawn_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
@@ -67,10 +71,14 @@ class KudosTeamLink(SQLModel, table=True):
     """The teams giver and receivers belonged to when the kudos was given: the internal-service map."""
 
     __tablename__ = "kudos_team_links"
+    __table_args__ = (
+        # a kudos' teams and their sides from the index alone (the digest's flows and counts)
+        Index("ix_kudos_team_links_kudos_id_team_id_role", "kudos_id", "team_id", "role"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kudos_id: int = Field(
-        sa_column=Column(ForeignKey("kudos.id", ondelete="CASCADE"), nullable=False, index=True)
+        sa_column=Column(ForeignKey("kudos.id", ondelete="CASCADE"), nullable=False)
     )
     team_id: int = Field(
         sa_column=Column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False, index=True)

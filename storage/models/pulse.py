@@ -10,7 +10,17 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -140,10 +150,24 @@ class PulseAnswer(SQLModel, table=True):
     """
 
     __tablename__ = "pulse_answers"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # the digest counts a week's answers per team and question from the index alone
+        Index(
+            "ix_pulse_answers_week_team_question_score",
+            "week_start", "team_id", "question_key", "score",
+        ),
+        # and finds the week's few comments without reading every answer of the week
+        Index(
+            "ix_pulse_answers_commented_week",
+            "week_start",
+            sqlite_where=text("comment IS NOT NULL"),
+            postgresql_where=text("comment IS NOT NULL"),
+        ),
+        {"sqlite_with_rowid": False},
+    )  # fmt: skip
 
     id: str = Field(primary_key=True, max_length=32)
-    week_start: date = Field(index=True)
+    week_start: date
     question_key: str = Field(max_length=40)
     team_id: int = _team_ref()
     score: int | None = Field(default=None)  # None: skipped

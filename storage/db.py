@@ -122,6 +122,9 @@ def sqlite_file(database_url: str | URL) -> str | None:
         return None
     if url.query.get("mode") == "memory":
         return None
+    uri = str(url.query.get("uri", "")).lower() in ("true", "1")
+    if uri and url.database.startswith("file:"):  # a URI filename: the path is what follows
+        return url.database.removeprefix("file:")
     return url.database
 
 

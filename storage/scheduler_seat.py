@@ -18,6 +18,8 @@ from typing import IO
 
 from sqlalchemy import Connection, Engine, text
 
+from storage.db import sqlite_file
+
 logger = logging.getLogger(__name__)
 
 ADVISORY_KEY = 0x61706C61_75736F  # "aplauso", as an advisory lock key shared by all instances
@@ -44,8 +46,8 @@ class SchedulerSeat:
         backend = self._url.get_backend_name()
         if backend == "postgresql":
             self._held = self._take_advisory_lock()
-        elif backend == "sqlite" and self._url.database not in (None, "", ":memory:"):
-            self._held = self._take_file_lock(Path(str(self._url.database)))
+        elif (path := sqlite_file(self._url)) is not None:
+            self._held = self._take_file_lock(Path(path))
         else:
             self._held = True
         return self._held

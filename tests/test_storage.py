@@ -149,6 +149,7 @@ def test_a_database_at_the_newest_revision_opens_without_loading_alembic(
         ("sqlite://", None),
         ("sqlite:///:memory:", None),
         ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", None),
+        ("sqlite:///file:/srv/aplauso.db?uri=true", "/srv/aplauso.db"),
         ("postgresql+psycopg://aplauso@db/aplauso", None),
     ],
 )

@@ -243,20 +243,51 @@ class FeedbackService:
 
         Each item is claimed in the transaction that finds it, so two runs at once never
         post the same thing twice; claims go a page at a time, so a slot with thousands due
-        never keeps SQLite's other writers waiting for more than a few milliseconds.
+        never keeps SQLite's other writers waiting for more than a few milliseconds. What was
+        claimed is delivered even when a later page fails (the database went away): it is
+        marked delivered already, and no later run would pick it up.
         """
         sealer = self._sealer
-        cards = self._claim_all(lambda uow, after: claim_cards(uow, sealer, now, after), "")
-        carded = {d.thread.thread_id for d in cards}
-        messages = self._claim_all(
-            lambda uow, after: claim_messages(uow, sealer, now, carded, after), 0
-        )
-        news = self._claim_all(lambda uow, after: claim_news(uow, sealer, now, after), "")
+        threads: list[Delivery] = []
+        news: list[tuple[Destination, str]] = []
+        try:
+            self._claim_all(lambda uow, after: claim_cards(uow, sealer, now, after), "", threads)
+            carded = {d.thread.thread_id for d in threads}
+            self._claim_all(
+                lambda uow, after: claim_messages(uow, sealer, now, carded, after), 0, threads
+            )
+            self._claim_all(lambda uow, after: claim_news(uow, sealer, now, after), "", news)
+        finally:
+            posted = self._deliver(threads, news)
         with self._store.unit_of_work() as uow:
             forgotten = uow.feedback.forget_writers(now.date() - FORGET_WRITER_AFTER)
             if sealer is not None:  # cheap unless an older key is still configured
                 reseal_tokens(uow, sealer)
-        posted = self._deliver_threads([*cards, *messages])
+        sent = sum(card is not None for card in posted.values())
+        return DeliveryReport(sent=sent, failed=len(posted) - sent, forgotten=forgotten)
+
+    def _claim_all(
+        self,
+        claim: Callable[[UnitOfWork, _Key], Page[_Item, _Key]],
+        first: _Key,
+        claimed: list[_Item],
+    ) -> None:
+        """Every page `claim` finds, each in its own short transaction, added to `claimed`
+        as soon as its transaction has committed."""
+        after: _Key | None = first
+        while after is not None:
+            if after != first:
+                time.sleep(PAUSE_BETWEEN_PAGES_SECONDS)
+            with self._store.unit_of_work() as uow:
+                page = claim(uow, after)
+            claimed.extend(page.items)
+            after = page.next_after
+
+    def _deliver(
+        self, threads: list[Delivery], news: list[tuple[Destination, str]]
+    ) -> dict[str, Posted | None]:
+        """Posts what was claimed, then records where the cards landed, a page at a time."""
+        posted = self._deliver_threads(threads)
         _random.shuffle(news)
         for writer, thread_id in news:
             self._post(writer, WriterNews(self._handle(thread_id)))
@@ -267,23 +298,7 @@ class FeedbackService:
             with self._store.unit_of_work() as uow:
                 for thread_id, card in landed[start : start + CLAIM_PAGE]:
                     record_card(uow, thread_id, card)
-        sent = sum(card is not None for card in posted.values())
-        return DeliveryReport(sent=sent, failed=len(posted) - sent, forgotten=forgotten)
-
-    def _claim_all(
-        self, claim: Callable[[UnitOfWork, _Key], Page[_Item, _Key]], first: _Key
-    ) -> list[_Item]:
-        """Every page `claim` finds, each in its own short transaction."""
-        claimed: list[_Item] = []
-        after: _Key | None = first
-        while after is not None:
-            if after != first:
-                time.sleep(PAUSE_BETWEEN_PAGES_SECONDS)
-            with self._store.unit_of_work() as uow:
-                page = claim(uow, after)
-            claimed.extend(page.items)
-            after = page.next_after
-        return claimed
+        return posted
 
     def _deliver_threads(self, due: list[Delivery]) -> dict[str, Posted | None]:
         """Thread by thread in random order (the order of arrival within a slot must not

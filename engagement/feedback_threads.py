@@ -359,7 +359,10 @@ def add_reply(
 def claim_cards(
     uow: UnitOfWork, sealer: Sealer | None, now: datetime, after: str
 ) -> Page[Delivery, str]:
-    """A page of the cards due at this slot, marked delivered before anything is posted."""
+    """A page of the cards due at this slot, marked delivered before anything is posted,
+    each with the writer's later messages due with it: claimed in the same transaction, so a
+    run starting meanwhile never finds a message whose card is out of its sight and posts
+    the card a second time before it."""
     due: list[Delivery] = []
     recipients: dict[int, str | None] = {}
     waiting = uow.feedback.undelivered(now, after=after, limit=CLAIM_PAGE)
@@ -368,7 +371,11 @@ def claim_cards(
         thread.delivered = True
         uow.feedback.save(thread)
         writer = writer_destination(uow, sealer, thread)
-        due.append(Delivery(view_of(uow, thread), _manager_at(uow, thread), writer))
+        view, recipient = view_of(uow, thread), _manager_at(uow, thread)
+        due.append(Delivery(view, recipient, writer))
+        for row in uow.feedback.undelivered_messages_of(thread.id, now):
+            uow.feedback.mark_delivered(row)
+            due.append(Delivery(view, recipient, writer, _message_view(view, row)))
     return Page(due, _next_after([t.id for t in waiting]))
 
 
@@ -376,8 +383,8 @@ def claim_messages(
     uow: UnitOfWork, sealer: Sealer | None, now: datetime, carded: set[str], after: int
 ) -> Page[Delivery, int]:
     """A page of the writers' later messages due at this slot, each marked delivered before
-    it is posted; one whose card has not gone out yet waits for it, or follows it in this run
-    (`carded`)."""
+    it is posted; one whose card has not gone out yet waits for it. (A card claimed in this
+    run took its thread's due messages with it: `carded` are those threads.)"""
     due: list[Delivery] = []
     recipients: dict[int, str | None] = {}
     rows = uow.feedback.undelivered_messages(now, after=after, limit=CLAIM_PAGE)

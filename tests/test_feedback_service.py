@@ -34,7 +34,7 @@ from engagement.feedback_model import (
     WriterReceipt,
 )
 from engagement.feedback_rules import next_slot
-from engagement.feedback_threads import CLAIM_PAGE
+from engagement.feedback_threads import CLAIM_PAGE, claim_cards
 from engagement.people import PeopleService
 from engagement.ports import FeedbackDeliveryFailed
 from engagement.sealing import Sealer
@@ -92,15 +92,23 @@ class Courier:
 T = TypeVar("T")
 
 
+class DatabaseWentAway(Exception):
+    """What a writing transaction raises once the database is down."""
+
+
 class CountingStore:
-    """The database, counting the transactions the service opens."""
+    """The database, counting the transactions the service opens; from the `down_from`-th
+    writing transaction on, the database is down."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self.opened = 0
+        self.down_from: int | None = None
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         self.opened += 1
+        if self.down_from is not None and self.opened >= self.down_from:
+            raise DatabaseWentAway
         return self.database.unit_of_work()
 
     def retrying(self, work: Callable[[UnitOfWork], T]) -> T:
@@ -374,6 +382,42 @@ def test_a_slot_with_many_cards_due_claims_them_a_page_per_transaction_and_sends
     # no transaction holds the writers' lock for more than a page
     assert world.store.opened == 3 + 1 + 1 + 1 + 3
     assert world.at_next_slot() == (0, 0)
+
+
+def test_a_run_starting_while_another_posts_a_card_never_posts_it_or_its_message_again(
+    world: World,
+) -> None:
+    thread_id = world.submit()
+    later = world.service.reply(thread_id, WRITER, "Y los turnos.", "view:R7", lambda: None)
+    world.clock.set(next_slot(world.clock()))
+    with world.store.database.unit_of_work() as uow:  # another run has claimed a page of cards
+        page = claim_cards(uow, world.sealer, world.clock(), after="")
+    assert [d.message for d in page.items] == [None, later.message]  # the card, its message
+    assert world.service.deliver_due(world.clock()).sent == 0
+    assert world.courier.to(MANAGER) == []  # that run posts them; this one finds nothing
+
+
+def test_cards_claimed_before_the_database_went_away_are_still_posted(
+    world: World, database: Database
+) -> None:
+    with database.unit_of_work() as uow:
+        settings = uow.settings.get()
+        settings.feedback_daily_limit = 1000
+        uow.settings.save(settings)
+    due = 2 * CLAIM_PAGE
+    for n in range(due):
+        world.submit(f"Idea {n}", view=f"V{n}")
+    world.counted()
+    world.clock.set(next_slot(world.clock()))
+    world.store.down_from = 3  # two pages of cards claimed, then the database is down
+    with pytest.raises(DatabaseWentAway):
+        world.service.deliver_due(world.clock())
+    cards = [note for note in world.courier.to(MANAGER) if isinstance(note, ManagerCard)]
+    assert len(cards) == due  # marked delivered already: no later run would post them
+    world.store.down_from = None
+    with database.unit_of_work() as uow:
+        assert uow.feedback.undelivered(world.clock() + timedelta(days=1)) == []
+    assert world.service.deliver_due(world.clock()).sent == 0
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,13 @@ class FeedbackRepository:
         query = _held_until(FeedbackMessage, due_by).where(col(FeedbackMessage.id) > after)
         return list(self._session.exec(query.order_by(col(FeedbackMessage.id)).limit(limit)))
 
+    def undelivered_messages_of(self, thread_id: str, due_by: datetime) -> list[FeedbackMessage]:
+        """One thread's messages due by `due_by`, in order of id."""
+        query = _held_until(FeedbackMessage, due_by).where(
+            col(FeedbackMessage.thread_id) == thread_id
+        )
+        return list(self._session.exec(query.order_by(col(FeedbackMessage.id))))
+
     def mark_delivered(self, message: FeedbackMessage) -> None:
         message.delivered = True
         self._session.add(message)

@@ -4,7 +4,8 @@ The digest reads the newest week from its raw rows: the week's answers counted p
 question, its comments, and its kudos three ways (per team and side, by value, between
 teams). Each row was a lookup into the table after the index; these indexes hold what those
 queries read, so they are answered from the index alone. Each replaces an index that is its
-prefix, so writing an answer, a kudos or a team link maintains no more indexes than before.
+prefix, so a kudos or a team link maintains no more indexes than before; an answer with a
+comment also enters the small partial index of commented answers.
 
 Revision ID: 0018
 Revises: 0017

@@ -146,6 +146,14 @@ class World:
         )
         return self.service.submit(request, accepted=lambda: None).thread.thread_id
 
+    def submit_many(self, count: int) -> set[str]:
+        """`count` feedbacks of one writer in a day, the daily limit raised out of the way."""
+        with self.store.database.unit_of_work() as uow:
+            settings = uow.settings.get()
+            settings.feedback_daily_limit = count
+            uow.settings.save(settings)
+        return {self.submit(f"Idea {n}", view=f"V{n}") for n in range(count)}
+
     def at_next_slot(self) -> tuple[int, int]:
         """The delivery job at the next slot: (sent, failed)."""
         self.clock.set(next_slot(self.clock()))
@@ -366,14 +374,9 @@ def test_nothing_leaves_before_its_slot_and_everything_leaves_once(world: World)
 
 
 def test_a_slot_with_many_cards_due_claims_them_a_page_per_transaction_and_sends_each_once(
-    world: World, database: Database
+    world: World,
 ) -> None:
-    with database.unit_of_work() as uow:
-        settings = uow.settings.get()
-        settings.feedback_daily_limit = 1000
-        uow.settings.save(settings)
-    due = 2 * CLAIM_PAGE + 10
-    threads = {world.submit(f"Idea {n}", view=f"V{n}") for n in range(due)}
+    threads = world.submit_many(due := 2 * CLAIM_PAGE + 10)
     world.counted()
     assert world.at_next_slot() == (due, 0)
     cards = [note for note in world.courier.to(MANAGER) if isinstance(note, ManagerCard)]
@@ -400,13 +403,7 @@ def test_a_run_starting_while_another_posts_a_card_never_posts_it_or_its_message
 def test_cards_claimed_before_the_database_went_away_are_still_posted(
     world: World, database: Database
 ) -> None:
-    with database.unit_of_work() as uow:
-        settings = uow.settings.get()
-        settings.feedback_daily_limit = 1000
-        uow.settings.save(settings)
-    due = 2 * CLAIM_PAGE
-    for n in range(due):
-        world.submit(f"Idea {n}", view=f"V{n}")
+    world.submit_many(due := 2 * CLAIM_PAGE)
     world.counted()
     world.clock.set(next_slot(world.clock()))
     world.store.down_from = 3  # two pages of cards claimed, then the database is down

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -366,6 +367,9 @@ def claim_cards(
     due: list[Delivery] = []
     recipients: dict[int, str | None] = {}
     waiting = uow.feedback.undelivered(now, after=after, limit=CLAIM_PAGE)
+    messages: dict[str, list[FeedbackMessage]] = defaultdict(list)
+    for row in uow.feedback.undelivered_messages_of([t.id for t in waiting], now):
+        messages[row.thread_id].append(row)
     for found in waiting:
         thread = _routed(uow, found, recipients)
         thread.delivered = True
@@ -373,7 +377,7 @@ def claim_cards(
         writer = writer_destination(uow, sealer, thread)
         view, recipient = view_of(uow, thread), _manager_at(uow, thread)
         due.append(Delivery(view, recipient, writer))
-        for row in uow.feedback.undelivered_messages_of(thread.id, now):
+        for row in messages[found.id]:
             uow.feedback.mark_delivered(row)
             due.append(Delivery(view, recipient, writer, _message_view(view, row)))
     return Page(due, _next_after([t.id for t in waiting]))

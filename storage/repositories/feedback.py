@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
@@ -13,6 +14,7 @@ from storage.models import FeedbackDailyCount, FeedbackMessage, FeedbackThread, 
 from storage.repositories._sql import dialect_insert, insert_ignoring_duplicates
 
 _Held = TypeVar("_Held", FeedbackThread, FeedbackMessage)
+_Row = TypeVar("_Row")
 
 
 def _held_until(table: type[_Held], due_by: datetime) -> SelectOfScalar[_Held]:
@@ -23,6 +25,14 @@ def _held_until(table: type[_Held], due_by: datetime) -> SelectOfScalar[_Held]:
         col(table.deliver_after).is_not(None),
         col(table.deliver_after) <= due_by,
     )
+
+
+def _page(
+    query: SelectOfScalar[_Row], key: Any, after: object, limit: int | None
+) -> SelectOfScalar[_Row]:
+    """`query`'s rows in order of `key`, from the first after `after`: a page of `limit`, the
+    next one starting after the last key of this one (the delivery job's claims)."""
+    return query.where(key > after).order_by(key).limit(limit)
 
 
 class FeedbackRepository:
@@ -80,13 +90,16 @@ class FeedbackRepository:
         self, due_by: datetime, *, after: int = 0, limit: int | None = None
     ) -> list[FeedbackMessage]:
         """In order of id, from the first after `after` (a page of `limit`)."""
-        query = _held_until(FeedbackMessage, due_by).where(col(FeedbackMessage.id) > after)
-        return list(self._session.exec(query.order_by(col(FeedbackMessage.id)).limit(limit)))
+        query = _held_until(FeedbackMessage, due_by)
+        return list(self._session.exec(_page(query, col(FeedbackMessage.id), after, limit)))
 
-    def undelivered_messages_of(self, thread_id: str, due_by: datetime) -> list[FeedbackMessage]:
-        """One thread's messages due by `due_by`, in order of id."""
+    def undelivered_messages_of(
+        self, thread_ids: Sequence[str], due_by: datetime
+    ) -> list[FeedbackMessage]:
+        """The messages of these threads due by `due_by`, in order of id: one query for a
+        page of cards."""
         query = _held_until(FeedbackMessage, due_by).where(
-            col(FeedbackMessage.thread_id) == thread_id
+            col(FeedbackMessage.thread_id).in_(list(thread_ids))
         )
         return list(self._session.exec(query.order_by(col(FeedbackMessage.id))))
 
@@ -102,9 +115,8 @@ class FeedbackRepository:
         query = select(FeedbackThread).where(
             col(FeedbackThread.writer_news_after).is_not(None),
             col(FeedbackThread.writer_news_after) <= due_by,
-            col(FeedbackThread.id) > after,
         )
-        return list(self._session.exec(query.order_by(col(FeedbackThread.id)).limit(limit)))
+        return list(self._session.exec(_page(query, col(FeedbackThread.id), after, limit)))
 
     def first_text(self, thread_id: str) -> str:
         query = (
@@ -133,8 +145,8 @@ class FeedbackRepository:
         self, due_by: datetime, *, after: str = "", limit: int | None = None
     ) -> list[FeedbackThread]:
         """In order of id, from the first after `after` (a page of `limit`)."""
-        query = _held_until(FeedbackThread, due_by).where(col(FeedbackThread.id) > after)
-        return list(self._session.exec(query.order_by(col(FeedbackThread.id)).limit(limit)))
+        query = _held_until(FeedbackThread, due_by)
+        return list(self._session.exec(_page(query, col(FeedbackThread.id), after, limit)))
 
     def open_for_team(self, team_id: int) -> list[FeedbackThread]:
         query = select(FeedbackThread).where(

@@ -36,8 +36,10 @@ VISIBLE_METHODS = {
     "views.update",
     "views.push",
     "response_url",
+    "command_answer",
     "files.completeUploadExternal",
 }
+PRIVATE_METHODS = {"response_url", "command_answer", "chat.postEphemeral"}
 RECORD_NAME = ".aplauso-demo.json"
 TRANSCRIPT = "transcript.txt"
 CALLS_FOLDER = "slack-calls"
@@ -79,7 +81,7 @@ def describe_call(method: str, params: dict[str, Any], names: dict[str, str]) ->
         where = "modal"
         body = view_to_text(params.get("view") or {}, names)
     else:
-        if method in {"response_url", "chat.postEphemeral"}:
+        if method in PRIVATE_METHODS:
             where = f"only visible to {who or 'the requester'}"
         else:
             where = _place(channel, names)
@@ -103,7 +105,12 @@ def step_lines(
         lines.append(f"  {response}")
     elif status is not None and status != 200:
         lines.append(f"  (Slack got HTTP {status})")
-    shown = [call for call in calls if call.method in VISIBLE_METHODS and call.ok]
+    # The answer to a command is shown first: it left before anything the app did after it,
+    # though the fake logs it when the request kit reads it, which may be a moment later.
+    shown = sorted(
+        (call for call in calls if call.method in VISIBLE_METHODS and call.ok),
+        key=lambda call: call.method != "command_answer",
+    )
     limit = MAX_SHOWN_PER_STEP if show_last is None else show_last
     visible = shown[-limit:] if show_last is not None else shown[:limit]
     lines += [describe_call(c.method, c.params, names) for c in (visible if limit else [])]

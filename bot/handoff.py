@@ -7,6 +7,12 @@ function it called returns; this wrapper returns as soon as the real listener ca
 
 A listener that fails is logged with its traceback (never a payload text), and the person who
 acted is told: in the acknowledgement itself when it has not left yet, else afterwards.
+
+A slash command's private answer rides in the acknowledgement when the listener has it before
+acknowledging (`_ReplyAnyway.answer_in_ack`): Slack shows the body of that answer to the person
+as it shows a `response_url` post, so a `/kudos` recorded in milliseconds costs no second call
+to Slack. Past `ACK_TIMEOUT_SECONDS` the empty answer leaves anyway and the reply takes the
+`response_url` as before.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from bot.outage import answer_before_ack, last_languages, log_failure, tell_late
 logger = logging.getLogger("aplauso.errors")
 
 ACK_TIMEOUT_SECONDS = 2.5  # Slack gives up at 3 s; answer an empty 200 a little before
-WANTED = ("body", "context")  # what the wrapper needs to tell the person, asked of Bolt
+WANTED = ("ack", "body", "context")
+"""Asked of Bolt whatever the listener takes: the answer (every request gets one, even from a
+listener that never acknowledges) and what the wrapper needs to tell the person."""
 
 
 class _OneAnswer:
@@ -46,6 +54,17 @@ class _OneAnswer:
                     self.given.set()
             return self._real_ack.response
 
+    def carry(self, **options: Any) -> bool:
+        """Answers with `options` unless an answer has left already; True when these did."""
+        with self._lock:
+            if self.given.is_set():
+                return False
+            try:
+                self._real_ack(**options)
+            finally:
+                self.given.set()
+            return True
+
     def answered(self) -> bool:
         return self.given.is_set()
 
@@ -57,11 +76,24 @@ class _ReplyAnyway:
     tab); then the reply goes to the person's DM instead, so a reply is never lost to a crash.
     """
 
-    def __init__(self, respond: Any, client: Any, user_id: str) -> None:
+    def __init__(
+        self, respond: Any, client: Any, user_id: str, command_answer: _OneAnswer | None
+    ) -> None:
         self._respond = respond
         self._client = client
         self._user_id = user_id
+        self._command_answer = command_answer
         self.response_url = getattr(respond, "response_url", None)
+
+    def answer_in_ack(self, text: str, blocks: list[dict[str, Any]] | None) -> bool:
+        """Puts a private reply to a slash command in its acknowledgement, if that has not
+        left yet; False otherwise (and for any other request, whose answer shows nothing)."""
+        if self._command_answer is None:
+            return False
+        options: dict[str, Any] = {"text": text, "response_type": "ephemeral"}
+        if blocks is not None:
+            options["blocks"] = blocks
+        return self._command_answer.carry(**options)
 
     def __call__(self, text: str = "", blocks: Any = None, **options: Any) -> Any:
         if self.response_url:
@@ -97,14 +129,18 @@ def hand_off(listener: Callable[..., Any], executor: TrackingExecutor) -> Callab
 
     def run_on_pool(**kwargs: Any) -> None:
         own = {name: kwargs[name] for name in own_arguments if name in kwargs}
-        real_ack = own.get("ack")
+        real_ack = kwargs.get("ack")
         answer = _OneAnswer(real_ack) if real_ack is not None else None
-        if answer is not None:
+        if answer is not None and "ack" in own:
             own["ack"] = answer
         context = kwargs.get("context") or {}
         user_id = str(context.get("user_id") or "")
         if "respond" in own:
-            own["respond"] = _ReplyAnyway(own["respond"], context.get("client"), user_id)
+            body = kwargs.get("body") or {}
+            command_answer = answer if body.get("command") else None
+            own["respond"] = _ReplyAnyway(
+                own["respond"], context.get("client"), user_id, command_answer
+            )
         last_languages.remember(user_id, str(context.get("lang") or ""))
 
         def work() -> None:

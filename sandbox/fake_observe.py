@@ -48,6 +48,11 @@ class ObserveWorkspace:
         """Calls to one method (``"response_url"`` for response URL posts), oldest first."""
         return self._log.to(method)
 
+    def private_answers(self) -> list[RecordedCall]:
+        """What only the person who asked was shown, oldest first: the message in the app's
+        answer to a slash command (``command_answer``) and posts to a ``response_url``."""
+        return [c for c in self._log.snapshot() if c.method in ("command_answer", "response_url")]
+
     def clear_calls(self) -> None:
         """Forget recorded calls (state such as messages is kept)."""
         self._log.clear()

@@ -136,6 +136,11 @@ class FakeSlack(ArrangeWorkspace, ObserveWorkspace):
     ) -> None:
         self.stop()
 
+    def show_command_answer(self, response_url: str, answer: dict[str, object]) -> None:
+        """Slack showing the person the body of the app's answer to their slash command (the
+        request kit calls this when the app answers one with a message)."""
+        self._api.show_command_answer(response_url, answer)
+
     def handle_request(self, request: HttpRequest) -> HttpReply:
         """Serve one request in-process, without a socket: the exact code path of the server,
         for benches that want to measure the fake rather than the loopback network."""

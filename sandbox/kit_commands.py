@@ -7,6 +7,16 @@ from sandbox.kit_transport import KitBase, SlackResponse
 from sandbox.slack_payloads import JsonDict
 
 
+def command_answer(response: SlackResponse) -> JsonDict | None:
+    """The message in an app's answer to a slash command, which Slack shows the person: a
+    JSON body, or plain text; None for an empty answer or a failure."""
+    if response.status != 200 or not response.body.strip():
+        return None
+    if isinstance(response.json, dict):
+        return response.json
+    return {"text": response.body}
+
+
 class CommandsKit(KitBase):
     """Slash commands (raw or typed in the composer) and global/message shortcuts."""
 
@@ -35,7 +45,11 @@ class CommandsKit(KitBase):
             response_url=self._response_url(channel_id=channel_id, user_id=user_id),
             trigger_id=self._trigger_id(user_id),
         )
-        return self._post_form(fields)
+        response = self._post_form(fields)
+        answer = command_answer(response)
+        if self.fake is not None and answer is not None:
+            self.fake.show_command_answer(fields["response_url"], answer)
+        return response
 
     def command(
         self,

@@ -317,6 +317,26 @@ class WebApi:
             target.uses += 1
         return self._answer_response_url(recorded, {"ok": True}, 200)
 
+    def show_command_answer(self, response_url: str, answer: JsonDict) -> None:
+        """What Slack does with the body of an app's answer to a slash command: shows it to
+        the person as it would a post to the command's ``response_url`` (ephemeral unless
+        ``in_channel``), without using up that URL. A body that is no valid message is
+        refused, as Slack shows the person an error instead. Logged as ``command_answer``."""
+        url_id = response_url.rpartition(RESPONSE_URL_PREFIX)[2]
+        recorded = {**answer, "response_url": response_url}
+        with self.ws.lock:
+            if url_id not in self.ws.response_urls:
+                self.log.record(
+                    "command_answer", recorded, {"ok": False, "error": "not_found"}, status=404
+                )
+                return
+            try:
+                self._apply_response(url_id, answer)
+            except SlackApiError as error:
+                self.log.record("command_answer", recorded, error.to_json(), status=400)
+                return
+        self.log.record("command_answer", recorded, {"ok": True})
+
     def _answer_response_url(self, params: JsonDict, body: JsonDict, status: int) -> HttpReply:
         self.log.record("response_url", params, body, status=status)
         return HttpReply.json(body, status)

@@ -24,7 +24,7 @@ def make_team(app: RunningApp, name: str, manager: str, members: list[str]) -> N
 
 
 def last_reply(app: RunningApp) -> str:
-    return str(app.visible("response_url")[-1]["text"])
+    return str(app.answers()[-1]["text"])
 
 
 def test_only_admins_see_or_change_settings(app: RunningApp) -> None:
@@ -80,7 +80,7 @@ def test_an_admin_adds_renames_and_retires_a_value(app: RunningApp) -> None:
         assert [k.value_key for k in kudos] == ["ownership"]  # old kudos keep their value
     app.slack.slash_command("/kudos", f"<@{ANA}> #compromiso again", user_id=EMMA)
     app.settle()
-    assert "compromiso" in json.dumps(app.visible("response_url")[-1])
+    assert "compromiso" in json.dumps(app.answers()[-1])
 
 
 def test_an_admin_adds_a_custom_question_to_a_drivers_rotation_and_retires_one(
@@ -137,7 +137,7 @@ def test_anyone_sees_what_aplauso_keeps_about_them_and_that_answers_are_not_link
     app.settle()
     app.slack.slash_command("/aplauso", "my data", user_id=ANA)
     app.settle()
-    reply = app.visible("response_url")[-1]
+    reply = app.answers()[-1]
     shown = str(reply["blocks"])
     assert "1 recibidos" in shown
     assert "sin ningún vínculo contigo" in shown
@@ -154,7 +154,7 @@ def test_admins_get_a_company_report_with_the_team_by_team_kudos_map(app: Runnin
     make_admin(app, CARMEN)
     app.slack.slash_command("/aplauso", "report", user_id=CARMEN)
     app.settle()
-    report = str(app.visible("response_url")[-1]["blocks"])
+    report = str(app.answers()[-1]["blocks"])
     assert "Sales" in report
     assert "IT" in report
 
@@ -162,9 +162,9 @@ def test_admins_get_a_company_report_with_the_team_by_team_kudos_map(app: Runnin
 def test_help_lists_the_active_values_in_the_readers_language(app: RunningApp) -> None:
     app.runtime.services.people.refresh_directory()
     app.slack.slash_command("/aplauso", "", user_id=EMMA)
-    english = str(app.visible("response_url")[-1]["blocks"])
+    english = str(app.answers()[-1]["blocks"])
     app.slack.slash_command("/aplauso", "dance", user_id=CARMEN)
-    spanish = str(app.visible("response_url")[-1]["blocks"])
+    spanish = str(app.answers()[-1]["blocks"])
     values = app.runtime.services.kudos.values()
     assert values
     assert all(value.label("en") in english for value in values)

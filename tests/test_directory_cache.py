@@ -67,7 +67,7 @@ def test_a_newcomer_announced_by_team_join_gives_their_first_kudos_without_a_loo
     reply = app.slack.slash_command("/kudos", f"<@{ANA}> #helpful gracias", user_id=NEWCOMER)
     assert reply.status == 200
     assert users_info_about(app, NEWCOMER) == 1  # known already: no look-up for the kudos
-    [confirmation] = app.visible("response_url")
+    [confirmation] = app.answers()
     assert confirmation["text"] == t("es", "kudos.confirm.sent", receivers=f"<@{ANA}>")
 
 
@@ -100,7 +100,7 @@ def test_the_directory_is_loaded_once_at_start_and_then_kudos_need_no_look_up(
     assert len(app.fake.calls_to("users.list")) == 1
     app.slack.slash_command("/kudos", f"<@{ANA}> #helpful thanks for the review", user_id=EMMA)
     assert [call.params.get("user") for call in app.fake.calls_to("users.info")] == []
-    assert len(app.visible("response_url")) == 1
+    assert len(app.answers()) == 1
 
 
 def test_a_remembered_person_is_answered_in_their_language_without_the_database(

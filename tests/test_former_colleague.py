@@ -80,9 +80,9 @@ def luis_thanked_twice_then_left(app: RunningApp) -> None:
 
 
 def answer(app: RunningApp, command: str, text: str, user_id: str) -> str:
-    before = len(app.visible("response_url"))
+    before = len(app.answers())
     assert app.slack.slash_command(command, text, user_id=user_id).status == 200
-    [reply] = app.visible("response_url")[before:]
+    [reply] = app.answers()[before:]
     return json.dumps(reply, ensure_ascii=False)
 
 

@@ -5,25 +5,41 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot import handoff
+from bot.adapters.replies import reply_privately
 from bot.background_server import BackgroundServer
 from bot.executor import TrackingExecutor
 from bot.http_server import AplausoWSGI
 from bot.surfaces import Surfaces
-from sandbox.fake_slack import FakeSlack
+from sandbox.fake_slack import GENERAL_CHANNEL_ID, FakeSlack
 from sandbox.slack_requests import SignedSlackClient
 from storage.db import HealthProbe, make_engine
 
 SECRET = "handoff-secret"
 
 
+@dataclass(frozen=True)
+class Served:
+    surfaces: Surfaces
+    slack: SignedSlackClient
+    executor: TrackingExecutor
+    fake: FakeSlack
+
+
 @pytest.fixture
-def bolt(tmp_path: Any) -> Iterator[tuple[Surfaces, SignedSlackClient, TrackingExecutor]]:
+def bolt(served: Served) -> tuple[Surfaces, SignedSlackClient, TrackingExecutor]:
+    return served.surfaces, served.slack, served.executor
+
+
+@pytest.fixture
+def served(tmp_path: Any) -> Iterator[Served]:
     with FakeSlack() as fake:
         executor = TrackingExecutor(4)
         app = App(
@@ -34,11 +50,8 @@ def bolt(tmp_path: Any) -> Iterator[tuple[Surfaces, SignedSlackClient, TrackingE
         )
         engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
         with BackgroundServer(AplausoWSGI(app, HealthProbe(engine), SECRET)) as server:
-            yield (
-                Surfaces(app, executor),
-                SignedSlackClient(server.url, SECRET, fake=fake),
-                executor,
-            )
+            slack = SignedSlackClient(server.url, SECRET, fake=fake)
+            yield Served(Surfaces(app, executor), slack, executor, fake)
         executor.shutdown(wait=True)
         engine.dispose()
 
@@ -99,3 +112,76 @@ def test_events_are_acknowledged_and_their_listener_runs_on_the_pool(
     assert executor.wait_idle(5)
     assert len(seen) == 1
     assert seen[0] != threading.current_thread().name
+
+
+def reply_from(surfaces: Surfaces, name: str, *, after: threading.Event | None = None) -> None:
+    """A command whose listener replies privately without acknowledging first (as `/kudos`
+    does); with `after`, only once that event is set."""
+
+    @surfaces.command(name)
+    def replies(respond: Respond, context: Any, command: dict[str, Any]) -> None:
+        if after is not None:
+            after.wait(10)
+        reply_privately(
+            respond=respond,
+            client=context.client,
+            channel_id=None,
+            user_id=str(command["user_id"]),
+            text="recorded, thank you",
+        )
+
+
+def test_a_command_answered_before_its_acknowledgement_is_answered_in_it(
+    served: Served,
+) -> None:
+    reply_from(served.surfaces, "/quick")
+    response = served.slack.slash_command("/quick", "hi", user_id="U1")
+    assert served.executor.wait_idle(5)
+    assert response.json == {"text": "recorded, thank you", "response_type": "ephemeral"}
+    assert [c.params["text"] for c in served.fake.private_answers() if c.ok] == [
+        "recorded, thank you"
+    ]
+    assert served.fake.calls_to("command_answer")[0].ok
+    assert served.fake.calls_to("response_url") == []  # no second call to Slack
+
+
+def test_a_reply_later_than_the_acknowledgement_takes_the_response_url(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handoff, "ACK_TIMEOUT_SECONDS", 0.2)
+    release = threading.Event()
+    reply_from(served.surfaces, "/late", after=release)
+    response = served.slack.slash_command("/late", "hi", user_id="U1")
+    assert response.status == 200
+    assert response.body == ""  # Slack got its empty answer in time
+    release.set()
+    assert served.executor.wait_idle(5)
+    assert served.fake.calls_to("command_answer") == []
+    [posted] = [c for c in served.fake.private_answers() if c.ok]
+    assert posted.method == "response_url"
+    assert posted.params["text"] == "recorded, thank you"
+
+
+def test_a_click_is_acknowledged_empty_and_answered_through_its_response_url(
+    served: Served,
+) -> None:
+    """Slack shows nothing of the answer to a button click: the reply must not ride in it."""
+    surfaces = served.surfaces
+
+    @surfaces.action("press")
+    def pressed(respond: Respond, context: Any, body: dict[str, Any]) -> None:
+        reply_privately(
+            respond=respond,
+            client=context.client,
+            channel_id=None,
+            user_id=str(body["user"]["id"]),
+            text="pressed",
+        )
+
+    response = served.slack.block_action(
+        "press", user_id="U1", value="x", channel_id=GENERAL_CHANNEL_ID, message={"ts": "1.0"}
+    )
+    assert served.executor.wait_idle(5)
+    assert response.body == ""
+    [posted] = [c for c in served.fake.private_answers() if c.ok]
+    assert (posted.method, posted.params["text"]) == ("response_url", "pressed")

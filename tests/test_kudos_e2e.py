@@ -49,7 +49,10 @@ def test_slash_kudos_thanks_two_people_with_a_value(app: RunningApp) -> None:
     )  # fmt: skip
     assert response.status == 200
     assert kudos_rows(app) == [(EMMA, (ANA, LUIS), "helpful", "command")]
-    [confirmation] = app.visible("response_url")
+    [confirmation] = app.answers()
+    assert response.json is not None
+    assert response.json["text"] == confirmation["text"]
+    assert app.visible("response_url") == []  # answered in the acknowledgement: one call less
     assert confirmation["response_type"] == "ephemeral"
     assert "3" in text_of(confirmation)  # kudos left today
     assert views.UNDO_ACTION in text_of(confirmation)
@@ -72,7 +75,7 @@ def test_plain_at_names_are_resolved_through_the_directory(app: RunningApp) -> N
 
 def test_an_unknown_name_is_explained_and_the_text_given_back(app: RunningApp) -> None:
     app.slack.slash_command("/kudos", "@nobodyhere thanks a lot", user_id=EMMA)
-    [reply] = app.visible("response_url")
+    [reply] = app.answers()
     assert "nobodyhere" in text_of(reply)
     assert "thanks a lot" in text_of(reply)
     assert kudos_rows(app) == []
@@ -85,12 +88,12 @@ def test_a_user_group_thanks_every_member_and_counts_once(app: RunningApp) -> No
     [(giver, receivers, value, _)] = kudos_rows(app)
     assert (giver, value) == (ANA, "reliable")
     assert set(receivers) == {"U17PABLO", "U18GRACE", "U19TOMAS", "U20HANNAH", "U21RAUL", EMMA}
-    assert "4" in text_of(app.visible("response_url")[0])
+    assert "4" in text_of(app.answers()[0])
 
 
 def test_self_kudos_is_refused_kindly(app: RunningApp) -> None:
     app.slack.slash_command("/kudos", f"<@{EMMA}> I am great", user_id=EMMA)
-    [reply] = app.visible("response_url")
+    [reply] = app.answers()
     assert "yourself" in text_of(reply)
     assert "I am great" in text_of(reply)
     assert kudos_rows(app) == []
@@ -104,7 +107,7 @@ def test_over_the_limit_the_giver_sees_the_limit_and_gets_the_text_back(app: Run
     app.settle()
     app.slack.slash_command("/kudos", f"<@{NOAH}> one more please", user_id=EMMA)
     app.settle()
-    last = app.visible("response_url")[-1]
+    last = app.answers()[-1]
     assert "5" in text_of(last)
     assert "one more please" in text_of(last)
     assert len(kudos_rows(app)) == 1
@@ -113,7 +116,7 @@ def test_over_the_limit_the_giver_sees_the_limit_and_gets_the_text_back(app: Run
 def test_a_5000_character_kudos_is_refused_with_the_text_returned(app: RunningApp) -> None:
     long_text = "gracias " * 625
     app.slack.slash_command("/kudos", f"<@{ANA}> {long_text}", user_id=EMMA)
-    [reply] = app.visible("response_url")
+    [reply] = app.answers()
     assert "1000" in text_of(reply) or "1,000" in text_of(reply)
     assert kudos_rows(app) == []
 
@@ -123,12 +126,12 @@ def test_an_unknown_hashtag_saves_the_kudos_without_a_value_and_lists_the_values
 ) -> None:
     app.slack.slash_command("/kudos", f"<@{ANA}> #rockstar you rock", user_id=EMMA)
     assert kudos_rows(app) == [(EMMA, (ANA,), None, "command")]
-    assert "rockstar" in text_of(app.visible("response_url")[0])
+    assert "rockstar" in text_of(app.answers()[0])
 
 
 def test_kudos_help_explains_every_way_to_give(app: RunningApp) -> None:
     app.slack.slash_command("/kudos", "help", user_id=EMMA)
-    [reply] = app.visible("response_url")
+    [reply] = app.answers()
     assert "/kudos" in text_of(reply)
     assert ":clap:" in text_of(reply)
 

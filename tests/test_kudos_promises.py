@@ -35,7 +35,7 @@ def met(app: RunningApp, user_id: str) -> None:
 def kudos_help(app: RunningApp, user_id: str) -> str:
     app.slack.slash_command("/kudos", "help", user_id=user_id)
     app.settle()
-    reply = app.visible("response_url")[-1]
+    reply = app.answers()[-1]
     return text_of(reply)
 
 
@@ -104,7 +104,7 @@ def test_without_any_channel_the_modal_offers_no_celebration(
         state_values=state, private_metadata=view.get("private_metadata", ""),
     )  # fmt: skip
     app.settle()
-    confirmation = text_of(app.visible("response_url")[-1])
+    confirmation = text_of(app.answers()[-1])
     assert t(lang, "kudos.confirm.sent", receivers=f"<@{NOAH}>") in confirmation
     assert t(lang, "kudos.confirm.private") not in confirmation  # "not posted in the kudos channel"
 
@@ -184,7 +184,7 @@ def test_the_fake_serves_emoji_list_only_with_the_emoji_read_scope() -> None:
 def aplauso_help(app: RunningApp, user_id: str) -> str:
     app.slack.slash_command("/aplauso", "help", user_id=user_id)
     app.settle()
-    return text_of(app.visible("response_url")[-1])
+    return text_of(app.answers()[-1])
 
 
 @pytest.mark.parametrize(("reader", "lang"), READERS)

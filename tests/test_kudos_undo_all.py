@@ -136,7 +136,7 @@ def met(app: RunningApp, user_id: str) -> None:
 
 def confirmation(app: RunningApp) -> str:
     app.settle()
-    [reply] = app.visible("response_url")
+    [reply] = app.answers()
     return text_of(reply)
 
 

@@ -94,7 +94,7 @@ def give_at(app: RunningApp, moment: datetime, giver: str, receiver: str, words:
 def ask(app: RunningApp, command: str, text: str, user_id: str) -> dict[str, Any]:
     app.runtime.services.people.refresh_directory()  # each reader's language, from Slack
     assert app.slack.slash_command(command, text, user_id=user_id).status == 200
-    reply = app.visible("response_url")[-1]
+    reply = app.answers()[-1]
     assert reply["response_type"] == "ephemeral"
     return reply
 

@@ -33,7 +33,7 @@ def wait_for(condition: Callable[[], Any], timeout: float) -> Any:
 
 def reply_to(app: RunningApp, command: SlackResponse) -> list[dict[str, Any]]:
     url = command.sent["response_url"]
-    return [c.params for c in app.fake.calls_to("response_url") if c.params["response_url"] == url]
+    return [c.params for c in app.fake.private_answers() if c.params["response_url"] == url]
 
 
 def kudos_by(app: RunningApp, giver_id: str) -> list[tuple[str, ...]]:

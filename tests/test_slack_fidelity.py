@@ -34,7 +34,8 @@ RANDOM, LEADS, SALES = "C0RANDOM", "G0LEADS", "C0SALES"  # no bot in #random nor
 
 
 def answers_to(app: RunningApp, user_id: str) -> list[dict[str, Any]]:
-    """Everything the app showed one person privately: response_url posts, ephemerals, DMs."""
+    """Everything the app showed one person privately: command answers, response_url posts,
+    ephemerals, DMs."""
     app.settle()
     shown = url_posts(app)
     shown += [
@@ -51,9 +52,10 @@ def text_of(shown: object) -> str:
 
 
 def url_posts(app: RunningApp) -> list[dict[str, Any]]:
-    """What the app posted to response_urls (and Slack accepted), oldest first."""
+    """What the app answered privately, in a command's answer or a response_url post (and
+    Slack accepted), oldest first."""
     app.settle()
-    return [c.params for c in app.fake.calls_to("response_url") if c.ok]
+    return [c.params for c in app.fake.private_answers() if c.ok]
 
 
 def post_json(url: str, body: dict[str, Any]) -> None:

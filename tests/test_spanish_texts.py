@@ -102,7 +102,7 @@ def test_a_spanish_speaker_asking_for_kudos_help_reads_it_all_in_spanish(
 ) -> None:
     app.runtime.services.people.meet("U03LUIS")  # Aplauso has learned Luis reads Spanish
     app.slack.slash_command("/kudos", "help", user_id="U03LUIS")
-    [reply] = app.visible("response_url")
+    [reply] = app.answers()
     shown = json.dumps(reply, ensure_ascii=False)
     assert "Cómo dar un reconocimiento" in shown
     for english in (*shortcut_names(), "(optional)"):

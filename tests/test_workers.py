@@ -114,7 +114,7 @@ def test_serve_runs_one_worker_per_core_and_the_jobs_in_exactly_one(
         assert stop(process) == 0
     assert server_log(env).count(SEAT_TAKEN) == 1
     assert count_kudos(database_url) == 20  # each recorded once
-    assert len(fake.calls_to("response_url")) == 20  # each giver told once
+    assert len(fake.private_answers()) == 20  # each giver told once
 
 
 def test_sigterm_lets_the_work_after_each_answer_finish(

@@ -2,15 +2,17 @@
 
 People run `/kudos` and shortcuts in channels and DMs the bot was never invited to. There an
 ephemeral (`chat.postEphemeral`) fails with `not_in_channel` or `channel_not_found`, so every
-private answer tries, in order: the request's `response_url` (it works in any conversation,
-bot member or not, for 30 minutes), an ephemeral in the channel, and a DM from the app, which
-always reaches the person. Whatever the route, the answer is not lost.
+private answer tries, in order: the acknowledgement of a slash command that has not been
+answered yet (Slack shows its body to the person, see bot/handoff.py), the request's
+`response_url` (it works in any conversation, bot member or not, for 30 minutes), an ephemeral
+in the channel, and a DM from the app, which always reaches the person. Whatever the route, the
+answer is not lost.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -24,6 +26,13 @@ Message = tuple[str, list[dict[str, Any]] | None]
 """What a view renders: the fallback text and the blocks."""
 
 HTTP_OK = 200
+
+
+@runtime_checkable
+class AnswersInAck(Protocol):
+    """A listener's `respond` that can still put a reply in the request's acknowledgement."""
+
+    def answer_in_ack(self, text: str, blocks: list[dict[str, Any]] | None) -> bool: ...
 
 
 def responder(response_url: str | None) -> Respond | None:
@@ -128,6 +137,8 @@ def _reply(
     blocks: list[dict[str, Any]] | None,
     thread_ts: str | None,
 ) -> bool:
+    if isinstance(respond, AnswersInAck) and respond.answer_in_ack(text, blocks):
+        return True
     if respond is not None and respond.response_url and _by_response_url(respond, text, blocks):
         return True
     if channel_id and _by_ephemeral(client, channel_id, user_id, text, blocks, thread_ts):

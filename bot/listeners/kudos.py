@@ -189,11 +189,14 @@ def _register_typed(
     def kudos_command(
         ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
     ) -> None:
-        """`/kudos` alone opens the modal, `/kudos help` explains, anything else is a kudos."""
-        ack()
+        """`/kudos` alone opens the modal, `/kudos help` explains, anything else is a kudos.
+
+        Only the modal is acknowledged first; every other answer is ready in milliseconds and
+        rides in the acknowledgement (bot/handoff.py), or the response_url when it is late."""
         text = str(command.get("text") or "").strip()
         channel_id = command.get("channel_id")
         if not text:  # the response_url answers the giver here, even where the bot is not
+            ack()
             where = {"channel": channel_id, "response_url": command.get("response_url")}
             _open_draft(kudos, context, trigger_id_of(command), ModalDraft(where))
             return

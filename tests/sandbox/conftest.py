@@ -104,6 +104,14 @@ def bolt(fake: FakeSlack) -> Iterator[BoltHarness]:
         ack()
         respond(text=f"you said {body['text']}")
 
+    @app.command("/answer")
+    def answer(ack: Any, body: dict[str, Any]) -> None:
+        """Answers in the acknowledgement itself: "blocks" sends a block Slack refuses."""
+        if body["text"] == "blocks":
+            ack(text="broken", blocks=[{"type": "no_such_block"}])
+        else:
+            ack(text=f"you said {body['text']}")
+
     @app.shortcut("give_kudos")
     def shortcut(ack: Any, body: dict[str, Any]) -> None:
         ack()

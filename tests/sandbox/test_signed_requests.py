@@ -73,6 +73,34 @@ def test_respond_through_the_response_url_reaches_the_fake(
     assert fake.ephemerals("U_ANA")[-1]["text"] == "you said hello"
 
 
+def test_a_message_in_the_answer_to_a_command_is_shown_to_the_person_alone(
+    bolt: BoltHarness, fake: FakeSlack
+) -> None:
+    answer = bolt.kit.slash_command("/answer", "hello", user_id="U_ANA", channel_id="C_TEAM")
+    assert answer.body == "you said hello"  # Bolt answers a lone text as plain text
+    [shown] = fake.calls_to("command_answer")
+    assert shown.ok
+    assert shown.params["response_url"] == answer.sent["response_url"]
+    assert fake.ephemerals("U_ANA")[-1]["text"] == "you said hello"
+    assert fake.calls_to("response_url") == []  # the URL stays unused, for later answers
+
+
+def test_an_answer_slack_cannot_show_is_refused_like_a_bad_post(
+    bolt: BoltHarness, fake: FakeSlack
+) -> None:
+    bolt.kit.slash_command("/answer", "blocks", user_id="U_ANA", channel_id="C_TEAM")
+    [refused] = fake.calls_to("command_answer")
+    assert not refused.ok
+    assert refused.response["error"] == "invalid_blocks"
+    assert fake.ephemerals("U_ANA") == []
+    assert fake.private_answers() == [refused]
+
+
+def test_an_empty_answer_shows_nothing(bolt: BoltHarness, fake: FakeSlack) -> None:
+    bolt.kit.slash_command("/echo", "hello", user_id="U_ANA", channel_id="C_TEAM")
+    assert fake.calls_to("command_answer") == []
+
+
 def test_a_modal_submission_closes_it_and_errors_keep_it_open(
     bolt: BoltHarness, fake: FakeSlack
 ) -> None:

@@ -37,6 +37,12 @@ class RunningApp:
         """Waits until every listener has finished the work it does after acknowledging."""
         assert self.runtime.executor.wait_idle(timeout=15), "listeners still busy after 15 s"
 
+    def answers(self) -> list[dict[str, Any]]:
+        """What the person who asked was shown privately, as Slack accepted it: the answer to
+        their slash command and posts to response URLs, oldest first."""
+        self.settle()
+        return [call.params for call in self.fake.private_answers() if call.ok]
+
     def visible(self, method: str) -> list[dict[str, Any]]:
         self.settle()
         return [call.params for call in self.fake.calls_to(method) if call.ok]

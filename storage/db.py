@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
@@ -65,12 +64,16 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         scope = _current_scope()
+        waits = connection.connection.info  # lives as long as the SQLite connection
+        sqlite = connection.connection.driver_connection
         if scope is not None and scope.reading:
+            _busy_timeout(sqlite, waits, SQLITE_BUSY_TIMEOUT_MS)
             connection.exec_driver_sql("BEGIN")
         else:
             deadline = scope.deadline if scope else time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
             try:
-                _begin_immediate(connection.connection.driver_connection, deadline)
+                _busy_timeout(sqlite, waits, 0)
+                _begin_immediate(sqlite, deadline)
             except sqlite3.Error as error:  # a timeout is logged as one; others as the error
                 if scope is not None:
                     scope.gave_up = _is_locked(error)
@@ -90,27 +93,37 @@ def _is_locked(error: sqlite3.Error) -> bool:
     return "locked" in str(error)
 
 
+def _busy_timeout(sqlite: sqlite3.Connection, waits: dict[str, Any], milliseconds: int) -> None:
+    """Sets the connection's busy timeout, unless it is set so already.
+
+    A writer begins with none (see `_begin_immediate`) and keeps none through its transaction:
+    it holds the write lock from BEGIN IMMEDIATE on, and under WAL nothing it then does waits
+    for another connection. A reader, which can meet a checkpoint's brief lock, gets SQLite's
+    own wait back. Setting it only on a change spares the two statements per transaction that
+    setting and restoring it cost on the path of every recorded kudos.
+    """
+    if waits.get("busy_timeout_ms", SQLITE_BUSY_TIMEOUT_MS) != milliseconds:
+        sqlite.execute(f"PRAGMA busy_timeout={milliseconds}")
+        waits["busy_timeout_ms"] = milliseconds
+
+
 def _begin_immediate(sqlite: sqlite3.Connection, deadline: float) -> None:
-    """BEGIN IMMEDIATE, tried again every millisecond while another process writes.
+    """BEGIN IMMEDIATE, tried again every millisecond while another process writes; the
+    connection's busy timeout is 0 here, so a try fails at once instead of waiting.
 
     SQLite's own busy wait sleeps ever longer between tries (up to 100 ms), so a writer of
     another process that kept taking the lock in short transactions (a job's loop) left it
     waiting seconds: in the soak, requests waited 1.3-1.8 s while no transaction held the
-    lock even 0.1 s. The busy timeout stays for every other statement.
+    lock even 0.1 s.
     """
-    sqlite.execute("PRAGMA busy_timeout=0")
-    try:
-        while True:
-            try:
-                sqlite.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if not _is_locked(error) or time.monotonic() > deadline:
-                    raise
-            time.sleep(SQLITE_RETRY_SECONDS)
-    finally:
-        with contextlib.suppress(sqlite3.Error):  # a broken connection: its own error wins
-            sqlite.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    while True:
+        try:
+            sqlite.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_locked(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(SQLITE_RETRY_SECONDS)
 
 
 def sqlite_file(database_url: str | URL) -> str | None:

@@ -11,12 +11,19 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import InvalidRequestError
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
-from storage.db import check_database, make_engine, sqlite_file
+from storage.db import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    check_database,
+    connection_scope,
+    make_engine,
+    session_scope,
+    sqlite_file,
+)
 from storage.migrate import MIGRATIONS_DIR, head_revision, upgrade
 from storage.models import Person
 from storage.unit_of_work import Database
@@ -157,3 +164,27 @@ def test_only_a_sqlite_file_is_named_as_one(url: str, file: str | None) -> None:
     """What gets a replay file, a checkpointer, a read-write health probe and the doctor's
     "no such file" check: a file on disk, never memory or a server."""
     assert sqlite_file(url) == file
+
+
+def test_writers_begin_without_a_busy_wait_and_readers_keep_sqlites(tmp_path: Path) -> None:
+    """A writer tries BEGIN IMMEDIATE every millisecond itself (SQLite's own wait backs off to
+    100 ms sleeps), so its connection waits for nothing; a reader keeps SQLite's wait. The
+    setting changes only when the use does: writer after writer sets nothing again."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    statements: list[str] = []
+
+    def busy_timeout(connection: Connection) -> int:
+        return int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+
+    with connection_scope(engine) as connection:
+        connection.connection.driver_connection.set_trace_callback(statements.append)
+        assert busy_timeout(connection) == 0
+    with connection_scope(engine) as connection:  # the same pooled connection
+        assert busy_timeout(connection) == 0
+    with session_scope(engine, reading=True) as session:
+        assert busy_timeout(session.connection()) == SQLITE_BUSY_TIMEOUT_MS
+    with connection_scope(engine) as connection:
+        assert busy_timeout(connection) == 0
+    engine.dispose()
+    settings = [s for s in statements if s.startswith("PRAGMA busy_timeout=")]
+    assert settings == [f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}", "PRAGMA busy_timeout=0"]

@@ -24,9 +24,11 @@ from engagement.services import Services
 def register_all(app: App, services: Services, executor: TrackingExecutor) -> Surfaces:
     surfaces = Surfaces(app, executor)
     errors.register(app)
+    # Bolt tries listeners in this order, each at a cost: the most frequent request, a kudos,
+    # meets its listener first.
+    kudos.register(surfaces, services)
     aplauso.register(surfaces, services)
     home.register(surfaces, services)
-    kudos.register(surfaces, services)
     kudos_follow.register(surfaces, services)
     leaderboards.register(surfaces, services)
     people.register(surfaces, services)

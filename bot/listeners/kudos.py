@@ -176,15 +176,6 @@ def _register_typed(
 ) -> None:
     """Kudos typed as text: an @mention of the app, or `/kudos`."""
 
-    @surfaces.event("app_mention")
-    def mentioned(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-        text = str(event.get("text") or "")
-        source_key = f"event:{body.get('event_id') or ''}"
-        channel_id, ts, thread = event.get("channel"), event.get("ts"), event.get("thread_ts")
-        _give_typed(
-            kudos, context, None, channel_id, text, SourceKind.MENTION, source_key, ts, thread
-        )
-
     @surfaces.command("/kudos")
     def kudos_command(
         ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
@@ -213,6 +204,15 @@ def _register_typed(
             return
         source_key = f"command:{command.get('trigger_id') or command.get('response_url')}"
         _give_typed(kudos, context, respond, channel_id, text, SourceKind.COMMAND, source_key)
+
+    @surfaces.event("app_mention")
+    def mentioned(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        text = str(event.get("text") or "")
+        source_key = f"event:{body.get('event_id') or ''}"
+        channel_id, ts, thread = event.get("channel"), event.get("ts"), event.get("thread_ts")
+        _give_typed(
+            kudos, context, None, channel_id, text, SourceKind.MENTION, source_key, ts, thread
+        )
 
 
 def _register_modal(surfaces: Surfaces, kudos: KudosService) -> None:

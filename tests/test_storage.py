@@ -177,7 +177,9 @@ def test_writers_begin_without_a_busy_wait_and_readers_keep_sqlites(tmp_path: Pa
         return int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
 
     with connection_scope(engine) as connection:
-        connection.connection.driver_connection.set_trace_callback(statements.append)
+        sqlite = connection.connection.driver_connection
+        assert sqlite is not None
+        sqlite.set_trace_callback(statements.append)
         assert busy_timeout(connection) == 0
     with connection_scope(engine) as connection:  # the same pooled connection
         assert busy_timeout(connection) == 0

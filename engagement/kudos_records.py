@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from engagement.directory import ProfileFetcher, ensure_person, is_targetable, language_of
 from engagement.errors import DomainError
@@ -156,7 +157,7 @@ def given_from_row(uow: UnitOfWork, kudos: Kudos, remaining: int, *, duplicate: 
 
 
 def _given(
-    kudos: Kudos, receiver_ids: tuple[str, ...], value: ValueInfo | None, remaining: int
+    kudos: Kudos | _Stored, receiver_ids: tuple[str, ...], value: ValueInfo | None, remaining: int
 ) -> GivenKudos:
     assert kudos.id is not None
     return GivenKudos(
@@ -196,25 +197,31 @@ def record_kudos(
 ) -> Recorded:
     """Records a kudos once per Slack source (a retry returns the first one, as a duplicate).
 
-    Inside the transaction only the source key, the giver's units today and the teams are
-    read: people come from the look-ups before it, settings and values from the process's copy.
+    Inside the transaction only the giver's units today and the teams are read: people come
+    from the look-ups before it, settings and values from the process's copy. The source key
+    is not looked up first: the insert itself finds a twin (its unique key), and a rule that
+    refuses a retry (the first delivery used up the day's kudos, say) is asked afterwards
+    whether the source is recorded already. A statement less on the path of every kudos.
     """
     settings = uow.settings.snapshot().settings
     uow.people.lock(request.giver_id, *addressed.receiver_ids)  # before any write, in order
     giver = _person(uow, request.giver_id, fetch, now)
-    if uow.kudos.id_by_source_key(request.source_key) is not None:
-        return _twin(uow, request, giver, now, remaining_today(uow, giver, now))
     values = active_values(uow)
-    message, value, unknown = _words(request, values)
-    receivers, skipped = _sort_receivers(uow, giver.user_id, addressed.receiver_ids, fetch, now)
-    units = limit_units(addressed.named, addressed.usergroups, len(receivers))
-    uow.people.lock(giver.user_id)
-    remaining = remaining_today(uow, giver, now)
-    allowance = (units, remaining, settings.kudos_daily_limit)
-    message = _checked(message, giver, receivers, skipped, allowance)
+    try:
+        message, value, unknown = _words(request, values)
+        receivers, skipped = _sort_receivers(uow, giver.user_id, addressed.receiver_ids, fetch, now)
+        units = limit_units(addressed.named, addressed.usergroups, len(receivers))
+        uow.people.lock(giver.user_id)
+        remaining = remaining_today(uow, giver, now)
+        allowance = (units, remaining, settings.kudos_daily_limit)
+        message = _checked(message, giver, receivers, skipped, allowance)
+    except DomainError:
+        if uow.kudos.id_by_source_key(request.source_key) is None:
+            raise
+        return _twin(uow, request, giver, now, remaining_today(uow, giver, now))
     teams = uow.teams.memberships([giver.user_id, *(person.user_id for person in receivers)])
     stored = _insert(uow, request, giver, receivers, teams, value, message, units, now)
-    if stored is None:  # a twin delivery won the race a moment ago
+    if stored is None:  # this source is recorded already: a retry, or a twin delivery
         return _twin(uow, request, giver, now, remaining)
     receiver_ids = tuple(person.user_id for person in receivers)
     given = replace(
@@ -264,6 +271,25 @@ def _twin(
     return Recorded(given, {}, uow.settings.snapshot().settings.default_language)
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """A kudos just inserted, as `_given` reads it: plain values, with no ORM object to build
+    and track for a row this transaction never reads back."""
+
+    id: int
+    giver_id: str
+    value_key: str | None
+    message: str
+    source_kind: str
+    source_key: str
+    limit_units: int
+    channel_id: str | None
+    message_ts: str | None
+    permalink: str | None
+    celebrate: bool
+    created_at: datetime
+
+
 def _insert(
     uow: UnitOfWork,
     request: KudosRequest,
@@ -274,26 +300,26 @@ def _insert(
     message: str,
     units: int,
     now: datetime,
-) -> Kudos | None:
+) -> _Stored | None:
     """The kudos as stored, or None when its source is already recorded."""
     receiver_ids = {person.user_id for person in receivers}
     team_links = [(m.team_id, "giver", m.user_id) for m in teams if m.user_id == giver.user_id]
     team_links += [(m.team_id, "receiver", m.user_id) for m in teams if m.user_id in receiver_ids]
-    kudos = Kudos(
-        giver_id=giver.user_id,
-        value_key=value.key if value else None,
-        message=message,
-        source_kind=request.source_kind.value,
-        source_key=request.source_key[:255],
-        limit_units=units,
-        channel_id=request.channel_id,
-        message_ts=request.message_ts,
-        permalink=request.permalink,
-        celebrate=request.celebrate,
-        created_at=now,
-    )
-    kudos.id = uow.kudos.insert(kudos, [person.user_id for person in receivers], team_links)
-    return kudos if kudos.id is not None else None
+    row: dict[str, Any] = {
+        "giver_id": giver.user_id,
+        "value_key": value.key if value else None,
+        "message": message,
+        "source_kind": request.source_kind.value,
+        "source_key": request.source_key[:255],
+        "limit_units": units,
+        "channel_id": request.channel_id,
+        "message_ts": request.message_ts,
+        "permalink": request.permalink,
+        "celebrate": request.celebrate,
+        "created_at": now,
+    }
+    kudos_id = uow.kudos.insert_row(row, [person.user_id for person in receivers], team_links)
+    return _Stored(kudos_id, **row) if kudos_id is not None else None
 
 
 def undo_kudos(

@@ -183,6 +183,20 @@ def test_the_same_slack_source_never_counts_twice(service: KudosService, slack: 
     assert len(slack.told) == 1
 
 
+def test_a_retry_of_the_kudos_that_used_up_the_day_is_its_twin_not_a_refusal(
+    service: KudosService, slack: FakeSlack
+) -> None:
+    """The rules see the day's kudos, the first delivery included: a retry of the one that
+    took the last of the allowance must still come back as that kudos, said nothing of."""
+    service.give(request("UANA", "ULUIS", "UMAX", "UEVE", key="a"))
+    last = service.give(request("UANA", "UZOE", "UIAN", key="b"))
+    again = service.give(request("UANA", "UZOE", "UIAN", key="b"))
+    assert again.duplicate
+    assert again.kudos_id == last.kudos_id
+    assert again.remaining_today == 0
+    assert len(slack.told) == 5  # the retry told nobody again
+
+
 def test_no_kudos_to_yourself(service: KudosService) -> None:
     error = refusal(service, request("UANA", "UANA"))
     assert (error.key, error.field) == ("kudos.errors.only_self", "receivers")

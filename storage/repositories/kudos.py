@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -111,10 +111,20 @@ class KudosRepository:
     def insert(
         self, kudos: Kudos, receiver_ids: Sequence[str], team_links: Sequence[tuple[int, str, str]]
     ) -> int | None:
-        """Inserts the kudos with its receivers and (team, role, user) links; None when its
-        source exists. The unique source key decides, inside the database, which of two racing
-        deliveries of the same Slack action is the real one."""
+        """`insert_row` with the values of a `Kudos`."""
         values = {name: getattr(kudos, name) for name in _KUDOS_COLUMNS}
+        return self.insert_row(values, receiver_ids, team_links)
+
+    def insert_row(
+        self,
+        values: Mapping[str, object],
+        receiver_ids: Sequence[str],
+        team_links: Sequence[tuple[int, str, str]],
+    ) -> int | None:
+        """Inserts the kudos (its columns' values; those left out take their defaults) with
+        its receivers and (team, role, user) links; None when its source exists. The unique
+        source key decides, inside the database, which of two racing deliveries of the same
+        Slack action is the real one."""
         statement = ignoring_duplicates(self._session.get_bind().dialect.name, _KUDOS)
         core = self._session.connection()  # Core statements: every kudos passes here
         kudos_id = core.execute(statement, values).scalar()

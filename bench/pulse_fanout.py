@@ -9,19 +9,25 @@ unused. Either way 10,000 people wait longer than they need to. And the exactly-
 the database must hold when the job runs on two instances at once.
 
 The script runs the real service, `PulseService.send_due`, with the real `SlackPulseMessenger` and
-the real `make_web_client` (429, 5xx and connection retry handlers), against the project's fake
-Slack on loopback with Slack's documented tiers enforced and `chat.postMessage` capped at
-`--rate-per-minute` (token bucket, burst of one second's allowance unless `--burst`, plus one
-message a second per DM channel). The fake runs in a child process, as Slack runs elsewhere:
-it keeps every DM and call it sees (about 40-50 KB per pulse DM), which would otherwise be
-counted in the job's memory, and its CPU would compete with the job's for the interpreter
-lock. People and teams are written straight into a fresh database (migrated by
-`open_database`), not fetched from `users.info`. The moment is a Tuesday 20:00 UTC, when
-everyone in the chosen zones is past the default pulse hour (Tuesday 10:00 local).
+the real `make_web_client` (429, 5xx and connection retry handlers) with a `SlackThrottle` as
+`bot.wiring` builds it, against the project's fake Slack on loopback with Slack's documented
+tiers enforced and `chat.postMessage` capped at `--rate-per-minute` (token bucket, burst of one
+second's allowance unless `--burst`, plus one message a second per DM channel). The fake runs
+in a child process, as Slack runs elsewhere: it keeps every DM and call it sees (about 40-50 KB
+per pulse DM), which would otherwise be counted in the job's memory, and its CPU would compete
+with the job's for the interpreter lock. People and teams are written straight into a fresh
+database (migrated by `open_database`), not fetched from `users.info`. The moment is a Tuesday
+20:00 UTC, when everyone in the chosen zones is past the default pulse hour (Tuesday 10:00
+local).
+
+The throttle starts `chat.postMessage` at `--pace` a minute, twice the fake's cap unless told:
+the app does not know Slack's cap and must learn it from the first 429s (`SlackThrottle.hold`).
+`--pace 0` builds the client without a throttle, as the bench did before the throttle learned.
 
     .venv/bin/python bench/pulse_fanout.py                       # 10,000 people, 6000/min cap
     .venv/bin/python bench/pulse_fanout.py --people 500          # a quick check
     .venv/bin/python bench/pulse_fanout.py --workers 2           # two concurrent job runs
+    .venv/bin/python bench/pulse_fanout.py --pace 0              # no throttle, for comparison
     .venv/bin/python bench/pulse_fanout.py \\
         --database-url postgresql+psycopg://aplauso:aplauso@127.0.0.1:5432/aplauso
 """
@@ -42,6 +48,7 @@ from bench.pulse_send import (
     METHOD,
     PER_CHANNEL_PER_SECOND,
     Measured,
+    SendRun,
     fake_answer,
     measure_send,
     prepare_fake,
@@ -60,8 +67,9 @@ from bench.support import (
 from bench.workloads.pulse_people import seed_in_child
 from bot.config import Settings
 from bot.wiring import open_database
+from engagement.pulse import SEND_WORKERS
 
-RETRY_SLEEP_SECONDS = 0.9  # a send this slow slept in slack-sdk's 429 handler (>= 1 s)
+RETRY_SLEEP_SECONDS = 0.9  # a send this slow waited out a 429 (Retry-After >= 1 s)
 MAX_EXAMPLES = 5
 SEED_TIMEOUT_SECONDS = 300.0
 SEND_SLACK_SECONDS = 600.0  # beyond the bucket's own time, before the run is declared hung
@@ -80,6 +88,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--burst", type=float, help="token bucket size (default: one second's allowance)"
     )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        metavar="PER_MINUTE",
+        help=f"{METHOD} pace the app's throttle starts from, for the workspace (default: twice "
+        "--rate-per-minute, so it must learn the cap; 0: no throttle)",
+    )
     parser.add_argument("--team-size", type=int, default=100, help="members per team")
     parser.add_argument(
         "--database-url",
@@ -94,6 +109,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.people < 1 or args.rate_per_minute <= 0 or args.workers < 1 or args.team_size < 1:
         parser.error("--people, --rate-per-minute, --workers and --team-size must be positive")
+    if args.pace is None:
+        args.pace = 2 * args.rate_per_minute
+    elif args.pace < 0:
+        parser.error("--pace must be 0 (no throttle) or positive")
     if args.burst is None:
         args.burst = max(1.0, args.rate_per_minute / 60)
     elif args.burst < 1:
@@ -133,6 +152,13 @@ def print_setup(args: argparse.Namespace, teams: int, seeding: float) -> None:
         "about 1 message/s per channel, which applies to each DM channel, so one DM "
         "per person never meets it)"
     )
+    if args.pace > 0:
+        print(
+            f"the app's throttle: {METHOD} from {args.pace:g}/min ({args.pace / 60:g}/s) for "
+            f"the workspace, a 1/{args.workers} share per worker, learning Slack's cap from 429s"
+        )
+    else:
+        print("the app's throttle: none (--pace 0); every 429 sleeps in slack-sdk's handler")
     libraries = f"slack-sdk {version('slack-sdk')}", f"SQLAlchemy {version('sqlalchemy')}"
     print(machine_line(*libraries) + "; fake Slack in a child process")
     print(
@@ -164,6 +190,7 @@ def print_outcome(args: argparse.Namespace, m: Measured, kind: str, rss_start: f
         f"DMs duplicated: {len(m.fake['duplicated'])}  (people the fake holds more than one DM for)"
     )
     print(f"429s served: {m.fake['429']} for {METHOD}, {m.fake['429_other']} for other methods")
+    print_throttles(args, m.run)
     print(
         f"peak memory of the job's process (ru_maxrss): {m.rss_sent:.0f} MB "
         f"({rss_start:.0f} MB at start, {m.rss_seeded:.0f} MB just before the send); "
@@ -178,12 +205,35 @@ def print_outcome(args: argparse.Namespace, m: Measured, kind: str, rss_start: f
     print(f"database: {kind}")
 
 
+def print_throttles(args: argparse.Namespace, run: SendRun) -> None:
+    """Where each worker's throttle started, what the 429s taught it, and when."""
+    if not run.throttles:
+        return
+    learned = [throttle.pace(METHOD) for throttle in run.throttles]
+    print(
+        f"throttle pace of {METHOD}: from {args.pace:g}/min, at the end "
+        + " + ".join(f"{pace:.0f}" for pace in learned)
+        + f" = {sum(learned):.0f}/min ({sum(learned) / 60:.1f}/s; the cap is "
+        f"{args.rate_per_minute / 60:g}/s)"
+    )
+    for index, throttle in enumerate(run.throttles):
+        lessons = ", ".join(
+            f"at {lesson.at:.1f} s {lesson.was / 60:.1f} -> {lesson.now / 60:.1f}/s"
+            for lesson in throttle.lessons
+        )
+        print(
+            f"  worker {index}: told of {throttle.holds} 429s; lessons: {lessons or 'none'}; "
+            f"calls waited {throttle.waited:.1f} s in all in the throttle"
+        )
+
+
 def print_costs(args: argparse.Namespace, m: Measured) -> None:
     """Where each DM's time went, what the claims say, and what a second run did."""
     run, fake, sql = m.run, m.fake, m.sql
     slack = sorted(run.slack_seconds)
     retried = [s for s in slack if s >= RETRY_SLEEP_SECONDS]
-    thread_seconds = run.wall * args.workers
+    thread_seconds = run.wall * args.workers * SEND_WORKERS
+    throttled = sum(throttle.waited for throttle in run.throttles)
     sent = max(1, run.sent)
     other = thread_seconds - sum(slack) - sql.seconds
     refused = ", ".join(f"{error} {n}" for error, n in fake["refused"].most_common()) or "none"
@@ -198,15 +248,19 @@ def print_costs(args: argparse.Namespace, m: Measured) -> None:
         print(f"  duplicated {uid}: {count} DMs")
     print(
         f"{METHOD} calls: {fake['posts']} ({len(fake['ok_at'])} ok; refused: {refused}); sends "
-        f"that slept in slack-sdk's 429 handler: {len(retried)}, {sum(retried):.1f} s in all"
+        f"that waited out a 429 (in the throttle's hold, or without one in slack-sdk's sleep): "
+        f"{len(retried)}, {sum(retried):.1f} s in all"
     )
     print(
-        f"per DM, per worker: {thread_seconds / sent * 1000:.2f} ms = Slack call "
+        f"per DM, per sending thread ({args.workers} x {SEND_WORKERS}): "
+        f"{thread_seconds / sent * 1000:.2f} ms = Slack call "
         f"{sum(slack) / sent * 1000:.2f} ms (p50 {percentile(slack, 0.5) * 1000:.2f}, "
-        f"p99 {percentile(slack, 0.99) * 1000:.2f}, max {slack[-1] * 1000 if slack else 0:.0f}) "
+        f"p99 {percentile(slack, 0.99) * 1000:.2f}, max {slack[-1] * 1000 if slack else 0:.0f}; "
+        f"of it waiting in the throttle {throttled / sent * 1000:.2f}) "
         f"+ SQL execute {sql.seconds / sent * 1000:.2f} ms ({sql.statements / sent:.1f} "
         f"statements, {sql.commits / sent:.1f} commits) + the rest (ORM, commits, "
-        f"message building, Python) {other / sent * 1000:.2f} ms"
+        f"message building, Python, waiting for the interpreter lock) "
+        f"{other / sent * 1000:.2f} ms"
     )
     own, machine = m.cpu.own, m.cpu.machine
     print(
@@ -254,7 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_setup(args, teams, seeding)
             bound = bucket_floor(args) + SEND_SLACK_SECONDS
             measured = measure_send(
-                database, settings, fake, workers=args.workers, bound=bound, trace=args.tracemalloc
+                database,
+                settings,
+                fake,
+                workers=args.workers,
+                bound=bound,
+                pace=args.pace,
+                trace=args.tracemalloc,
             )
         finally:
             database.dispose()

@@ -26,6 +26,7 @@ from bot.adapters.pulse_messenger import SlackPulseMessenger
 from bot.adapters.slack_directory import SlackDirectory
 from bot.config import Settings
 from bot.slack_client import make_web_client
+from bot.slack_throttle import SlackThrottle
 from engagement.clock import ManualClock
 from engagement.people import PeopleService
 from engagement.pulse import PulseService
@@ -84,6 +85,60 @@ def delivery_statuses(database: Database) -> tuple[Counter[str], dict[str, str]]
         if status != "sent"
     }
     return statuses, not_sent
+
+
+# -- the client, paced as in production ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A 429 that lowered a throttle's pace: when (seconds after the throttle was built), from
+    and to how many calls a minute."""
+
+    at: float
+    was: float
+    now: float
+
+
+class CountedThrottle(SlackThrottle):
+    """The real throttle, which also counts what it cost: the seconds calls waited in it (their
+    retries after a 429 included), the 429s it was told of, and each lesson."""
+
+    def __init__(self, *, share: float, per_minute: dict[str, float]) -> None:
+        super().__init__(share=share, per_minute=per_minute)
+        self._counts = threading.Lock()
+        self._born = time.perf_counter()
+        self.waited = 0.0
+        self.holds = 0
+        self.lessons: list[Lesson] = []
+
+    def acquire(self, method: str, *, background: bool | None = None) -> float:
+        """The real wait, added up."""
+        waited = super().acquire(method, background=background)
+        with self._counts:
+            self.waited += waited
+        return waited
+
+    def hold(self, method: str, seconds: float) -> None:
+        """The real hold and lesson, noted when the pace went down."""
+        was = self.pace(method)
+        super().hold(method, seconds)
+        now = self.pace(method)
+        with self._counts:
+            self.holds += 1
+            if now < was:
+                self.lessons.append(Lesson(time.perf_counter() - self._born, was, now))
+
+
+def paced_client(
+    settings: Settings, pace: float, share: float
+) -> tuple[WebClient, CountedThrottle | None]:
+    """The client as `bot.wiring.build_runtime` builds it, with `share` of the workspace and
+    chat.postMessage starting at `pace` a minute; pace 0 builds it without a throttle."""
+    if pace <= 0:
+        return make_web_client(settings), None
+    throttle = CountedThrottle(share=share, per_minute={METHOD: pace})
+    return make_web_client(settings, throttle=throttle), throttle
 
 
 # -- measuring the send -------------------------------------------------------------------
@@ -155,6 +210,7 @@ class SendRun:
     wall: float
     reports: list[RunReport]
     slack_seconds: list[float] = field(default_factory=list)
+    throttles: list[CountedThrottle] = field(default_factory=list)
 
     @property
     def sent(self) -> int:
@@ -172,10 +228,14 @@ class SendRun:
         return sum(r.failed for r in self.reports)
 
 
-def run_senders(database: Database, settings: Settings, workers: int, bound: float) -> SendRun:
+def run_senders(
+    database: Database, settings: Settings, workers: int, bound: float, pace: float
+) -> SendRun:
     """`workers` concurrent runs of the pulse job, as if the job fired on that many
-    instances at once, each with its own WebClient; timed from a common start to the last."""
-    clients = [make_web_client(settings) for _ in range(workers)]
+    instances at once, each with its own WebClient and throttle (a 1/`workers` share, as
+    `bot.wiring` gives each worker process); timed from a common start to the last."""
+    paced = [paced_client(settings, pace, 1 / workers) for _ in range(workers)]
+    clients = [client for client, _ in paced]
     messengers = [TimedMessenger(client) for client in clients]
     reports: list[RunReport | None] = [None] * workers
     errors: list[BaseException] = []
@@ -208,6 +268,7 @@ def run_senders(database: Database, settings: Settings, workers: int, bound: flo
         wall=wall,
         reports=[r for r in reports if r is not None],
         slack_seconds=[s for m in messengers for s in m.seconds],
+        throttles=[throttle for _, throttle in paced if throttle is not None],
     )
 
 
@@ -250,6 +311,7 @@ def measure_send(
     *,
     workers: int,
     bound: float,
+    pace: float,
     trace: bool,
 ) -> Measured:
     """Times the send with SQL and CPU meters on, then asks the fake and the database what
@@ -261,7 +323,7 @@ def measure_send(
     sql.enabled = True
     if trace:
         tracemalloc.start()
-    run = run_senders(database, settings, workers, bound)
+    run = run_senders(database, settings, workers, bound, pace)
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
     traced = traced_areas() if trace else {}
     tracemalloc.stop()
@@ -273,7 +335,7 @@ def measure_send(
     statuses, not_sent = delivery_statuses(database)
 
     again_started = time.perf_counter()
-    client = make_web_client(settings)
+    client, _ = paced_client(settings, pace, 1.0)
     again = send_due(database, client, SlackPulseMessenger(client))
     again_wall = time.perf_counter() - again_started
     posts_again = fake.ask("posts")["posts"] - report["posts"]

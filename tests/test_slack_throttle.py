@@ -1,5 +1,6 @@
 """One allowance of Slack calls per process: jobs and listeners share Slack's per-method limits
-instead of each finding them through 429s, and the listeners keep a reserve for people."""
+instead of each finding them through 429s, and the listeners keep a reserve for people. Where
+Slack publishes no limit (chat.postMessage's workspace cap), a 429 teaches the pace."""
 
 from __future__ import annotations
 
@@ -7,11 +8,24 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bot.slack_throttle import BACKGROUND_RESERVE, SlackThrottle, per_minute
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.slack_throttle import (
+    BACKGROUND_RESERVE,
+    SharedRateLimitRetryHandler,
+    SlackThrottle,
+    per_minute,
+)
+from sandbox.rate_limits import TokenBucket
 from tests.support.app_harness import RunningApp
 from tests.support.pulse_app import EMMA, make_team, pulses_to, run
 
 FAN_OUT = 150  # more DMs than chat.postMessage's burst: unthrottled, Slack answers 429
+POST = "chat.postMessage"
+ROUND_TRIP = 0.002  # seconds a call takes to come back, on the test's clock
+A_POST = HttpRequest(method="POST", url="https://slack.com/api/chat.postMessage", headers={})
 
 
 class Timeline:
@@ -25,6 +39,46 @@ class Timeline:
 
     def sleep(self, seconds: float) -> None:
         self.now += seconds
+
+
+def too_many(retry_after: int = 1) -> HttpResponse:
+    return HttpResponse(status_code=429, headers={"Retry-After": str(retry_after)})
+
+
+class FanOut:
+    """A job posting DM after DM through the throttle, against Slack's own bucket for
+    chat.postMessage (the fake Slack's, on the test's clock); a refused post goes through the
+    client's real 429 handler, which holds the method and waits in the throttle to retry."""
+
+    def __init__(
+        self, throttle: SlackThrottle, timeline: Timeline, slack_per_second: float
+    ) -> None:
+        self.throttle = throttle
+        self.timeline = timeline
+        self.slack = TokenBucket(slack_per_second, slack_per_second, timeline)  # a second's burst
+        self.handler = SharedRateLimitRetryHandler(throttle, max_retry_count=6)
+        self.refused = 0
+
+    def post(self, count: int) -> None:
+        for _ in range(count):
+            self.throttle.acquire(POST, background=True)  # as GuardedWebClient.api_call does
+            self.timeline.sleep(ROUND_TRIP)
+            state = RetryState()
+            while self.slack.wait_time() > 0:
+                self.refused += 1
+                assert self.handler.can_retry(state=state, request=A_POST, response=too_many())
+                self.handler.prepare_for_next_attempt(
+                    state=state, request=A_POST, response=too_many()
+                )
+                self.timeline.sleep(ROUND_TRIP)
+            self.slack.take()
+
+
+def two_seconds_at_100_a_second_then_a_429(throttle: SlackThrottle, timeline: Timeline) -> None:
+    for _ in range(200):
+        throttle.acquire(POST, background=True)
+        timeline.sleep(0.01)
+    throttle.hold(POST, 1.0)
 
 
 def test_a_tier_2_method_allows_its_minute_then_one_call_every_three_seconds() -> None:
@@ -105,3 +159,100 @@ def test_one_429_makes_every_thread_wait_out_slacks_retry_after(app: RunningApp)
     later = [call for call in posts if not call.rate_limited]
     assert len(later) == 2
     assert all(call.at - refused.at >= 1.9 for call in later)
+
+
+def test_the_starting_pace_of_a_method_can_be_set() -> None:
+    timeline = Timeline()
+    throttle = SlackThrottle(per_minute={POST: 1200}, clock=timeline, sleep=timeline.sleep)
+    waits = [throttle.acquire(POST, background=False) for _ in range(21)]
+    assert waits[:20] == [0.0] * 20  # a burst of one second's allowance: 1200 a minute is 20/s
+    assert 0.04 < waits[20] < 0.06
+    assert throttle.pace(POST) == 1200
+    assert throttle.pace("users.list") == per_minute("users.list")  # the others as they were
+
+
+def test_a_429_after_a_burst_lowers_the_pace_to_what_slack_let_through() -> None:
+    """The throttle starts above Slack's cap (150/s against 100/s), as it may where Slack
+    publishes none, and after the first 429s keeps to the cap without being refused again."""
+    timeline = Timeline()
+    throttle = SlackThrottle(per_minute={POST: 9000}, clock=timeline, sleep=timeline.sleep)
+    fan_out = FanOut(throttle, timeline, slack_per_second=100)
+    fan_out.post(1000)
+    assert 1 <= fan_out.refused <= 3
+    assert 95 <= throttle.pace(POST) / 60 <= 100
+
+    refused, started = fan_out.refused, timeline.now
+    fan_out.post(3000)
+    assert fan_out.refused == refused
+    assert 3000 / (timeline.now - started) >= 95  # and Slack's allowance is still used
+
+
+def test_the_429s_of_one_burst_lower_the_pace_once() -> None:
+    """The four posts in flight when Slack's bucket ran dry are all refused: one lesson."""
+    timeline = Timeline()
+    throttle = SlackThrottle(per_minute={POST: 9000}, clock=timeline, sleep=timeline.sleep)
+    two_seconds_at_100_a_second_then_a_429(throttle, timeline)
+    learned = throttle.pace(POST)
+    assert 98 <= learned / 60 <= 100  # about 200 calls in 2 s, the last of them refused
+    for _ in range(3):
+        timeline.sleep(ROUND_TRIP)
+        throttle.hold(POST, 1.0)
+    assert throttle.pace(POST) == learned
+
+
+def test_a_429_never_raises_the_pace() -> None:
+    """A burst went out faster than the pace before Slack refused: Slack's burst, not its rate."""
+    timeline = Timeline()
+    throttle = SlackThrottle(per_minute={POST: 6000}, clock=timeline, sleep=timeline.sleep)
+    for _ in range(75):
+        throttle.acquire(POST, background=True)
+        timeline.sleep(ROUND_TRIP)
+    throttle.hold(POST, 1.0)
+    assert throttle.pace(POST) == 6000
+    timeline.sleep(1.0)
+    waits = [throttle.acquire(POST, background=False) for _ in range(101)]
+    assert waits[:100] == [0.0] * 100  # nor its burst
+    assert waits[100] > 0
+
+
+def test_a_429_after_another_at_most_halves_the_pace_and_never_below_one_a_second() -> None:
+    """One post refused again and again: each 429 teaches, each at most halves the pace, down to
+    one call a second for the workspace (this worker's half of it); jobs still get through."""
+    timeline = Timeline()
+    throttle = SlackThrottle(share=0.5, clock=timeline, sleep=timeline.sleep)
+    handler = SharedRateLimitRetryHandler(throttle, max_retry_count=6)
+    state = RetryState()
+    throttle.acquire(POST, background=True)
+    paces = []
+    for _ in range(6):
+        timeline.sleep(ROUND_TRIP)
+        assert handler.can_retry(state=state, request=A_POST, response=too_many())
+        handler.prepare_for_next_attempt(state=state, request=A_POST, response=too_many())
+        paces.append(throttle.pace(POST))
+    assert paces == [150, 75, 37.5, 30, 30, 30]  # per minute, from this worker's 300
+    assert throttle.acquire(POST, background=True) < 3
+
+
+def test_listeners_keep_their_reserve_after_a_lesson() -> None:
+    timeline = Timeline()
+    throttle = SlackThrottle(per_minute={POST: 9000}, clock=timeline, sleep=timeline.sleep)
+    two_seconds_at_100_a_second_then_a_429(throttle, timeline)
+    timeline.sleep(1.0)  # the hold is over, the bucket full again
+    jobs = 0
+    while throttle.acquire(POST, background=True) == 0.0:
+        jobs += 1
+    assert 72 <= jobs <= 75  # one second of the learned ~99/s, less the listeners' quarter
+    assert throttle.acquire(POST, background=False) == 0.0
+
+
+def test_a_refused_call_waits_in_the_throttle_exactly_as_long_as_slack_asked() -> None:
+    """Not in slack_sdk's own sleep of Retry-After plus up to a second of jitter."""
+    timeline = Timeline()
+    throttle = SlackThrottle(clock=timeline, sleep=timeline.sleep)
+    handler = SharedRateLimitRetryHandler(throttle, max_retry_count=6)
+    throttle.acquire(POST, background=True)
+    state = RetryState()
+    assert handler.can_retry(state=state, request=A_POST, response=too_many(2))
+    handler.prepare_for_next_attempt(state=state, request=A_POST, response=too_many(2))
+    assert timeline.now == 2.0
+    assert (state.next_attempt_requested, state.current_attempt) == (True, 1)

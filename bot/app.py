@@ -24,7 +24,11 @@ def create_app(
     Bolt answer the moment it acknowledges (see bot/handoff.py); hence process_before_response.
 
     Token verification is off so that start-up never waits on Slack; Bolt still calls
-    auth.test on the first request, through the same client and base URL.
+    auth.test on the first request, through the same client and base URL. Bolt's own check of
+    request signatures is off too: Bolt only ever gets a request from the door
+    (bot/http_server.py), which has checked its signature, age and replay already, or from
+    Slack's own socket in Socket Mode; checking the signature twice cost every kudos a second
+    HMAC and header parse.
 
     The listener pool is larger than Bolt's default of 5 because listeners wait on Slack's Web
     API after acknowledging, and a small pool would let slow calls starve new requests.
@@ -35,7 +39,7 @@ def create_app(
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         token_verification_enabled=False,
         process_before_response=True,
-        request_verification_enabled=not settings.socket_mode,
+        request_verification_enabled=False,
         listener_executor=executor,
         logger=logging.getLogger("aplauso.bolt"),
     )

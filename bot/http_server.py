@@ -1,8 +1,8 @@
 """HTTP front door: `POST /slack/events` for everything Slack sends, `GET /healthz` for probes.
 
-Served by waitress, a production WSGI server in pure Python: multi-threaded in one process
-(so the scheduler runs exactly once per `serve`, never once per worker), no compiled
-dependencies, and no fork, which keeps SQLite and the scheduler simple.
+Served over HTTP by gunicorn's worker processes (bot/gunicorn_app.py); in Socket Mode,
+waitress serves only `/healthz`. Every Slack request passes the door here (size, signature,
+age, shape, replay) before Bolt sees it.
 """
 
 from __future__ import annotations

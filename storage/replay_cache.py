@@ -14,13 +14,22 @@ locks rows, not the database, so there the table stays in the main schema.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
+from typing import Any
 
 from sqlalchemy import Engine, Table, bindparam, delete
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from storage.db import connection_scope, make_engine, sqlite_file
+from storage.db import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_RETRY_SECONDS,
+    connection_scope,
+    make_engine,
+    sqlite_file,
+)
 from storage.models.replay import SeenRequest
 from storage.repositories._sql import ignoring_duplicates
 
@@ -61,19 +70,44 @@ def replay_engine_beside(engine: Engine) -> Engine:
 
 
 class DatabaseReplayCache:
+    """A key per accepted signature, in the database or in the replay file beside it.
+
+    In a replay file of its own the cache writes through a bare `sqlite3` connection per
+    thread: one self-committing INSERT per request. Through SQLAlchemy the same insert cost
+    a transaction's begin, execute and commit calls, several times the work of the insert
+    itself, on the path of every request; the file holds nothing else, so it needs neither
+    the engine's writer line nor its logs. A try that finds the file locked by another process
+    is repeated every millisecond, as BEGIN IMMEDIATE is on the main file (storage/db.py).
+    """
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._insert = ignoring_duplicates(engine.dialect.name, TABLE)
         self._lock = threading.Lock()
         self._purged_at = 0.0
+        path = sqlite_file(engine.url)
+        self._file = path if path and path.endswith(REPLAY_FILE_SUFFIX) else None
+        self._connections = threading.local()
 
     def first_sight(self, key: str, now: float, ttl: float) -> bool:
         """True the first time `key` is stored; False while an unexpired copy is there."""
+        if self._file is not None:
+            return self._first_sight_in_file(self._file, key, now, ttl)
         with connection_scope(self._engine) as connection:
             if self._purge_due(now):
                 connection.execute(EXPIRED, {"now": int(now)})
             values = {"key": key, "expires_at": int(now + ttl)}
             return connection.execute(self._insert, values).first() is not None
+
+    def _first_sight_in_file(self, path: str, key: str, now: float, ttl: float) -> bool:
+        sqlite = getattr(self._connections, "sqlite", None)
+        if sqlite is None:
+            sqlite = sqlite3.connect(path, isolation_level=None, timeout=0)
+            sqlite.execute("PRAGMA synchronous=NORMAL")
+            self._connections.sqlite = sqlite
+        if self._purge_due(now):
+            _written(sqlite, _FILE_PURGE, (int(now),))
+        return bool(_written(sqlite, _FILE_INSERT, (key, int(now + ttl))))
 
     def _purge_due(self, now: float) -> bool:
         with self._lock:
@@ -81,3 +115,22 @@ class DatabaseReplayCache:
                 return False
             self._purged_at = now
             return True
+
+
+# The model's own table name, never input.
+_FILE_INSERT = f'INSERT INTO {TABLE.name} ("key", expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING "key"'  # noqa: S608
+_FILE_PURGE = f"DELETE FROM {TABLE.name} WHERE expires_at <= ?"  # noqa: S608
+
+
+def _written(sqlite: sqlite3.Connection, statement: str, values: tuple[object, ...]) -> list[Any]:
+    """The statement's rows, once it ran in its own transaction; tried again every
+    millisecond while another connection writes the file, for as long as a writer of the main
+    file would wait."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return sqlite.execute(statement, values).fetchall()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(SQLITE_RETRY_SECONDS)

@@ -107,3 +107,26 @@ def test_a_replay_file_that_cannot_be_made_falls_back_to_the_database(
     assert cache.first_sight("sig", time.time(), TTL)
     assert not cache.first_sight("sig", time.time(), TTL)
     engine.dispose()
+
+
+def test_a_signature_waits_while_another_process_writes_the_replay_file(tmp_path: Path) -> None:
+    """Another worker's insert holds the replay file's lock for a moment: the door waits its
+    turn (trying every millisecond) and stores the key, rather than failing the request."""
+    database = Database(make_engine(f"sqlite:///{tmp_path / 'aplauso.db'}"))
+    cache = DatabaseReplayCache(database.replay_engine)
+    assert cache.first_sight("warm", time.time(), TTL)
+    other = sqlite3.connect(
+        tmp_path / "aplauso.db-replay", isolation_level=None, check_same_thread=False
+    )
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+    release.start()
+    try:
+        started = time.monotonic()
+        assert cache.first_sight("sig", time.time(), TTL)
+        assert time.monotonic() - started >= 0.25
+        assert not cache.first_sight("sig", time.time(), TTL)
+    finally:
+        release.join()
+        other.close()
+        database.dispose()

@@ -31,6 +31,7 @@ from engagement.people import PrefetchedProfiles
 from engagement.privacy import shown_people
 from storage.models import Kudos, Person, ServiceValue
 from storage.repositories.people import Membership
+from storage.repositories.settings_snapshot import SettingsSnapshot
 from storage.unit_of_work import UnitOfWork
 
 
@@ -74,8 +75,26 @@ def value_info(value: ServiceValue) -> ValueInfo:
     return ValueInfo(value.key, value.emoji, value.name_en, value.name_es, tuple(value.aliases))
 
 
+class _ValuesOnOffer:
+    """The active values as `ValueInfo`, built once per settings snapshot: every kudos asks,
+    and building them read every field of every value through the ORM each time."""
+
+    def __init__(self) -> None:
+        self._built: tuple[SettingsSnapshot, tuple[ValueInfo, ...]] | None = None
+
+    def of(self, snapshot: SettingsSnapshot) -> tuple[ValueInfo, ...]:
+        built = self._built  # one read: another thread may swap it meanwhile
+        if built is None or built[0] is not snapshot:
+            built = (snapshot, tuple(value_info(v) for v in snapshot.values if not v.retired))
+            self._built = built
+        return built[1]
+
+
+_ON_OFFER = _ValuesOnOffer()
+
+
 def active_values(uow: UnitOfWork) -> list[ValueInfo]:
-    return [value_info(v) for v in uow.settings.snapshot().values if not v.retired]
+    return list(_ON_OFFER.of(uow.settings.snapshot()))
 
 
 def _value_by_key(uow: UnitOfWork, key: str | None) -> ValueInfo | None:

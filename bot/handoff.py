@@ -11,8 +11,8 @@ acted is told: in the acknowledgement itself when it has not left yet, else afte
 A slash command's private answer rides in the acknowledgement when the listener has it before
 acknowledging (`_ReplyAnyway.answer_in_ack`): Slack shows the body of that answer to the person
 as it shows a `response_url` post, so a `/kudos` recorded in milliseconds costs no second call
-to Slack. Past `ACK_TIMEOUT_SECONDS` the empty answer leaves anyway and the reply takes the
-`response_url` as before.
+to Slack. A reply later than `CARRY_SECONDS` takes the `response_url` as before, and past
+`ACK_TIMEOUT_SECONDS` the empty answer leaves anyway.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import inspect
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,9 +33,14 @@ from bot.outage import answer_before_ack, last_languages, log_failure, tell_late
 logger = logging.getLogger("aplauso.errors")
 
 ACK_TIMEOUT_SECONDS = 2.5  # Slack gives up at 3 s; answer an empty 200 a little before
+CARRY_SECONDS = 1.0
+"""How long after the listener started a reply may still ride in the acknowledgement. Slack's
+3 s count from when it sent the request, which may have waited in the server's queue before it
+got here; a later reply takes the `response_url` and the acknowledgement leaves empty."""
 WANTED = ("ack", "body", "context")
-"""Asked of Bolt whatever the listener takes: the answer (every request gets one, even from a
-listener that never acknowledges) and what the wrapper needs to tell the person."""
+"""Asked of Bolt whatever the listener takes: the answer (a listener that takes no `ack` is
+answered at once, one that takes it by the time it ends or `ACK_TIMEOUT_SECONDS`) and what the
+wrapper needs to tell the person."""
 
 
 class _OneAnswer:
@@ -43,6 +49,7 @@ class _OneAnswer:
     def __init__(self, real_ack: Any) -> None:
         self._real_ack = real_ack
         self._lock = threading.Lock()
+        self._carry_until = time.monotonic() + CARRY_SECONDS
         self.given = threading.Event()
 
     def __call__(self, *args: Any, **options: Any) -> Any:
@@ -55,9 +62,10 @@ class _OneAnswer:
             return self._real_ack.response
 
     def carry(self, **options: Any) -> bool:
-        """Answers with `options` unless an answer has left already; True when these did."""
+        """Answers with `options` unless an answer has left already or it is too late for one
+        to reach Slack in time (`CARRY_SECONDS`); True when these did."""
         with self._lock:
-            if self.given.is_set():
+            if self.given.is_set() or time.monotonic() > self._carry_until:
                 return False
             try:
                 self._real_ack(**options)
@@ -131,7 +139,9 @@ def hand_off(listener: Callable[..., Any], executor: TrackingExecutor) -> Callab
         own = {name: kwargs[name] for name in own_arguments if name in kwargs}
         real_ack = kwargs.get("ack")
         answer = _OneAnswer(real_ack) if real_ack is not None else None
-        if answer is not None and "ack" in own:
+        if answer is not None and "ack" not in own:
+            answer()  # a listener that never acknowledges (an event's): Slack is answered now
+        elif answer is not None:
             own["ack"] = answer
         context = kwargs.get("context") or {}
         user_id = str(context.get("user_id") or "")

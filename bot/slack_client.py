@@ -124,7 +124,9 @@ def make_web_client(
     """slack-sdk retries only one connection error by default; Slack's 429s and 5xx need handlers.
 
     The handlers share one count of attempts per call. The 429 handler sleeps in the calling
-    thread, which is why no Web API call is made before a listener acknowledges. Listeners get
+    thread, which is why no Web API call is made on the thread that answers Slack: listeners
+    run on the pool, and one that has not acknowledged yet is answered empty after 2.5 s
+    whatever it waits for (bot/handoff.py). Listeners get
     this same client (see bot/middleware.py), so the guard and the throttle see every call the
     app makes; with a throttle, one 429 holds the method for every thread of the process.
     """

@@ -119,7 +119,7 @@ def reply_from(surfaces: Surfaces, name: str, *, after: threading.Event | None =
     does); with `after`, only once that event is set."""
 
     @surfaces.command(name)
-    def replies(respond: Respond, context: Any, command: dict[str, Any]) -> None:
+    def replies(ack: Ack, respond: Respond, context: Any, command: dict[str, Any]) -> None:
         if after is not None:
             after.wait(10)
         reply_privately(
@@ -143,6 +143,44 @@ def test_a_command_answered_before_its_acknowledgement_is_answered_in_it(
     ]
     assert served.fake.calls_to("command_answer")[0].ok
     assert served.fake.calls_to("response_url") == []  # no second call to Slack
+
+
+def test_a_reply_too_late_to_reach_slack_in_time_takes_the_response_url(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack counts its 3 s from when it sent the request: a reply that comes more than
+    CARRY_SECONDS after the listener started does not ride in the answer, which might then
+    arrive too late."""
+    monkeypatch.setattr(handoff, "CARRY_SECONDS", 0.1)
+    release = threading.Event()
+    reply_from(served.surfaces, "/slowish", after=release)
+    threading.Timer(0.3, release.set).start()
+    response = served.slack.slash_command("/slowish", "hi", user_id="U1")
+    assert served.executor.wait_idle(5)
+    assert response.status == 200
+    assert response.body == ""
+    assert served.fake.calls_to("command_answer") == []
+    [posted] = [c for c in served.fake.private_answers() if c.ok]
+    assert (posted.method, posted.params["text"]) == ("response_url", "recorded, thank you")
+
+
+def test_a_listener_that_takes_no_ack_is_answered_at_once(served: Served) -> None:
+    """An event's listener never acknowledges: Slack's answer must not wait for its work."""
+    release = threading.Event()
+    finished = threading.Event()
+
+    @served.surfaces.event("app_home_opened")
+    def opened(event: dict[str, Any]) -> None:
+        release.wait(10)
+        finished.set()
+
+    started = time.perf_counter()
+    assert served.slack.app_home_opened("U1").status == 200
+    assert time.perf_counter() - started < 1.0
+    assert not finished.is_set()
+    release.set()
+    assert served.executor.wait_idle(5)
+    assert finished.is_set()
 
 
 def test_a_reply_later_than_the_acknowledgement_takes_the_response_url(

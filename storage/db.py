@@ -51,10 +51,11 @@ def _configure_sqlite(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()
+        record.info["wal"] = bool(mode) and str(mode[0]).lower() == "wal"
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -74,6 +75,8 @@ def _configure_sqlite(engine: Engine) -> None:
             try:
                 _busy_timeout(sqlite, waits, 0)
                 _begin_immediate(sqlite, deadline)
+                if not waits.get("wal"):  # a commit without WAL waits for the readers
+                    _busy_timeout(sqlite, waits, SQLITE_BUSY_TIMEOUT_MS)
             except sqlite3.Error as error:  # a timeout is logged as one; others as the error
                 if scope is not None:
                     scope.gave_up = _is_locked(error)
@@ -98,8 +101,9 @@ def _busy_timeout(sqlite: sqlite3.Connection, waits: dict[str, Any], millisecond
 
     A writer begins with none (see `_begin_immediate`) and keeps none through its transaction:
     it holds the write lock from BEGIN IMMEDIATE on, and under WAL nothing it then does waits
-    for another connection. A reader, which can meet a checkpoint's brief lock, gets SQLite's
-    own wait back. Setting it only on a change spares the two statements per transaction that
+    for another connection. Without WAL (a file system where SQLite could not turn it on, a
+    database in memory) its commit waits for the readers, so it gets SQLite's wait back after
+    BEGIN. A reader, which can meet a checkpoint's brief lock, gets SQLite's own wait back. Setting it only on a change spares the two statements per transaction that
     setting and restoring it cost on the path of every recorded kudos.
     """
     if waits.get("busy_timeout_ms", SQLITE_BUSY_TIMEOUT_MS) != milliseconds:

@@ -32,6 +32,7 @@ from storage.db import (
 )
 from storage.models.replay import SeenRequest
 from storage.repositories._sql import ignoring_duplicates
+from storage.wal_checkpoints import checkpointed_in_background
 
 logger = logging.getLogger("aplauso.storage")
 
@@ -104,6 +105,8 @@ class DatabaseReplayCache:
         if sqlite is None:
             sqlite = sqlite3.connect(path, isolation_level=None, timeout=0)
             sqlite.execute("PRAGMA synchronous=NORMAL")
+            if checkpointed_in_background(self._engine):  # as the engine's own connections
+                sqlite.execute("PRAGMA wal_autocheckpoint=0")
             self._connections.sqlite = sqlite
         if self._purge_due(now):
             _written(sqlite, _FILE_PURGE, (int(now),))

@@ -90,3 +90,9 @@ def _no_checkpoint_on_commit(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+
+
+def checkpointed_in_background(engine: Engine) -> bool:
+    """Whether a thread checkpoints this engine's file, so that no other connection to it may
+    (one opened beside the engine, such as the replay cache's, asks)."""
+    return event.contains(engine, "connect", _no_checkpoint_on_commit)

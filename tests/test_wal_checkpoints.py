@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 
 from storage.db import make_engine
+from storage.replay_cache import DatabaseReplayCache
 from storage.unit_of_work import Database
 from storage.wal_checkpoints import WalCheckpointer, checkpoint_in_background
 
@@ -71,3 +72,19 @@ def test_postgresql_and_memory_have_no_log_to_copy() -> None:
     assert checkpoint_in_background(create_engine("sqlite://")) is None
     postgres = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert checkpoint_in_background(postgres) is None
+
+
+def test_the_door_leaves_the_replay_files_log_to_the_thread_too(tmp_path: Path) -> None:
+    """The replay cache writes its file through connections of its own (one per thread): they
+    must not copy the log back inside a request either."""
+    database = Database(make_engine(f"sqlite:///{tmp_path / 'd.db'}"))
+    checkpointer = checkpoint_in_background(database.replay_engine, every=3600)
+    assert checkpointer is not None
+    cache = DatabaseReplayCache(database.replay_engine)
+    before = (tmp_path / "d.db-replay").stat().st_size
+    now = time.time()
+    for index in range(1_200):  # a page of log per insert: past the automatic checkpoint
+        assert cache.first_sight(f"signature-{index}", now, 600)
+    assert (tmp_path / "d.db-replay").stat().st_size == before  # all of it still in the log
+    checkpointer.stop()
+    database.dispose()

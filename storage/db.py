@@ -9,10 +9,10 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
@@ -40,6 +40,7 @@ as the database grew, and resident memory kept growing with it (10-minute soak: 
 between minutes 5 and 10, 15 MB with 512 KiB, at the same latency)."""
 
 logger = logging.getLogger("aplauso.storage")
+T = TypeVar("T")
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -103,8 +104,9 @@ def _busy_timeout(sqlite: sqlite3.Connection, waits: dict[str, Any], millisecond
     it holds the write lock from BEGIN IMMEDIATE on, and under WAL nothing it then does waits
     for another connection. Without WAL (a file system where SQLite could not turn it on, a
     database in memory) its commit waits for the readers, so it gets SQLite's wait back after
-    BEGIN. A reader, which can meet a checkpoint's brief lock, gets SQLite's own wait back. Setting it only on a change spares the two statements per transaction that
-    setting and restoring it cost on the path of every recorded kudos.
+    BEGIN. A reader, which can meet a checkpoint's brief lock, gets SQLite's own wait back.
+    Setting it only on a change spares the two statements per transaction that setting and
+    restoring it cost on the path of every recorded kudos.
     """
     if waits.get("busy_timeout_ms", SQLITE_BUSY_TIMEOUT_MS) != milliseconds:
         sqlite.execute(f"PRAGMA busy_timeout={milliseconds}")
@@ -112,8 +114,14 @@ def _busy_timeout(sqlite: sqlite3.Connection, waits: dict[str, Any], millisecond
 
 
 def _begin_immediate(sqlite: sqlite3.Connection, deadline: float) -> None:
-    """BEGIN IMMEDIATE, tried again every millisecond while another process writes; the
-    connection's busy timeout is 0 here, so a try fails at once instead of waiting.
+    """BEGIN IMMEDIATE, tried again every millisecond while another process writes (see
+    `while_locked`); the connection's busy timeout is 0 here, so a try fails at once."""
+    while_locked(lambda: sqlite.execute("BEGIN IMMEDIATE"), deadline)
+
+
+def while_locked(attempt: Callable[[], T], deadline: float) -> T:
+    """`attempt()`, tried again every millisecond while SQLite says another connection holds
+    the write lock, until `deadline` (a `time.monotonic()` value); other errors go up at once.
 
     SQLite's own busy wait sleeps ever longer between tries (up to 100 ms), so a writer of
     another process that kept taking the lock in short transactions (a job's loop) left it
@@ -122,8 +130,7 @@ def _begin_immediate(sqlite: sqlite3.Connection, deadline: float) -> None:
     """
     while True:
         try:
-            sqlite.execute("BEGIN IMMEDIATE")
-            return
+            return attempt()
         except sqlite3.OperationalError as error:
             if not _is_locked(error) or time.monotonic() > deadline:
                 raise

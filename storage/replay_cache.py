@@ -25,14 +25,14 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from storage.db import (
     SQLITE_BUSY_TIMEOUT_MS,
-    SQLITE_RETRY_SECONDS,
     connection_scope,
     make_engine,
     sqlite_file,
+    while_locked,
 )
 from storage.models.replay import SeenRequest
 from storage.repositories._sql import ignoring_duplicates
-from storage.wal_checkpoints import checkpointed_in_background
+from storage.wal_checkpoints import checkpoint_like_the_engine
 
 logger = logging.getLogger("aplauso.storage")
 
@@ -105,8 +105,7 @@ class DatabaseReplayCache:
         if sqlite is None:
             sqlite = sqlite3.connect(path, isolation_level=None, timeout=0)
             sqlite.execute("PRAGMA synchronous=NORMAL")
-            if checkpointed_in_background(self._engine):  # as the engine's own connections
-                sqlite.execute("PRAGMA wal_autocheckpoint=0")
+            checkpoint_like_the_engine(self._engine, sqlite)
             self._connections.sqlite = sqlite
         if self._purge_due(now):
             _written(sqlite, _FILE_PURGE, (int(now),))
@@ -126,14 +125,7 @@ _FILE_PURGE = f"DELETE FROM {TABLE.name} WHERE expires_at <= ?"  # noqa: S608
 
 
 def _written(sqlite: sqlite3.Connection, statement: str, values: tuple[object, ...]) -> list[Any]:
-    """The statement's rows, once it ran in its own transaction; tried again every
-    millisecond while another connection writes the file, for as long as a writer of the main
-    file would wait."""
+    """The statement's rows, once it ran in its own transaction, waiting for another writer of
+    the file as long as a writer of the main file would."""
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            return sqlite.execute(statement, values).fetchall()
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-        time.sleep(SQLITE_RETRY_SECONDS)
+    return while_locked(lambda: sqlite.execute(statement, values).fetchall(), deadline)

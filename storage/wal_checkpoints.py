@@ -92,7 +92,8 @@ def _no_checkpoint_on_commit(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def checkpointed_in_background(engine: Engine) -> bool:
-    """Whether a thread checkpoints this engine's file, so that no other connection to it may
-    (one opened beside the engine, such as the replay cache's, asks)."""
-    return event.contains(engine, "connect", _no_checkpoint_on_commit)
+def checkpoint_like_the_engine(engine: Engine, dbapi_connection: Any) -> None:
+    """A connection opened beside the engine (the replay cache's own) checkpoints as the
+    engine's connections do: not at all while a thread does it for the file."""
+    if event.contains(engine, "connect", _no_checkpoint_on_commit):
+        _no_checkpoint_on_commit(dbapi_connection, None)

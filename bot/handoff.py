@@ -53,22 +53,21 @@ class _OneAnswer:
         self.given = threading.Event()
 
     def __call__(self, *args: Any, **options: Any) -> Any:
-        with self._lock:
-            if not self.given.is_set():
-                try:
-                    return self._real_ack(*args, **options)
-                finally:
-                    self.given.set()
-            return self._real_ack.response
+        self._give(args, options, in_time_only=False)
+        return self._real_ack.response
 
     def carry(self, **options: Any) -> bool:
         """Answers with `options` unless an answer has left already or it is too late for one
         to reach Slack in time (`CARRY_SECONDS`); True when these did."""
+        return self._give((), options, in_time_only=True)
+
+    def _give(self, args: tuple[Any, ...], options: dict[str, Any], *, in_time_only: bool) -> bool:
         with self._lock:
-            if self.given.is_set() or time.monotonic() > self._carry_until:
+            late = in_time_only and time.monotonic() > self._carry_until
+            if self.given.is_set() or late:
                 return False
             try:
-                self._real_ack(**options)
+                self._real_ack(*args, **options)
             finally:
                 self.given.set()
             return True

@@ -117,10 +117,12 @@ class AplausoWSGI:
         text, payload, headers = admitted
         bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
         query = environ.get("QUERY_STRING", "")
-        bolt_request = BoltRequest(body=text, query=query, headers=bolt_headers)
-        if bolt_request.body != payload.body:  # Bolt guesses forms by the word "payload"
-            bolt_request.body = payload.body
-            bolt_request.context = build_context(BoltContext(), payload.body)
+        # Bolt is given the door's parse rather than parsing the body again (it would also
+        # guess forms by the word "payload"); the raw text stays for whoever reads it.
+        bolt_request = BoltRequest(body="", query=query, headers=bolt_headers)
+        bolt_request.raw_body = text
+        bolt_request.body = payload.body
+        bolt_request.context = build_context(BoltContext(), payload.body)
         try:
             response = self.bolt_app.dispatch(bolt_request)
         except Exception as error:  # Bolt's own error path failed: log it, never the payload

@@ -32,8 +32,8 @@ class Kudos(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    giver_id: str = Field(
-        sa_column=Column(String(32), ForeignKey("people.user_id"), nullable=False, index=True)
+    giver_id: str = Field(  # indexed first in ix_kudos_giver_id_created_at
+        sa_column=Column(String(32), ForeignKey("people.user_id"), nullable=False)
     )
     value_key: str | None = Field(
         default=None, sa_column=Column(String(40), ForeignKey("service_values.key"), nullable=True)
@@ -59,8 +59,8 @@ class KudosReceiver(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("kudos_id", "receiver_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    kudos_id: int = Field(
-        sa_column=Column(ForeignKey("kudos.id", ondelete="CASCADE"), nullable=False, index=True)
+    kudos_id: int = Field(  # indexed first in the unique (kudos_id, receiver_id)
+        sa_column=Column(ForeignKey("kudos.id", ondelete="CASCADE"), nullable=False)
     )
     receiver_id: str = Field(
         sa_column=Column(String(32), ForeignKey("people.user_id"), nullable=False, index=True)

@@ -63,6 +63,9 @@ class Settings:
     slack_throttle: bool = True
     """Pace Web API calls by Slack's per-method limits (off only for benches against a fake
     Slack without limits: `APLAUSO_SLACK_THROTTLE=off`)."""
+    pin_workers: bool = True
+    """Keep each `serve` worker on a core of its own when there is one for each
+    (bot/worker_cores.py); `APLAUSO_PIN_WORKERS=off` leaves placement to the kernel."""
     language: str = "en"
     """The language the command line answers in, from the shell's locale (LANG and friends)."""
     malloc_arenas_chosen: bool = False
@@ -207,6 +210,7 @@ def settings_from_mapping(env: Mapping[str, str | None]) -> Settings:
             _clean(env.get("APLAUSO_SOCKET_RETRY_MAX_SECONDS"))
         ),
         slack_throttle=_parse_switch(_clean(env.get("APLAUSO_SLACK_THROTTLE")), "slack_throttle"),
+        pin_workers=_parse_switch(_clean(env.get("APLAUSO_PIN_WORKERS")), "pin_workers"),
         language=interface_language(env),
         malloc_arenas_chosen=bool(_clean(env.get("MALLOC_ARENA_MAX"))),
     )

@@ -28,6 +28,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 
 from bot.gc_tuning import freeze_what_is_built
+from bot.worker_cores import WorkerCores, allowed_cores
 
 logger = logging.getLogger("aplauso")
 
@@ -161,10 +162,8 @@ def in_background(name: str, work: Callable[[], object]) -> None:
 
 
 def available_cores() -> int:
-    """The CPUs this process may run on (what `nproc` says)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+    """How many CPUs this process may run on (what `nproc` says)."""
+    return len(allowed_cores()) or os.cpu_count() or 1
 
 
 class _Master(Arbiter):
@@ -184,10 +183,17 @@ class AplausoServer(BaseApplication):
     (two instances on one machine must not fight over it)."""
 
     def __init__(
-        self, make_worker: Callable[[], Worker], *, port: int, workers: int, threads: int
+        self,
+        make_worker: Callable[[], Worker],
+        *,
+        port: int,
+        workers: int,
+        threads: int,
+        cores: WorkerCores,
     ) -> None:
         self._make_worker = make_worker
         self._worker: Worker | None = None
+        self._cores = cores
         self._options: dict[str, Any] = {
             "bind": f"0.0.0.0:{port}",
             "workers": workers,
@@ -201,6 +207,8 @@ class AplausoServer(BaseApplication):
             "proc_name": "aplauso",
             "control_socket_disable": True,
             "worker_exit": self._worker_exit,
+            "pre_fork": self._pre_fork,
+            "post_fork": self._post_fork,
         }
         super().__init__()
 
@@ -217,14 +225,29 @@ class AplausoServer(BaseApplication):
         freeze_what_is_built()  # the worker's app lives as long as the worker
         return self._worker.wsgi()
 
+    def _pre_fork(self, server: Any, worker: Any) -> None:
+        self._cores.assign(worker, server.WORKERS.values())
+
+    def _post_fork(self, _server: Any, worker: Any) -> None:
+        self._cores.enter(worker)
+
     def _worker_exit(self, _server: Any, _worker: Any) -> None:
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
 
 
-def run_workers(make_worker: Callable[[], Worker], *, port: int, workers: int, threads: int) -> int:
+def run_workers(
+    make_worker: Callable[[], Worker],
+    *,
+    port: int,
+    workers: int,
+    threads: int,
+    pin_workers: bool = True,
+) -> int:
     """Serves until SIGTERM (graceful) or SIGINT; the exit status gunicorn ends with.
+    `pin_workers`: each worker on a core of its own when there is one for each
+    (bot/worker_cores.py).
 
     A port in use raises OSError at once (gunicorn itself would retry for five seconds and
     then exit with a log line), so `aplauso serve` can name the port in its one line."""
@@ -233,7 +256,8 @@ def run_workers(make_worker: Callable[[], Worker], *, port: int, workers: int, t
     logger.info("listening on port %s with %s worker processes", port, workers)
     freeze_what_is_built()  # before the fork: the workers share these pages untouched
     try:
-        AplausoServer(make_worker, port=port, workers=workers, threads=threads).run()
+        cores = WorkerCores(workers, allowed_cores() if pin_workers else [])
+        AplausoServer(make_worker, port=port, workers=workers, threads=threads, cores=cores).run()
     except SystemExit as ending:
         return int(ending.code or 0) if not isinstance(ending.code, str) else 1
     return 0

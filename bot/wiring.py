@@ -193,7 +193,13 @@ def serve_workers(settings: Settings, *, port: int, workers: int, with_scheduler
         keep_trimming()
         return AppWorker(wsgi, runtime.executor, database.dispose, jobs.start() if jobs else None)
 
-    return run_workers(make_worker, port=port, workers=workers, threads=SERVER_THREADS)
+    return run_workers(
+        make_worker,
+        port=port,
+        workers=workers,
+        threads=SERVER_THREADS,
+        pin_workers=settings.pin_workers,
+    )
 
 
 def serve(

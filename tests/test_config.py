@@ -33,6 +33,8 @@ def test_an_api_url_without_a_trailing_slash_still_reaches_every_method() -> Non
         ("APLAUSO_SECRET_KEY", "too-short"),
         ("APLAUSO_KUDOS_CHANNEL", "#general"),
         ("APLAUSO_LOG_LEVEL", "LOUD"),
+        ("APLAUSO_SLACK_THROTTLE", "sometimes"),
+        ("APLAUSO_PIN_WORKERS", "maybe"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable: str, value: str) -> None:

@@ -145,6 +145,38 @@ def test_when_the_worker_running_the_jobs_dies_another_takes_them_over(
         assert stop(process) == 0
 
 
+def test_each_worker_keeps_a_core_of_its_own_and_a_replacement_takes_the_one_left(
+    env: dict[str, str],
+) -> None:
+    allowed = os.sched_getaffinity(0)
+    with serving(env, "--workers", "2") as (process, _port):
+        assert wait_for(lambda: len(workers_of(process.pid)) == 2)
+        if len(allowed) < 2:  # one core: nothing to choose, the kernel places them
+            assert [os.sched_getaffinity(pid) for pid in workers_of(process.pid)] == [allowed] * 2
+            return
+        assert wait_for(
+            lambda: all(len(os.sched_getaffinity(pid)) == 1 for pid in workers_of(process.pid))
+        )
+        placed = {pid: os.sched_getaffinity(pid) for pid in workers_of(process.pid)}
+        assert os.sched_getaffinity(process.pid) == allowed  # the master stays free
+        assert len(set().union(*placed.values())) == 2  # two different cores
+        dead, left = sorted(placed)
+        os.kill(dead, signal.SIGKILL)
+        assert wait_for(lambda: len(set(workers_of(process.pid)) - {left}) == 1, timeout=60)
+        (new,) = set(workers_of(process.pid)) - {left}
+        assert wait_for(lambda: os.sched_getaffinity(new) == placed[dead])
+        assert os.sched_getaffinity(left) == placed[left]
+        assert stop(process) == 0
+
+
+def test_workers_are_left_to_the_kernel_when_asked(env: dict[str, str]) -> None:
+    allowed = os.sched_getaffinity(0)
+    with serving({**env, "APLAUSO_PIN_WORKERS": "off"}, "--workers", "2") as (process, _port):
+        assert wait_for(lambda: len(workers_of(process.pid)) == 2)
+        assert [os.sched_getaffinity(pid) for pid in workers_of(process.pid)] == [allowed] * 2
+        assert stop(process) == 0
+
+
 def test_a_wrong_number_of_workers_is_one_clear_line(env: dict[str, str]) -> None:
     result = aplauso("serve", "--workers", "0", env=env)
     assert result.returncode == 2

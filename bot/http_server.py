@@ -118,7 +118,8 @@ class AplausoWSGI:
         bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
         query = environ.get("QUERY_STRING", "")
         # Bolt is given the door's parse rather than parsing the body again (it would also
-        # guess forms by the word "payload"); the raw text stays for whoever reads it.
+        # guess forms by the word "payload"); the raw text stays for whoever reads it. Bolt
+        # parses raw_body again only for lazy listeners, which this app does not use.
         bolt_request = BoltRequest(body="", query=query, headers=bolt_headers)
         bolt_request.raw_body = text
         bolt_request.body = payload.body

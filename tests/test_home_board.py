@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from engagement.home_board import BIG_MONTH_KUDOS, REUSE_SECONDS, MonthBoard
-from storage.models import Kudos, Person, Team
+from storage.models import Person, Team
 from storage.unit_of_work import Database
 
 MONTH = datetime(2026, 12, 1, tzinfo=UTC)
@@ -39,14 +39,16 @@ def _workspace(database: Database) -> int:
 def _thank(database: Database, team_id: int, receiver: str, times: int, first: int = 0) -> None:
     with database.unit_of_work() as uow:
         for index in range(first, first + times):
-            kudos = Kudos(
-                giver_id="U01ANA",
-                message="thanks",
-                source_kind="command",
-                source_key=f"command:{receiver}:{index}",
-                created_at=NOW,
-            )
-            uow.kudos.insert(kudos, [receiver], [(team_id, "receiver", receiver)])
+            kudos = {
+                "giver_id": "U01ANA",
+                "message": "thanks",
+                "source_kind": "command",
+                "source_key": f"command:{receiver}:{index}",
+                "limit_units": 1,
+                "celebrate": True,
+                "created_at": NOW,
+            }
+            uow.kudos.insert_row(kudos, [receiver], [(team_id, "receiver", receiver)])
 
 
 def _medals(database: Database, board: MonthBoard) -> tuple[tuple[str, int], ...]:

@@ -18,7 +18,6 @@ from storage.repositories._sql import ignoring_duplicates, insert_ignoring_dupli
 from storage.repositories.rollups import KUDOS, drop_rollups
 
 _KUDOS: Table = Kudos.__table__  # type: ignore[attr-defined]
-_KUDOS_COLUMNS = tuple(column.name for column in _KUDOS.columns if column.name != "id")
 # Every recorded kudos runs these: built once, they cost no construction and no cache key.
 _ID_BY_SOURCE = sa_select(_KUDOS.c.id).where(_KUDOS.c.source_key == bindparam("source_key"))
 _UNITS_SINCE = sa_select(func.coalesce(func.sum(_KUDOS.c.limit_units), 0)).where(
@@ -107,13 +106,6 @@ class KudosRepository:
             .order_by(col(KudosReceiver.id))
         )
         return list(self._session.exec(query))
-
-    def insert(
-        self, kudos: Kudos, receiver_ids: Sequence[str], team_links: Sequence[tuple[int, str, str]]
-    ) -> int | None:
-        """`insert_row` with the values of a `Kudos`."""
-        values = {name: getattr(kudos, name) for name in _KUDOS_COLUMNS}
-        return self.insert_row(values, receiver_ids, team_links)
 
     def insert_row(
         self,

@@ -57,10 +57,6 @@ class WorkerCores:
                 start = end
         self._group_of: dict[int, int] = {}  # id() of gunicorn's worker object -> group
 
-    @property
-    def active(self) -> bool:
-        return bool(self._groups)
-
     def assign(self, worker: object, live: Iterable[object]) -> frozenset[int] | None:
         """The cores for a worker about to be forked, beside the `live` ones: the least used
         group. None when workers are not placed, or when there are more workers than groups

@@ -49,10 +49,9 @@ def test_a_worker_added_beyond_the_cores_is_left_to_the_kernel() -> None:
 
 
 def test_workers_are_left_to_the_kernel_when_they_do_not_fit() -> None:
-    assert not WorkerCores(workers=3, cores=[0, 1]).active  # more workers than cores
-    assert not WorkerCores(workers=1, cores=[0, 1]).active  # one process
-    assert not WorkerCores(workers=2, cores=[]).active  # switched off
-    assert WorkerCores(workers=3, cores=[0, 1]).assign(_Worker(), []) is None
+    assert WorkerCores(workers=3, cores=[0, 1]).assign(_Worker(), []) is None  # more than cores
+    assert WorkerCores(workers=1, cores=[0, 1]).assign(_Worker(), []) is None  # one process
+    assert WorkerCores(workers=2, cores=[]).assign(_Worker(), []) is None  # switched off
 
 
 def test_a_worker_moves_to_the_cores_chosen_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
